@@ -1,0 +1,166 @@
+// The rest-xml protocol, server side: HTTP request → operation input object, operation output
+// object → HTTP response, ServiceError → `<ErrorResponse>`. Bindings (labels, query, headers,
+// payload, status code) are read from the member traits of the model's input/output shapes;
+// response bodies are written by the SDK's own XmlShapeSerializer, so what we emit is what the
+// SDK's parser was built against. control-plane.md §2 and §5 describe the wire format.
+import type { NormalizedSchema } from "@smithy/core/schema";
+import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
+import type { OperationModel, ServiceModel } from "./model.ts";
+import { requiredMemberCount } from "./model.ts";
+import { ServiceError } from "./errors.ts";
+import { parseXmlDocument, readScalar, readXmlStruct } from "./xml-reader.ts";
+
+export interface ProtocolRequest {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+export interface ProtocolResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | Uint8Array;
+}
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** Builds the operation's typed input from the HTTP request, or throws a ServiceError. */
+export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  const bodyMembers: Array<[string, NormalizedSchema]> = [];
+  const required = requiredMemberCount(op.input);
+  let index = 0;
+  for (const [name, member] of op.input.structIterator()) {
+    const traits = member.getMergedTraits();
+    const isRequired = index++ < required;
+    if (traits.httpLabel) {
+      const raw = req.labels[name];
+      if (raw !== undefined) input[name] = readScalar(member, raw, name);
+    } else if (typeof traits.httpQuery === "string") {
+      const values = req.query.getAll(traits.httpQuery);
+      if (values.length > 0) {
+        input[name] = member.isListSchema()
+          ? values.map((v) => readScalar(member.getValueSchema(), v, name))
+          : readScalar(member, values[0] as string, traits.httpQuery);
+      }
+    } else if (typeof traits.httpHeader === "string") {
+      const raw = req.headers[traits.httpHeader.toLowerCase()];
+      const value = Array.isArray(raw) ? raw.join(",") : raw;
+      if (value !== undefined && value !== "") input[name] = readScalar(member, value, traits.httpHeader);
+    } else if (traits.httpQueryParams) {
+      const params: Record<string, string> = {};
+      for (const [k, v] of req.query) params[k] = v;
+      input[name] = params;
+    } else if (traits.httpPayload) {
+      if (req.body.length === 0) {
+        if (isRequired) throw missingBody(op);
+        continue;
+      }
+      if (member.isStructSchema()) {
+        const rootName = traits.xmlName ?? member.getName() ?? name;
+        input[name] = readXmlStruct(member, parseXmlDocument(req.body.toString("utf8")), rootName);
+      } else if (member.isBlobSchema()) {
+        input[name] = new Uint8Array(req.body);
+      } else {
+        input[name] = req.body.toString("utf8");
+      }
+      continue;
+    } else {
+      bodyMembers.push([name, member]);
+      continue;
+    }
+    if (isRequired && input[name] === undefined) {
+      throw new ServiceError("InvalidArgument", `Missing required parameter ${name}.`);
+    }
+  }
+  if (bodyMembers.length > 0) {
+    // No payload member: the unbound members travel inside a wrapper element named after the
+    // input shape (`<CreateFunctionRequest>`).
+    if (req.body.length === 0) {
+      if (bodyMembers.some(([, m]) => isRequiredMember(op.input, m))) throw missingBody(op);
+    } else {
+      const rootName = op.input.getMergedTraits().xmlName ?? op.input.getName() ?? op.name;
+      Object.assign(input, readXmlStruct(op.input, parseXmlDocument(req.body.toString("utf8")), rootName));
+    }
+  }
+  return input;
+}
+
+function isRequiredMember(struct: NormalizedSchema, member: NormalizedSchema): boolean {
+  const required = requiredMemberCount(struct);
+  let i = 0;
+  for (const [name] of struct.structIterator()) {
+    if (i++ >= required) return false;
+    if (name === member.getMemberName()) return true;
+  }
+  return false;
+}
+
+function missingBody(op: OperationModel): ServiceError {
+  return new ServiceError("MissingBody", `The request body is required for ${op.name}.`);
+}
+
+/** Serializes an operation's output object into status, headers and body. */
+export function serializeResponse(model: ServiceModel, op: OperationModel, output: Record<string, unknown>): ProtocolResponse {
+  const headers: Record<string, string> = {};
+  let status = op.successCode;
+  let body: string | Uint8Array = "";
+  const bodyObject: Record<string, unknown> = {};
+  let hasBodyMembers = false;
+  for (const [name, member] of op.output.structIterator()) {
+    const value = output[name];
+    const traits = member.getMergedTraits();
+    if (value === undefined || value === null) continue;
+    if (typeof traits.httpHeader === "string") {
+      headers[traits.httpHeader] = String(value);
+    } else if (traits.httpResponseCode) {
+      status = Number(value);
+    } else if (traits.httpPayload) {
+      if (member.isStructSchema()) {
+        body = XML_DECLARATION + writeXml(model, member, value);
+        headers["Content-Type"] ??= "text/xml";
+      } else if (value instanceof Uint8Array) {
+        body = value;
+      } else {
+        body = String(value);
+      }
+    } else {
+      bodyObject[name] = value;
+      hasBodyMembers = true;
+    }
+  }
+  if (hasBodyMembers) {
+    body = XML_DECLARATION + writeXml(model, op.output, bodyObject);
+    headers["Content-Type"] = "text/xml";
+  }
+  return { status, headers, body };
+}
+
+function writeXml(model: ServiceModel, schema: NormalizedSchema, value: unknown): string {
+  const serializer = new XmlShapeSerializer({
+    timestampFormat: { useTrait: true, default: 5 },
+    httpBindings: true,
+    xmlNamespace: model.xmlNamespace,
+    serviceNamespace: model.name,
+  } as ConstructorParameters<typeof XmlShapeSerializer>[0]);
+  serializer.write(schema, value);
+  return String(serializer.flush());
+}
+
+/** `<ErrorResponse>` for a ServiceError; status and Type from the model (control-plane.md §5). */
+export function serializeError(model: ServiceModel, err: ServiceError, requestId: string): ProtocolResponse {
+  const known = model.errors.get(err.code);
+  const status = known?.status ?? err.statusOverride ?? 400;
+  const type = known?.type ?? (status >= 500 ? "Receiver" : "Sender");
+  const body =
+    `${XML_DECLARATION}<ErrorResponse xmlns="${model.xmlNamespace}"><Error><Type>${type}</Type>` +
+    `<Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return { status, headers: { "Content-Type": "text/xml" }, body };
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

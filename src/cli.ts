@@ -1,0 +1,75 @@
+// The command line: `minifront start [flags]`. Parses flags, calls startEmulator, prints the
+// URLs, and stops cleanly on SIGINT/SIGTERM. Everything else lives in the library.
+import { parseArgs } from "node:util";
+import { OPTION_SPECS, type EmulatorOptions } from "./config.ts";
+import { isUserError, startEmulator } from "./index.ts";
+
+const USAGE = `Usage: minifront start [options]
+
+A local AWS CloudFront: the CloudFront API on one port, for the aws CLI, the SDKs and Terraform.
+
+Options:
+${OPTION_SPECS.map((s) => `  --${(s.flag + (s.kind === "bool" ? "" : " <value>")).padEnd(24)} ${s.help} (default ${String(s.default)}; env ${s.env})`).join("\n")}
+  -h, --help                 Show this help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      ...Object.fromEntries(OPTION_SPECS.map((s) => [s.flag, { type: s.kind === "bool" ? "boolean" : "string" } as const])),
+    },
+  });
+  const [command = "start", ...rest] = parsed.positionals;
+  if (parsed.values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command !== "start" || rest.length > 0) {
+    process.stderr.write(`minifront: unknown command "${[command, ...rest].join(" ")}"\n\n${USAGE}`);
+    return 2;
+  }
+  const explicit: Record<string, unknown> = {};
+  for (const spec of OPTION_SPECS) {
+    const v = (parsed.values as Record<string, string | boolean | undefined>)[spec.flag];
+    if (v !== undefined) explicit[spec.key] = v;
+  }
+  const emu = await startEmulator({ ...(explicit as EmulatorOptions), env: process.env });
+  const port = emu.port;
+  process.stdout.write(
+    [
+      `minifront ${emu.options.ephemeral ? "(ephemeral) " : ""}listening on ${emu.controlUrl}`,
+      `  CloudFront API  ${emu.controlUrl}   (aws --endpoint-url ${emu.controlUrl} cloudfront ...)`,
+      `  S3              ${emu.s3Url}   (served from the next release)`,
+      `  Edge            http://<id>.${emu.options.domainSuffix}:${port}/`,
+      `  Health          ${emu.controlUrl}/_minifront/health`,
+      `  State           ${emu.dataDir}`,
+      "",
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`minifront: ${signal}, shutting down\n`);
+      resolve();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  await emu.dispose();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (isUserError(err) || (err instanceof Error && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
+      process.stderr.write(`minifront: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`minifront: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

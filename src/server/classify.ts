@@ -1,0 +1,53 @@
+// One port, several kinds of traffic (issue 2, control-plane.md §1 "Telling CloudFront API calls
+// apart"). Order matters:
+// 1. minifront's own endpoints and the LocalStack/moto compatibility endpoints;
+// 2. a SigV4/SigV4A credential scope names the service outright (header or presigned query);
+// 3. a Host that is a distribution's domain name or alias is edge traffic;
+// 4. an unsigned `/2020-05-31/...` path is the CloudFront API (a bucket may be named 2020-05-31,
+//    so this comes after the signature check);
+// 5. everything else addressed to the endpoint is S3 (path-style or bucket.s3.localhost...).
+
+export type Traffic = "internal" | "cloudfront" | "kvs" | "s3" | "edge";
+
+export interface ClassifyInput {
+  readonly path: string;
+  readonly host: string;
+  readonly authorization: string | undefined;
+  readonly query: URLSearchParams;
+}
+
+const INTERNAL_PREFIXES = ["/_minifront/", "/_localstack/", "/moto-api/"];
+
+export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: string) => boolean): Traffic {
+  if (INTERNAL_PREFIXES.some((p) => req.path.startsWith(p))) return "internal";
+  const service = credentialService(req.authorization, req.query);
+  if (service === "cloudfront") return "cloudfront";
+  if (service === "cloudfront-keyvaluestore") return "kvs";
+  if (service !== undefined) return "s3";
+  if (isDistributionHost(hostWithoutPort(req.host))) return "edge";
+  if (req.path.startsWith("/2020-05-31/")) return "cloudfront";
+  return "s3";
+}
+
+/**
+ * The service named in a request's credential scope: `<date>/<region>/<service>/aws4_request`
+ * for SigV4, `<date>/<service>/aws4_request` for SigV4A. An S3 SigV2 header (`AWS key:sig`) is s3.
+ */
+export function credentialService(authorization: string | undefined, query: URLSearchParams): string | undefined {
+  let credential: string | undefined;
+  if (authorization) {
+    if (/^AWS [^:\s]+:/.test(authorization)) return "s3";
+    credential = /Credential=([^,\s]+)/.exec(authorization)?.[1];
+  }
+  credential ??= query.get("X-Amz-Credential") ?? undefined;
+  if (!credential) return undefined;
+  const parts = credential.split("/");
+  if (parts.length < 4 || parts[parts.length - 1] !== "aws4_request") return undefined;
+  return parts[parts.length - 2];
+}
+
+export function hostWithoutPort(host: string): string {
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1).toLowerCase();
+  const colon = host.lastIndexOf(":");
+  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
+}

@@ -1,0 +1,65 @@
+// TagResource / UntagResource / ListTagsForResource (control-plane.md §6 "Tags"). Resources are
+// named by ARN; today distributions are the taggable resources.
+import type {
+  ListTagsForResourceRequest,
+  ListTagsForResourceResult,
+  Tag,
+  TagResourceRequest,
+  UntagResourceRequest,
+} from "@aws-sdk/client-cloudfront";
+import { fail } from "../../../api/errors.ts";
+import type { RequestContext } from "../../../api/service.ts";
+import type { CloudFrontState, DistributionRecord } from "../state.ts";
+import { messages } from "../messages.ts";
+
+type Ctx = RequestContext<CloudFrontState>;
+
+export const MAX_TAGS = 50;
+// Tag keys and values: letters, spaces, numbers and _ . : / = + - @ (API_Tag.html).
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export function TagResource({ Resource, Tags }: TagResourceRequest, ctx: Ctx): Record<string, never> {
+  const rec = resolve(ctx.service, Resource);
+  const merged = new Map(rec.tags.map((t) => [t.Key as string, t]));
+  for (const t of Tags?.Items ?? []) merged.set(t.Key as string, { Key: t.Key, Value: t.Value ?? "" });
+  const tags = [...merged.values()];
+  validateTags(tags);
+  ctx.service.putDistribution({ ...rec, tags });
+  return {};
+}
+
+export function UntagResource({ Resource, TagKeys }: UntagResourceRequest, ctx: Ctx): Record<string, never> {
+  const rec = resolve(ctx.service, Resource);
+  const drop = new Set(TagKeys?.Items ?? []);
+  ctx.service.putDistribution({ ...rec, tags: rec.tags.filter((t) => !drop.has(t.Key as string)) });
+  return {};
+}
+
+export function ListTagsForResource({ Resource }: ListTagsForResourceRequest, ctx: Ctx): ListTagsForResourceResult {
+  const rec = resolve(ctx.service, Resource);
+  return { Tags: { Items: rec.tags.map((t) => ({ Key: t.Key, Value: t.Value ?? "" })) } };
+}
+
+/** Throws InvalidTagging for a bad key or value, TooManyTags-style InvalidTagging past 50. */
+export function validateTags(tags: readonly Tag[]): void {
+  if (tags.length > MAX_TAGS) fail("InvalidTagging", `A resource can have at most ${MAX_TAGS} tags.`);
+  const keys = new Set<string>();
+  for (const { Key, Value } of tags) {
+    const key = Key ?? "";
+    const value = Value ?? "";
+    if (key.length < 1 || key.length > 128 || !TAG_CHARS.test(key) || key.toLowerCase().startsWith("aws:")) {
+      fail("InvalidTagging", `The tag key "${key}" is not valid: 1-128 letters, numbers, spaces and _ . : / = + - @, not starting with aws:.`);
+    }
+    if (value.length > 256 || !TAG_CHARS.test(value)) {
+      fail("InvalidTagging", `The tag value for "${key}" is not valid: at most 256 letters, numbers, spaces and _ . : / = + - @.`);
+    }
+    if (keys.has(key)) fail("InvalidTagging", `The tag key "${key}" is given more than once.`);
+    keys.add(key);
+  }
+}
+
+function resolve(state: CloudFrontState, arn: string | undefined): DistributionRecord {
+  const m = /^arn:aws:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/.exec(arn ?? "");
+  const rec = m && m[1] === state.settings.accountId ? state.getDistribution(m[2] as string) : undefined;
+  return rec ?? fail("NoSuchResource", messages.noSuchResource(arn ?? ""));
+}

@@ -1,0 +1,110 @@
+// CloudFront control-plane state: typed maps in memory, written through to the document store on
+// every change before the API call answers (so an acknowledged write survives kill -9). The edge
+// reads distributions through `distributionForHost`.
+import type { DistributionConfig, Tag } from "@aws-sdk/client-cloudfront";
+import type { Clock } from "../../clock.ts";
+import type { Ids } from "../../ids.ts";
+import type { DocumentStore } from "../../store/document-store.ts";
+
+/** A distribution as stored. Times are epoch milliseconds. */
+export interface DistributionRecord {
+  readonly Id: string;
+  readonly ARN: string;
+  readonly DomainName: string;
+  readonly ETag: string;
+  readonly createdAt: number;
+  readonly lastModified: number;
+  /** When the last change finishes deploying: Status is InProgress until then. */
+  readonly deployAt: number;
+  readonly config: DistributionConfig;
+  readonly tags: readonly Tag[];
+}
+
+export interface CloudFrontSettings {
+  readonly accountId: string;
+  readonly domainSuffix: string;
+  readonly deployDelayMs: number;
+}
+
+const DISTRIBUTION = "cloudfront/distribution";
+
+export class CloudFrontState {
+  readonly settings: CloudFrontSettings;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  private readonly store: DocumentStore;
+  private readonly distributions = new Map<string, DistributionRecord>();
+  /** Lower-cased domain name or alias → distribution id. */
+  private readonly hosts = new Map<string, string>();
+
+  constructor(store: DocumentStore, settings: CloudFrontSettings, clock: Clock, ids: Ids) {
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+    this.ids = ids;
+    for (const rec of store.list<DistributionRecord>(DISTRIBUTION)) this.index(rec);
+  }
+
+  getDistribution(id: string): DistributionRecord | undefined {
+    return this.distributions.get(id);
+  }
+
+  /** All distributions, oldest first (the order ListDistributions pages through). */
+  listDistributions(): DistributionRecord[] {
+    return [...this.distributions.values()];
+  }
+
+  findDistributionByCallerReference(ref: string): DistributionRecord | undefined {
+    for (const rec of this.distributions.values()) if (rec.config.CallerReference === ref) return rec;
+    return undefined;
+  }
+
+  /** The distribution serving `host` (its domain name or one of its aliases), if any. */
+  distributionForHost(host: string): DistributionRecord | undefined {
+    const id = this.hosts.get(host.toLowerCase());
+    return id === undefined ? undefined : this.distributions.get(id);
+  }
+
+  aliasOwner(alias: string): string | undefined {
+    const id = this.hosts.get(alias.toLowerCase());
+    const rec = id === undefined ? undefined : this.distributions.get(id);
+    return rec && rec.DomainName !== alias.toLowerCase() ? rec.Id : undefined;
+  }
+
+  putDistribution(rec: DistributionRecord): void {
+    this.store.put(DISTRIBUTION, rec.Id, rec);
+    this.unindex(rec.Id);
+    this.index(rec);
+  }
+
+  deleteDistribution(id: string): void {
+    this.store.delete(DISTRIBUTION, id);
+    this.unindex(id);
+  }
+
+  /** Forgets everything (the reset endpoints); the caller clears the store. */
+  clear(): void {
+    this.distributions.clear();
+    this.hosts.clear();
+  }
+
+  arn(kind: string, id: string): string {
+    return `arn:aws:cloudfront::${this.settings.accountId}:${kind}/${id}`;
+  }
+
+  private index(rec: DistributionRecord): void {
+    this.distributions.set(rec.Id, rec);
+    this.hosts.set(rec.DomainName, rec.Id);
+    for (const alias of rec.config.Aliases?.Items ?? []) this.hosts.set(alias.toLowerCase(), rec.Id);
+  }
+
+  private unindex(id: string): void {
+    const old = this.distributions.get(id);
+    if (!old) return;
+    this.distributions.delete(id);
+    this.hosts.delete(old.DomainName);
+    for (const alias of old.config.Aliases?.Items ?? []) {
+      if (this.hosts.get(alias.toLowerCase()) === id) this.hosts.delete(alias.toLowerCase());
+    }
+  }
+}
