@@ -82,7 +82,8 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<s
       if (bodyMembers.some(([, m]) => isRequiredMember(op.input, m))) throw missingBody(op);
     } else {
       const rootName = op.input.getMergedTraits().xmlName ?? op.input.getName() ?? op.name;
-      Object.assign(input, readXmlStruct(op.input, parseXmlDocument(req.body.toString("utf8")), rootName));
+      const names = new Set(bodyMembers.map(([n]) => n));
+      Object.assign(input, readXmlStruct(op.input, parseXmlDocument(req.body.toString("utf8")), rootName, names));
     }
   }
   return input;

@@ -55,11 +55,17 @@ export function parseXmlDocument(text: string): XmlElement {
  * Reads `root` as a value of `schema` (a structure). `rootName` is the element name the model
  * expects; a different root is an InvalidArgument, as AWS rejects a body for another operation.
  */
-export function readXmlStruct(schema: NormalizedSchema, root: XmlElement, rootName: string): Record<string, unknown> {
+export function readXmlStruct(
+  schema: NormalizedSchema,
+  root: XmlElement,
+  rootName: string,
+  /** Read only these members (the others are bound to the URI or headers); default all. */
+  only?: ReadonlySet<string>,
+): Record<string, unknown> {
   if (root.name !== rootName) {
     throw invalid(`The request body must be a ${rootName} document, not ${root.name}.`);
   }
-  return readStruct(schema, root, rootName);
+  return readStruct(schema, root, rootName, only);
 }
 
 type RawNode = Record<string, RawNode[] | string>;
@@ -112,11 +118,13 @@ function readValue(schema: NormalizedSchema, el: XmlElement, path: string): unkn
   return readScalar(schema, el.text, path);
 }
 
-function readStruct(schema: NormalizedSchema, el: XmlElement, path: string): Record<string, unknown> {
+function readStruct(schema: NormalizedSchema, el: XmlElement, path: string, only?: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const required = requiredMemberCount(schema);
-  let index = 0;
+  let index = -1;
   for (const [memberName, member] of schema.structIterator()) {
+    index++;
+    if (only && !only.has(memberName)) continue;
     const xmlName = member.getMergedTraits().xmlName ?? memberName;
     const flattened = member.isListSchema() && !!member.getMergedTraits().xmlFlattened;
     const memberPath = `${path}.${memberName}`;
@@ -130,7 +138,6 @@ function readStruct(schema: NormalizedSchema, el: XmlElement, path: string): Rec
     if (index < required && out[memberName] === undefined) {
       throw invalid(`Missing required field ${memberPath}.`);
     }
-    index++;
   }
   checkQuantity(out, path);
   return out;
