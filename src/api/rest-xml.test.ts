@@ -158,7 +158,7 @@ describe("rest-xml round trips through the SDK", () => {
 
     const arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1";
     await client.send(new ListDistributionsByOwnedResourceCommand({ ResourceArn: arn }));
-    assert.equal(captured.input?.["ResourceArn"], arn);
+    assert.equal((captured.input as Record<string, unknown> | undefined)?.["ResourceArn"], arn);
   });
 
   it("wrapper bodies with base64 blobs in, and the model's ETtag header out (control-plane.md §3 quirk)", async () => {

@@ -8,8 +8,15 @@ import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import {
+  CreateDistributionCommand,
+  GetDistributionCommand,
+  GetDistributionConfigCommand,
+  ListDistributionsCommand,
+  ListTagsForResourceCommand,
+} from "@aws-sdk/client-cloudfront";
 import type {
+  CloudFrontClient,
   CreateDistributionResult,
   DistributionConfig,
   GetDistributionConfigResult,
@@ -45,13 +52,24 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
   const ctx = useEmulator();
   let dir = "";
   let files = 0;
+  // The SDK, in process, only sets up and double-checks state: every behaviour under test goes
+  // through the CLI. (Each CLI run costs a Python start-up, so checks that need no CLI skip it.)
+  let sdk: CloudFrontClient | undefined;
+  const cf = (): CloudFrontClient => sdk ?? assert.fail("SDK client not created yet");
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "minifront-cli-"));
+    sdk = ctx.cloudfront();
   });
   after(() => {
+    sdk?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  async function listedIds(): Promise<string[]> {
+    const out = await cf().send(new ListDistributionsCommand({}));
+    return (out.DistributionList?.Items ?? []).map((s) => s.Id as string);
+  }
 
   /** Runs `aws cloudfront <args>` against the emulator; never rejects on a non-zero exit. */
   function run(args: readonly string[]): Promise<CliResult> {
@@ -157,25 +175,24 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
     });
 
     it("update-distribution with the current ETag as --if-match applies the change and returns a new ETag", async () => {
-      const cfg = await aws<GetDistributionConfigResult>("get-distribution-config", "--id", id);
-      const next = { ...cfg.DistributionConfig, Comment: "updated by the aws CLI" };
+      const next = { ...created, Comment: "updated by the aws CLI" };
       const out = await aws<UpdateDistributionResult>("update-distribution", "--id", id, "--if-match", etag, "--distribution-config", fileArg(next));
       assert.ok(out.ETag);
       assert.notEqual(out.ETag, etag);
       assert.equal(out.Distribution?.Status, "InProgress");
       assert.equal(out.Distribution?.DistributionConfig?.Comment, "updated by the aws CLI");
 
-      const got = await aws<GetDistributionResult>("get-distribution", "--id", id);
+      const got = await cf().send(new GetDistributionCommand({ Id: id }));
       assert.equal(got.ETag, out.ETag);
       assert.equal(got.Distribution?.DistributionConfig?.Comment, "updated by the aws CLI");
       staleEtag = etag;
       etag = out.ETag;
-      created = got.Distribution?.DistributionConfig;
+      created = out.Distribution?.DistributionConfig;
     });
 
     it("update-distribution with a stale --if-match fails with PreconditionFailed and changes nothing", async () => {
       await awsFails("PreconditionFailed", "update-distribution", "--id", id, "--if-match", staleEtag, "--distribution-config", fileArg({ ...created, Comment: "stale" }));
-      const after = await aws<GetDistributionConfigResult>("get-distribution-config", "--id", id);
+      const after = await cf().send(new GetDistributionConfigCommand({ Id: id }));
       assert.equal(after.ETag, etag);
       assert.equal(after.DistributionConfig?.Comment, "updated by the aws CLI");
     });
@@ -186,7 +203,8 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
 
     it("delete-distribution of an enabled distribution fails with DistributionNotDisabled", async () => {
       await awsFails("DistributionNotDisabled", "delete-distribution", "--id", id, "--if-match", etag);
-      await aws<GetDistributionResult>("get-distribution", "--id", id);
+      const still = await cf().send(new GetDistributionCommand({ Id: id }));
+      assert.equal(still.ETag, etag);
     });
 
     it("disabling with update-distribution, waiting for the deployment, then delete-distribution --if-match removes it", async () => {
@@ -200,11 +218,8 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
       await awsFails("PreconditionFailed", "delete-distribution", "--id", id, "--if-match", etag);
       const deleted = await run(["delete-distribution", "--id", id, "--if-match", disabled.ETag]);
       assert.equal(deleted.code, 0, deleted.stderr);
-      const [, list] = await Promise.all([
-        awsFails("NoSuchDistribution", "get-distribution", "--id", id),
-        aws<ListDistributionsResult>("list-distributions", "--no-paginate"),
-      ]);
-      assert.ok(!(list.DistributionList?.Items ?? []).some((s) => s.Id === id), "the deleted distribution is no longer listed");
+      assert.ok(!(await listedIds()).includes(id), "the deleted distribution is no longer listed");
+      await assert.rejects(cf().send(new GetDistributionCommand({ Id: id })), { name: "NoSuchDistribution" });
     });
   });
 
@@ -212,22 +227,11 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
     const ids: string[] = [];
 
     before(async () => {
-      const cf = ctx.cloudfront();
-      try {
-        for (const ref of ["list-1", "list-2", "list-3"]) {
-          const out = await cf.send(new CreateDistributionCommand({ DistributionConfig: tutorialConfig(ref) }));
-          ids.push(out.Distribution?.Id as string);
-        }
-      } finally {
-        cf.destroy();
+      for (const ref of ["list-1", "list-2", "list-3"]) {
+        const out = await cf().send(new CreateDistributionCommand({ DistributionConfig: tutorialConfig(ref) }));
+        ids.push(out.Distribution?.Id as string);
       }
     });
-
-    /** Every distribution id, in list order, from one unpaginated call. */
-    async function allIds(): Promise<string[]> {
-      const out = await aws<ListDistributionsResult>("list-distributions", "--no-paginate");
-      return (out.DistributionList?.Items ?? []).map((s) => s.Id as string);
-    }
 
     it("list-distributions --no-paginate returns one raw page with Quantity, MaxItems and IsTruncated", async () => {
       const out = await aws<ListDistributionsResult>("list-distributions", "--no-paginate");
@@ -256,7 +260,7 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
     });
 
     it("list-distributions --max-items 1 returns a NextToken, and --starting-token walks every distribution once", async () => {
-      const expected = await allIds();
+      const expected = await listedIds();
       assert.ok(expected.length >= 3);
       const seen: string[] = [];
       let token: string | undefined;
@@ -274,7 +278,7 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
     });
 
     it("list-distributions --page-size 1 follows NextMarker across server pages and returns every distribution", async () => {
-      const expected = await allIds();
+      const expected = await listedIds();
       const out = await aws<ListDistributionsResult & { NextToken?: string }>("list-distributions", "--page-size", "1");
       assert.deepEqual((out.DistributionList?.Items ?? []).map((s) => s.Id), expected);
       assert.equal(out.NextToken, undefined);
@@ -301,7 +305,7 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
       assert.equal(c.DefaultCacheBehavior?.MaxTTL, 31536000);
       assert.equal(c.Enabled, true);
 
-      const got = await aws<GetDistributionResult>("get-distribution", "--id", d.Id);
+      const got = await cf().send(new GetDistributionCommand({ Id: d.Id }));
       assert.equal(got.ETag, out.ETag);
     });
   });
@@ -322,15 +326,15 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
 
     it("tag-resource adds tags and untag-resource removes them by key", async () => {
       await aws("tag-resource", "--resource", arn, "--tags", "Items=[{Key=team,Value=web},{Key=env,Value=dev}]");
-      let tags = await aws<ListTagsForResourceResult>("list-tags-for-resource", "--resource", arn);
-      assert.deepEqual(sorted(tags.Tags?.Items), [
+      const added = await cf().send(new ListTagsForResourceCommand({ Resource: arn }));
+      assert.deepEqual(sorted(added.Tags?.Items), [
         { Key: "env", Value: "dev" },
         { Key: "project", Value: "minifront" },
         { Key: "team", Value: "web" },
       ]);
 
       await aws("untag-resource", "--resource", arn, "--tag-keys", "Items=env,project");
-      tags = await aws<ListTagsForResourceResult>("list-tags-for-resource", "--resource", arn);
+      const tags = await aws<ListTagsForResourceResult>("list-tags-for-resource", "--resource", arn);
       assert.deepEqual(sorted(tags.Tags?.Items), [{ Key: "team", Value: "web" }]);
     });
 
@@ -349,7 +353,7 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
       const config = tutorialConfig("bad-target");
       const bad = { ...config, DefaultCacheBehavior: { ...config.DefaultCacheBehavior, TargetOriginId: "no-such-origin" } };
       await awsFails("NoSuchOrigin", "create-distribution", "--distribution-config", fileArg(bad));
-      const list = await aws<ListDistributionsResult>("list-distributions", "--no-paginate");
+      const list = await cf().send(new ListDistributionsCommand({}));
       assert.ok(!(list.DistributionList?.Items ?? []).some((s) => s.DefaultCacheBehavior?.TargetOriginId === "no-such-origin"), "nothing was created");
     });
   });
