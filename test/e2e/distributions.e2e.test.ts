@@ -288,3 +288,31 @@ describe("deploy delay", () => {
     await cf.send(new DeleteDistributionCommand({ Id: id, IfMatch: created.ETag }));
   });
 });
+
+describe("account id and domain suffix", () => {
+  const t = useEmulator({ accountId: "111122223333", domainSuffix: "cloudfront.net" });
+
+  it("puts the configured account id in ARNs and the suffix in domain names", async () => {
+    const out = await t.cloudfront().send(new CreateDistributionCommand({ DistributionConfig: tutorialConfig() }));
+    const d = out.Distribution!;
+    assert.equal(d.ARN, `arn:aws:cloudfront::111122223333:distribution/${d.Id}`);
+    assert.equal(d.DomainName, `${d.Id!.toLowerCase()}.cloudfront.net`);
+    const tags = await t.cloudfront().send(new ListTagsForResourceCommand({ Resource: d.ARN! }));
+    assert.deepEqual(tags.Tags?.Items ?? [], []);
+    await expectServiceError(
+      t.cloudfront().send(new ListTagsForResourceCommand({ Resource: `arn:aws:cloudfront::123456789012:distribution/${d.Id}` })),
+      404,
+      "NoSuchResource",
+    );
+  });
+
+  it("answers operations it does not support yet with UnsupportedOperation naming them", async () => {
+    const { CreateInvalidationCommand } = await import("@aws-sdk/client-cloudfront");
+    const err = await expectServiceError(
+      t.cloudfront().send(new CreateInvalidationCommand({ DistributionId: "E1", InvalidationBatch: { CallerReference: "x", Paths: { Quantity: 1, Items: ["/*"] } } })),
+      400,
+      "UnsupportedOperation",
+    );
+    assert.match(err.message, /CreateInvalidation/);
+  });
+});
