@@ -75,7 +75,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   }
   const settings = { accountId: options.accountId, domainSuffix: options.domainSuffix, deployDelayMs: options.deployDelayMs };
   let cloudfrontState = new CloudFrontState(store, settings, clock, ids);
-  const cloudfront = createCloudFrontApi(log);
+  const cloudfront = createCloudFrontApi(log, options.maxApiBodyBytes);
 
   const internal = createInternalEndpoints({
     version: VERSION,
@@ -87,7 +87,6 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const server = createHttpServer({
     cloudfront,
     cloudfrontState: () => cloudfrontState,
-    maxApiBodyBytes: options.maxApiBodyBytes,
     log,
     internal,
   });

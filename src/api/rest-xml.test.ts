@@ -19,7 +19,7 @@ import {
   CreateDistributionWithTagsCommand,
   GetDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
-import { cloudFrontModel } from "../services/cloudfront/index.ts";
+import { cloudFrontModel, cloudFrontProfile } from "../services/cloudfront/index.ts";
 import { createApiService, type HandlerTable } from "./service.ts";
 import { ServiceError } from "./errors.ts";
 import { createLogger } from "../log.ts";
@@ -31,7 +31,7 @@ interface Captured {
 
 /** A CloudFront client whose transport is our protocol layer with the given handlers. */
 function clientFor(handlers: HandlerTable<null>, captured: Captured): CloudFrontClient {
-  const api = createApiService(cloudFrontModel(), wrap(handlers, captured), createLogger("silent"));
+  const api = createApiService(cloudFrontModel(), wrap(handlers, captured), cloudFrontProfile(), createLogger("silent"));
   return new CloudFrontClient({
     region: "eu-central-1",
     endpoint: "http://localhost:4566",
@@ -44,14 +44,14 @@ function clientFor(handlers: HandlerTable<null>, captured: Captured): CloudFront
           for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, item ?? "");
         }
         const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
-        const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(request.body as string | Uint8Array);
+        const body = Readable.from(request.body === undefined ? [] : [Buffer.from(request.body as string | Uint8Array)]);
         const out = await api.handle({ method: request.method, url, headers, body, requestId: "req-1", baseUrl: "http://localhost:4566" }, null);
         return {
           response: {
             statusCode: out.status,
             reason: "",
             headers: Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k.toLowerCase(), v])),
-            body: Readable.from([Buffer.from(out.body)]),
+            body: Readable.from([Buffer.from(out.body as string | Uint8Array)]),
           },
         };
       },
@@ -235,13 +235,13 @@ describe("rest-xml round trips through the SDK", () => {
 });
 
 describe("rest-xml request errors", () => {
-  const api = createApiService(cloudFrontModel(), { CreateDistribution: () => ({}), ListDistributions: () => ({}) }, createLogger("silent"));
+  const api = createApiService(cloudFrontModel(), { CreateDistribution: () => ({}), ListDistributions: () => ({}) }, cloudFrontProfile(), createLogger("silent"));
   const post = async (body: string) => {
     const out = await api.handle(
-      { method: "POST", url: new URL("http://localhost/2020-05-31/distribution"), headers: {}, body: Buffer.from(body), requestId: "r", baseUrl: "http://localhost" },
+      { method: "POST", url: new URL("http://localhost/2020-05-31/distribution"), headers: {}, body: Readable.from([Buffer.from(body)]), requestId: "r", baseUrl: "http://localhost" },
       null,
     );
-    const text = Buffer.from(out.body).toString();
+    const text = Buffer.from(out.body as string | Uint8Array).toString();
     return { status: out.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], text };
   };
   const NS = 'xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"';
@@ -270,22 +270,22 @@ describe("rest-xml request errors", () => {
 
   it("decodes character references and keeps leading zeros as text", async () => {
     let seen: Record<string, unknown> | undefined;
-    const echo = createApiService(cloudFrontModel(), { CreateDistribution: (i: Record<string, unknown>) => ((seen = i), {}) }, createLogger("silent"));
+    const echo = createApiService(cloudFrontModel(), { CreateDistribution: (i: Record<string, unknown>) => ((seen = i), {}) }, cloudFrontProfile(), createLogger("silent"));
     const body = config("<Enabled>true</Enabled>").replace("<CallerReference>r</CallerReference>", "<CallerReference>0123 &#65;&#x42;&amp;</CallerReference>");
-    const out = await echo.handle({ method: "POST", url: new URL("http://localhost/2020-05-31/distribution"), headers: {}, body: Buffer.from(body), requestId: "r", baseUrl: "" }, null);
+    const out = await echo.handle({ method: "POST", url: new URL("http://localhost/2020-05-31/distribution"), headers: {}, body: Readable.from([Buffer.from(body)]), requestId: "r", baseUrl: "" }, null);
     assert.equal(out.status, 201);
     assert.equal((seen?.["DistributionConfig"] as { CallerReference: string }).CallerReference, "0123 AB&");
   });
 
   it("rejects a query member of the wrong type", async () => {
-    const out = await api.handle({ method: "GET", url: new URL("http://localhost/2020-05-31/distribution?MaxItems=ten"), headers: {}, body: Buffer.alloc(0), requestId: "r", baseUrl: "" }, null);
+    const out = await api.handle({ method: "GET", url: new URL("http://localhost/2020-05-31/distribution?MaxItems=ten"), headers: {}, body: Readable.from([]), requestId: "r", baseUrl: "" }, null);
     assert.equal(out.status, 400);
-    assert.match(Buffer.from(out.body).toString(), /<Code>InvalidArgument<\/Code>.*MaxItems/);
+    assert.match(Buffer.from(out.body as string | Uint8Array).toString(), /<Code>InvalidArgument<\/Code>.*MaxItems/);
   });
 
   it("answers a path that no operation has with an AWS-shaped error", async () => {
-    const out = await api.handle({ method: "GET", url: new URL("http://localhost/2020-05-31/nothing-here"), headers: {}, body: Buffer.alloc(0), requestId: "r", baseUrl: "" }, null);
+    const out = await api.handle({ method: "GET", url: new URL("http://localhost/2020-05-31/nothing-here"), headers: {}, body: Readable.from([]), requestId: "r", baseUrl: "" }, null);
     assert.equal(out.status, 400);
-    assert.match(Buffer.from(out.body).toString(), /<ErrorResponse xmlns="http:\/\/cloudfront.amazonaws.com\/doc\/2020-05-31\/"><Error><Type>Sender<\/Type>/);
+    assert.match(Buffer.from(out.body as string | Uint8Array).toString(), /<ErrorResponse xmlns="http:\/\/cloudfront.amazonaws.com\/doc\/2020-05-31\/"><Error><Type>Sender<\/Type>/);
   });
 });

@@ -4,6 +4,7 @@
 // response bodies are written by the SDK's own XmlShapeSerializer, so what we emit is what the
 // SDK's parser was built against. control-plane.md §2 and §5 describe the wire format.
 import type { NormalizedSchema } from "@smithy/core/schema";
+import { Readable } from "node:stream";
 import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
 import type { OperationModel, ServiceModel } from "./model.ts";
 import { requiredMemberCount } from "./model.ts";
@@ -15,13 +16,23 @@ export interface ProtocolRequest {
   readonly query: URLSearchParams;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Buffer;
+  /** The whole body; for an operation with a streaming payload, the unread request stream. */
+  readonly body: Buffer | Readable;
 }
 
 export interface ProtocolResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly body: string | Uint8Array;
+  /** A Readable for streaming payloads (S3 GetObject), otherwise the whole body. */
+  readonly body: string | Uint8Array | Readable;
+}
+
+/** True when the operation's input payload is a stream that must not be read into memory. */
+export function hasStreamingPayload(op: OperationModel): boolean {
+  for (const [, member] of op.input.structIterator()) {
+    if (member.getMergedTraits().httpPayload && member.isStreaming()) return true;
+  }
+  return false;
 }
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
@@ -49,22 +60,34 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<s
       const raw = req.headers[traits.httpHeader.toLowerCase()];
       const value = Array.isArray(raw) ? raw.join(",") : raw;
       if (value !== undefined && value !== "") input[name] = readScalar(member, value, traits.httpHeader);
+    } else if (typeof traits.httpPrefixHeaders === "string") {
+      const prefix = traits.httpPrefixHeaders.toLowerCase();
+      const map: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (k.startsWith(prefix) && v !== undefined) map[k.slice(prefix.length)] = Array.isArray(v) ? v.join(",") : v;
+      }
+      if (Object.keys(map).length > 0) input[name] = map;
     } else if (traits.httpQueryParams) {
       const params: Record<string, string> = {};
       for (const [k, v] of req.query) params[k] = v;
       input[name] = params;
     } else if (traits.httpPayload) {
-      if (req.body.length === 0) {
+      const body = req.body;
+      if (body instanceof Readable) {
+        input[name] = body;
+        continue;
+      }
+      if (body.length === 0) {
         if (isRequired) throw missingBody(op);
         continue;
       }
       if (member.isStructSchema()) {
         const rootName = traits.xmlName ?? member.getName() ?? name;
-        input[name] = readXmlStruct(member, parseXmlDocument(req.body.toString("utf8")), rootName);
+        input[name] = readXmlStruct(member, parseXmlDocument(body.toString("utf8")), rootName);
       } else if (member.isBlobSchema()) {
-        input[name] = new Uint8Array(req.body);
+        input[name] = new Uint8Array(body);
       } else {
-        input[name] = req.body.toString("utf8");
+        input[name] = body.toString("utf8");
       }
       continue;
     } else {
@@ -75,7 +98,7 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<s
       throw new ServiceError("InvalidArgument", `Missing required parameter ${name}.`);
     }
   }
-  if (bodyMembers.length > 0) {
+  if (bodyMembers.length > 0 && !(req.body instanceof Readable)) {
     // No payload member: the unbound members travel inside a wrapper element named after the
     // input shape (`<CreateFunctionRequest>`).
     if (req.body.length === 0) {
@@ -107,7 +130,7 @@ function missingBody(op: OperationModel): ServiceError {
 export function serializeResponse(model: ServiceModel, op: OperationModel, output: Record<string, unknown>): ProtocolResponse {
   const headers: Record<string, string> = {};
   let status = op.successCode;
-  let body: string | Uint8Array = "";
+  let body: string | Uint8Array | Readable = "";
   const bodyObject: Record<string, unknown> = {};
   let hasBodyMembers = false;
   for (const [name, member] of op.output.structIterator()) {
@@ -115,14 +138,16 @@ export function serializeResponse(model: ServiceModel, op: OperationModel, outpu
     const traits = member.getMergedTraits();
     if (value === undefined || value === null) continue;
     if (typeof traits.httpHeader === "string") {
-      headers[traits.httpHeader] = String(value);
+      headers[traits.httpHeader] = headerValue(value);
+    } else if (typeof traits.httpPrefixHeaders === "string") {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) headers[traits.httpPrefixHeaders + k] = headerValue(v);
     } else if (traits.httpResponseCode) {
       status = Number(value);
     } else if (traits.httpPayload) {
       if (member.isStructSchema()) {
         body = XML_DECLARATION + writeXml(model, member, value);
         headers["Content-Type"] ??= "text/xml";
-      } else if (value instanceof Uint8Array) {
+      } else if (value instanceof Uint8Array || value instanceof Readable) {
         body = value;
       } else {
         body = String(value);
@@ -139,7 +164,14 @@ export function serializeResponse(model: ServiceModel, op: OperationModel, outpu
   return { status, headers, body };
 }
 
-function writeXml(model: ServiceModel, schema: NormalizedSchema, value: unknown): string {
+/** Header values: HTTP-dates for timestamps (RFC 7231), comma-joined lists, text otherwise. */
+function headerValue(value: unknown): string {
+  if (value instanceof Date) return value.toUTCString();
+  if (Array.isArray(value)) return value.map(headerValue).join(", ");
+  return String(value);
+}
+
+export function writeXml(model: ServiceModel, schema: NormalizedSchema, value: unknown): string {
   const serializer = new XmlShapeSerializer({
     timestampFormat: { useTrait: true, default: 5 },
     httpBindings: true,
@@ -151,7 +183,7 @@ function writeXml(model: ServiceModel, schema: NormalizedSchema, value: unknown)
 }
 
 /** `<ErrorResponse>` for a ServiceError; status and Type from the model (control-plane.md §5). */
-export function serializeError(model: ServiceModel, err: ServiceError, requestId: string): ProtocolResponse {
+export function serializeErrorResponse(model: ServiceModel, err: ServiceError, requestId: string): ProtocolResponse {
   const known = model.errors.get(err.code);
   const status = known?.status ?? err.statusOverride ?? 400;
   const type = known?.type ?? (status >= 500 ? "Receiver" : "Sender");

@@ -1,10 +1,16 @@
-// One AWS service behind the protocol layer: route → parse → handler → serialize, with the AWS
-// error envelope for every failure. Operations without a handler answer through the single
-// fallback below (an `UnsupportedOperation` error naming the operation) and are listed as
-// unsupported in the README's coverage table (scripts/coverage-table.ts).
+// One AWS service behind the protocol layer: route → read body → parse → handler → serialize,
+// with the service's error envelope for every failure. Operations without a handler answer
+// through the single fallback below (an error naming the operation) and are listed as unsupported
+// in the README's coverage tables (scripts/coverage-table.ts).
+//
+// What differs between services is a small profile: how a request finds its operation (CloudFront
+// by URI template; S3 also by bucket host), the error envelope, the request-id headers and the
+// body size limit. Everything else is shared.
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
 import type { OperationModel, ServiceModel } from "./model.ts";
-import { createRouter, type Router } from "./router.ts";
-import { parseRequest, serializeError, serializeResponse, type ProtocolResponse } from "./rest-xml.ts";
+import type { RouteMatch } from "./router.ts";
+import { hasStreamingPayload, parseRequest, serializeResponse, type ProtocolResponse } from "./rest-xml.ts";
 import { ServiceError } from "./errors.ts";
 
 /** What every handler gets besides its input: the per-request facts and the service's own context. */
@@ -13,6 +19,8 @@ export interface RequestContext<S> {
   /** Scheme, host and port the client used, for `Location` headers. */
   readonly baseUrl: string;
   readonly service: S;
+  /** The raw request headers (lower-cased), for the rare handler that needs one the model does not bind. */
+  readonly headers: IncomingHttpHeaders;
 }
 
 export type Handler<In, Out, S> = (input: In, ctx: RequestContext<S>) => Out | Promise<Out>;
@@ -25,10 +33,28 @@ export type HandlerTable<S> = Readonly<Record<string, Handler<any, any, S>>>;
 export interface ApiRequest {
   readonly method: string;
   readonly url: URL;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Buffer;
+  readonly headers: IncomingHttpHeaders;
+  /** The request body, unread. */
+  readonly body: Readable;
   readonly requestId: string;
   readonly baseUrl: string;
+}
+
+export interface ServiceProfile {
+  /** Finds the operation for a request, or undefined. */
+  route(req: ApiRequest): RouteMatch | undefined;
+  /** The service's error envelope. */
+  serializeError(err: ServiceError, req: ApiRequest): ProtocolResponse;
+  /** Headers that carry the request id (`x-amzn-RequestId`, `x-amz-request-id`). */
+  requestIdHeaders(requestId: string): Record<string, string>;
+  /** Largest non-streaming body accepted. */
+  readonly maxBodyBytes: number;
+  /** The error for a body over that limit. */
+  tooLarge(limit: number): ServiceError;
+  /** The error for a request that matches no operation. */
+  noRoute(req: ApiRequest): ServiceError;
+  /** The error for an operation that has no handler yet; it names the operation. */
+  unsupported(operation: string): ServiceError;
 }
 
 export interface ApiService<S> {
@@ -45,8 +71,7 @@ export interface Logger {
   error(msg: string): void;
 }
 
-export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<S>, log: Logger): ApiService<S> {
-  const router: Router = createRouter(model);
+export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<S>, profile: ServiceProfile, log: Logger): ApiService<S> {
   for (const name of Object.keys(handlers)) {
     if (!model.operations.has(name)) throw new Error(`handler for unknown operation ${name}`);
   }
@@ -54,38 +79,65 @@ export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<
     model,
     supported: new Set(Object.keys(handlers)),
     async handle(req, service) {
-      const match = router.match(req.method, req.url.pathname, req.url.searchParams);
       const withId = (res: ProtocolResponse, operation?: string) => ({
         ...res,
-        headers: { ...res.headers, "x-amzn-RequestId": req.requestId },
+        headers: { ...res.headers, ...profile.requestIdHeaders(req.requestId) },
         operation,
       });
-      if (!match) {
-        const err = new ServiceError(
-          "InvalidArgument",
-          `No ${model.name} operation matches ${req.method} ${req.url.pathname}${req.url.search}.`,
-        );
-        return withId(serializeError(model, err, req.requestId));
-      }
+      const match = profile.route(req);
+      if (!match) return withId(profile.serializeError(profile.noRoute(req), req));
       const op = match.op;
       try {
-        const handler = handlers[op.name] ?? unsupported(op);
-        const input = parseRequest(op, { labels: match.labels, query: req.url.searchParams, headers: req.headers, body: req.body });
-        const output = (await handler(input, { requestId: req.requestId, baseUrl: req.baseUrl, service })) ?? {};
+        const handler = handlers[op.name] ?? unsupported(profile, op);
+        const body = hasStreamingPayload(op) ? req.body : await readBody(req.body, profile.maxBodyBytes, () => profile.tooLarge(profile.maxBodyBytes));
+        const input = parseRequest(op, { labels: match.labels, query: req.url.searchParams, headers: req.headers, body });
+        const output = (await handler(input, { requestId: req.requestId, baseUrl: req.baseUrl, service, headers: req.headers })) ?? {};
         return withId(serializeResponse(model, op, output), op.name);
       } catch (err) {
         if (err instanceof ServiceError) {
           log.debug(`${op.name} → ${err.code}: ${err.message}`);
-          return withId(serializeError(model, err, req.requestId), op.name);
+          return withId(profile.serializeError(err, req), op.name);
         }
         log.error(`${op.name} failed (request ${req.requestId}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         const internal = new ServiceError("InternalFailure", `The request processing has failed because of an unknown error (request ${req.requestId}).`, 500);
-        return withId(serializeError(model, internal, req.requestId), op.name);
+        return withId(profile.serializeError(internal, req), op.name);
       }
     },
   };
 }
 
-function unsupported(op: OperationModel): never {
-  throw new ServiceError("UnsupportedOperation", `minifront does not support the ${op.name} operation yet.`);
+/**
+ * The whole body, or the `tooLarge` error once it passes `limit`. The rest of an oversized body is
+ * read and discarded rather than the stream destroyed, so the error response still reaches the
+ * client on the same connection.
+ */
+export function readBody(stream: Readable, limit: number, tooLarge: () => ServiceError): Promise<Buffer> {
+  const declared = Number((stream as Readable & { headers?: IncomingHttpHeaders }).headers?.["content-length"] ?? 0);
+  if (declared > limit) {
+    stream.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.resume();
+      reject(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    stream.on("data", onData);
+    stream.once("end", onEnd);
+    stream.once("error", reject);
+  });
+}
+
+function unsupported(profile: ServiceProfile, op: OperationModel): never {
+  throw profile.unsupported(op.name);
 }

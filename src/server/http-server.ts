@@ -5,15 +5,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { ApiService, Logger } from "../api/service.ts";
-import { serializeError, escapeXml } from "../api/rest-xml.ts";
-import { ServiceError } from "../api/errors.ts";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { escapeXml, type ProtocolResponse } from "../api/rest-xml.ts";
 import type { CloudFrontState } from "../services/cloudfront/state.ts";
 import { classifyRequest, hostWithoutPort } from "./classify.ts";
 
 export interface ServerDeps {
   readonly cloudfront: ApiService<CloudFrontState>;
   readonly cloudfrontState: () => CloudFrontState;
-  readonly maxApiBodyBytes: number;
   readonly log: Logger;
   /** `/_minifront/*`, `/_localstack/*`, `/moto-api/*`; undefined when no such endpoint. */
   readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
@@ -54,24 +54,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       return sendJson(res, result.status, result.body);
     }
     case "cloudfront": {
-      const requestId = randomUUID();
-      const model = deps.cloudfront.model;
-      const body = await readBody(req, deps.maxApiBodyBytes);
-      if (body === undefined) {
-        const err = new ServiceError("EntitySizeLimitExceeded", `The request body is larger than ${deps.maxApiBodyBytes} bytes.`);
-        const out = serializeError(model, err, requestId);
-        res.writeHead(out.status, { ...out.headers, "x-amzn-RequestId": requestId, Connection: "close" });
-        res.end(out.body);
-        return;
-      }
       const out = await deps.cloudfront.handle(
-        { method, url, headers: req.headers, body, requestId, baseUrl: `http://${host}` },
+        { method, url, headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}` },
         deps.cloudfrontState(),
       );
       deps.log.debug(`${out.operation ?? "?"} → ${out.status}`);
-      res.writeHead(out.status, out.headers);
-      res.end(method === "HEAD" ? undefined : out.body);
-      return;
+      return send(res, method, out);
     }
     case "s3":
     case "kvs":
@@ -89,24 +77,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   }
 }
 
-/** The whole body, or undefined when it is larger than `limit` (the rest is discarded). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return undefined;
+/** Writes a protocol response; streams a Readable body, never sends one for HEAD. */
+function send(res: ServerResponse, method: string, out: ProtocolResponse): void {
+  res.writeHead(out.status, out.headers);
+  const body = out.body;
+  if (method === "HEAD") {
+    if (body instanceof Readable) body.destroy();
+    res.end();
+  } else if (body instanceof Readable) {
+    pipeline(body, res).catch(() => res.destroy());
+  } else {
+    res.end(body);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 async function drain(req: IncomingMessage): Promise<void> {

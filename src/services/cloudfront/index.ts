@@ -3,7 +3,10 @@
 // protocol layer's fallback (api/service.ts) and show as unsupported in the README table.
 import * as cloudfrontSdk from "@aws-sdk/client-cloudfront";
 import { loadServiceModel, type ServiceModel } from "../../api/model.ts";
-import { createApiService, type ApiService, type HandlerTable, type Logger } from "../../api/service.ts";
+import { createApiService, type ApiService, type HandlerTable, type Logger, type ServiceProfile } from "../../api/service.ts";
+import { createRouter } from "../../api/router.ts";
+import { ServiceError } from "../../api/errors.ts";
+import { serializeErrorResponse } from "../../api/rest-xml.ts";
 import type { CloudFrontState } from "./state.ts";
 import * as distributions from "./handlers/distributions.ts";
 import * as tags from "./handlers/tags.ts";
@@ -32,6 +35,24 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
   ListTagsForResource: tags.ListTagsForResource,
 };
 
-export function createCloudFrontApi(log: Logger): ApiService<CloudFrontState> {
-  return createApiService(cloudFrontModel(), HANDLERS, log);
+/** Largest API request body by default: function code (40 KB base64) and big configs fit. */
+export const DEFAULT_MAX_API_BODY = 1024 * 1024;
+
+/** How CloudFront requests are routed and how its errors look (control-plane.md §1, §5). */
+export function cloudFrontProfile(maxBodyBytes = DEFAULT_MAX_API_BODY): ServiceProfile {
+  const model = cloudFrontModel();
+  const router = createRouter(model);
+  return {
+    route: (req) => router.match(req.method, req.url.pathname, req.url.searchParams),
+    serializeError: (err, req) => serializeErrorResponse(model, err, req.requestId),
+    requestIdHeaders: (id) => ({ "x-amzn-RequestId": id }),
+    maxBodyBytes,
+    tooLarge: (limit) => new ServiceError("EntitySizeLimitExceeded", `The request body is larger than ${limit} bytes.`),
+    noRoute: (req) => new ServiceError("InvalidArgument", `No CloudFront operation matches ${req.method} ${req.url.pathname}${req.url.search}.`),
+    unsupported: (op) => new ServiceError("UnsupportedOperation", `minifront does not support the ${op} operation yet.`),
+  };
+}
+
+export function createCloudFrontApi(log: Logger, maxBodyBytes?: number, handlers: HandlerTable<CloudFrontState> = HANDLERS): ApiService<CloudFrontState> {
+  return createApiService(cloudFrontModel(), handlers, cloudFrontProfile(maxBodyBytes), log);
 }
