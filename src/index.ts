@@ -11,6 +11,11 @@ import { systemClock, type Clock } from "./clock.ts";
 import { randomIds, type Ids } from "./ids.ts";
 import { createLogger } from "./log.ts";
 import { openDocumentStore } from "./store/document-store.ts";
+import { openDatabase } from "./store/database.ts";
+import { S3Storage } from "./services/s3/storage.ts";
+import { createS3Api } from "./services/s3/index.ts";
+import type { S3Service } from "./services/s3/context.ts";
+import { createHash } from "node:crypto";
 import { CloudFrontState } from "./services/cloudfront/state.ts";
 import { createCloudFrontApi } from "./services/cloudfront/index.ts";
 import { createHttpServer } from "./server/http-server.ts";
@@ -67,26 +72,36 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const ids = opts.ids ?? randomIds;
   const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), "minifront-")) : resolve(options.dataDir);
 
-  let store;
+  let db;
   try {
-    store = openDocumentStore(dataDir);
+    db = openDatabase(dataDir);
   } catch (err) {
     throw new EmulatorError("ERR_STATE", `cannot open the state in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const store = openDocumentStore(db);
+  const storage = new S3Storage(db, dataDir);
   const settings = { accountId: options.accountId, domainSuffix: options.domainSuffix, deployDelayMs: options.deployDelayMs };
-  let cloudfrontState = new CloudFrontState(store, settings, clock, ids);
-  const cloudfront = createCloudFrontApi(log, options.maxApiBodyBytes);
+  const s3Service: S3Service = {
+    storage,
+    clock,
+    defaultRegion: "us-east-1",
+    // S3 owners are 64-hex canonical ids; derive a stable one from the account id.
+    owner: { ID: createHash("sha256").update(options.accountId).digest("hex"), DisplayName: "minifront" },
+  };
+  let live = { cloudfront: new CloudFrontState(store, settings, clock, ids), s3: s3Service };
 
   const internal = createInternalEndpoints({
     version: VERSION,
     reset() {
       store.clear();
-      cloudfrontState = new CloudFrontState(store, settings, clock, ids);
+      storage.clear();
+      live = { cloudfront: new CloudFrontState(store, settings, clock, ids), s3: s3Service };
     },
   });
   const server = createHttpServer({
-    cloudfront,
-    cloudfrontState: () => cloudfrontState,
+    cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
+    s3: createS3Api(log),
+    state: () => live,
     log,
     internal,
   });
@@ -100,7 +115,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       });
     });
   } catch (err) {
-    store.close();
+    db.close();
     if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     const code = (err as NodeJS.ErrnoException).code;
     throw new EmulatorError("ERR_LISTEN", code === "EADDRINUSE" ? `port ${options.port} on ${options.host} is already in use` : `cannot listen on ${options.host}:${options.port}: ${String(err)}`);
@@ -124,7 +139,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
         server.close(() => r());
         server.closeAllConnections();
       });
-      store.close();
+      db.close();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -30,6 +30,8 @@ export interface ErrorModel {
 export interface ServiceModel {
   readonly name: string;
   readonly xmlNamespace: string;
+  /** Content-Type of XML responses (CloudFront `text/xml`, S3 `application/xml`). */
+  readonly xmlContentType: string;
   readonly operations: ReadonlyMap<string, OperationModel>;
   readonly errors: ReadonlyMap<string, ErrorModel>;
 }
@@ -46,7 +48,12 @@ type ErrorTuple = [-3, string, string, { error?: "client" | "server"; httpError?
  * Builds the operation and error tables from a client package's exports
  * (`import * as sdk from "@aws-sdk/client-cloudfront"`).
  */
-export function loadServiceModel(name: string, xmlNamespace: string, sdkExports: Record<string, unknown>): ServiceModel {
+export function loadServiceModel(
+  name: string,
+  xmlNamespace: string,
+  sdkExports: Record<string, unknown>,
+  xmlContentType = "text/xml",
+): ServiceModel {
   const operations = new Map<string, OperationModel>();
   const errors = new Map<string, ErrorModel>();
   for (const value of Object.values(sdkExports)) {
@@ -77,7 +84,7 @@ export function loadServiceModel(name: string, xmlNamespace: string, sdkExports:
       });
     }
   }
-  return { name, xmlNamespace, operations: sortedMap(operations), errors };
+  return { name, xmlNamespace, xmlContentType, operations: sortedMap(operations), errors };
 }
 
 function splitUriTemplate(uri: string): [string, Record<string, string>] {

@@ -126,10 +126,16 @@ function missingBody(op: OperationModel): ServiceError {
   return new ServiceError("MissingBody", `The request body is required for ${op.name}.`);
 }
 
+/**
+ * A handler may set this key on its output to answer with another success status than the
+ * model's (S3's 206 Partial Content for a Range request has no member in the model).
+ */
+export const RESPONSE_STATUS = Symbol("responseStatus");
+
 /** Serializes an operation's output object into status, headers and body. */
-export function serializeResponse(model: ServiceModel, op: OperationModel, output: Record<string, unknown>): ProtocolResponse {
+export function serializeResponse(model: ServiceModel, op: OperationModel, output: Record<string, unknown> & { [RESPONSE_STATUS]?: number }): ProtocolResponse {
   const headers: Record<string, string> = {};
-  let status = op.successCode;
+  let status = output[RESPONSE_STATUS] ?? op.successCode;
   let body: string | Uint8Array | Readable = "";
   const bodyObject: Record<string, unknown> = {};
   let hasBodyMembers = false;
@@ -146,7 +152,7 @@ export function serializeResponse(model: ServiceModel, op: OperationModel, outpu
     } else if (traits.httpPayload) {
       if (member.isStructSchema()) {
         body = XML_DECLARATION + writeXml(model, member, value);
-        headers["Content-Type"] ??= "text/xml";
+        headers["Content-Type"] ??= model.xmlContentType;
       } else if (value instanceof Uint8Array || value instanceof Readable) {
         body = value;
       } else {
@@ -158,10 +164,24 @@ export function serializeResponse(model: ServiceModel, op: OperationModel, outpu
     }
   }
   if (hasBodyMembers) {
-    body = XML_DECLARATION + writeXml(model, op.output, bodyObject);
-    headers["Content-Type"] = "text/xml";
+    body = XML_DECLARATION + (textRoot(model, op.output, bodyObject) ?? writeXml(model, op.output, bodyObject));
+    headers["Content-Type"] = model.xmlContentType;
   }
   return { status, headers, body };
+}
+
+/**
+ * An output whose only body member has the root's own name is sent as text in the root element:
+ * S3's GetBucketLocation answers `<LocationConstraint>eu-west-1</LocationConstraint>`, which is how
+ * the SDK's parser reads that shape.
+ */
+function textRoot(model: ServiceModel, schema: NormalizedSchema, body: Record<string, unknown>): string | undefined {
+  const rootName = schema.getMergedTraits().xmlName;
+  const names = Object.keys(body);
+  if (!rootName || names.length !== 1 || names[0] !== rootName) return undefined;
+  const member = schema.getMemberSchema(rootName);
+  if (member.isStructSchema() || member.isListSchema() || member.isMapSchema()) return undefined;
+  return `<${rootName} xmlns="${model.xmlNamespace}">${escapeXml(String(body[rootName]))}</${rootName}>`;
 }
 
 /** Header values: HTTP-dates for timestamps (RFC 7231), comma-joined lists, text otherwise. */
@@ -191,7 +211,7 @@ export function serializeErrorResponse(model: ServiceModel, err: ServiceError, r
     `${XML_DECLARATION}<ErrorResponse xmlns="${model.xmlNamespace}"><Error><Type>${type}</Type>` +
     `<Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`;
-  return { status, headers: { "Content-Type": "text/xml" }, body };
+  return { status, headers: { "Content-Type": model.xmlContentType }, body };
 }
 
 export function escapeXml(text: string): string {

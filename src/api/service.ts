@@ -32,7 +32,12 @@ export type HandlerTable<S> = Readonly<Record<string, Handler<any, any, S>>>;
 
 export interface ApiRequest {
   readonly method: string;
-  readonly url: URL;
+  /**
+   * The request path exactly as sent, still percent-encoded. Not a WHATWG URL: that would resolve
+   * `..` segments, and `../` is a legal part of an S3 key.
+   */
+  readonly path: string;
+  readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   /** The request body, unread. */
   readonly body: Readable;
@@ -90,7 +95,7 @@ export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<
       try {
         const handler = handlers[op.name] ?? unsupported(profile, op);
         const body = hasStreamingPayload(op) ? req.body : await readBody(req.body, profile.maxBodyBytes, () => profile.tooLarge(profile.maxBodyBytes));
-        const input = parseRequest(op, { labels: match.labels, query: req.url.searchParams, headers: req.headers, body });
+        const input = parseRequest(op, { labels: match.labels, query: req.query, headers: req.headers, body });
         const output = (await handler(input, { requestId: req.requestId, baseUrl: req.baseUrl, service, headers: req.headers })) ?? {};
         return withId(serializeResponse(model, op, output), op.name);
       } catch (err) {

@@ -3,11 +3,17 @@
 // 1. minifront's own endpoints and the LocalStack/moto compatibility endpoints;
 // 2. a SigV4/SigV4A credential scope names the service outright (header or presigned query);
 // 3. a Host that is a distribution's domain name or alias is edge traffic;
+//    a `<bucket>.s3-website.localhost` host is the S3 website endpoint;
 // 4. an unsigned `/2020-05-31/...` path is the CloudFront API (a bucket may be named 2020-05-31,
 //    so this comes after the signature check);
 // 5. everything else addressed to the endpoint is S3 (path-style or bucket.s3.localhost...).
 
-export type Traffic = "internal" | "cloudfront" | "kvs" | "s3" | "edge";
+import { hostWithoutPort } from "../api/host.ts";
+import { websiteBucketFromHost } from "../services/s3/router.ts";
+
+export { hostWithoutPort };
+
+export type Traffic = "internal" | "cloudfront" | "kvs" | "s3" | "website" | "edge";
 
 export interface ClassifyInput {
   readonly path: string;
@@ -24,7 +30,9 @@ export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: s
   if (service === "cloudfront") return "cloudfront";
   if (service === "cloudfront-keyvaluestore") return "kvs";
   if (service !== undefined) return "s3";
-  if (isDistributionHost(hostWithoutPort(req.host))) return "edge";
+  const host = hostWithoutPort(req.host);
+  if (isDistributionHost(host)) return "edge";
+  if (websiteBucketFromHost(host) !== undefined) return "website";
   if (req.path.startsWith("/2020-05-31/")) return "cloudfront";
   return "s3";
 }
@@ -44,10 +52,4 @@ export function credentialService(authorization: string | undefined, query: URLS
   const parts = credential.split("/");
   if (parts.length < 4 || parts[parts.length - 1] !== "aws4_request") return undefined;
   return parts[parts.length - 2];
-}
-
-export function hostWithoutPort(host: string): string {
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1).toLowerCase();
-  const colon = host.lastIndexOf(":");
-  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
 }

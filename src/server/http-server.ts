@@ -1,26 +1,35 @@
-// The single node:http listener: reads what each request is (classify.ts) and hands it on.
-// CloudFront API bodies are read whole (they are small and must be parsed) up to a limit; the
-// embedded S3 and the edge arrive with the next issues and answer here with their own error
-// formats until then.
+// The single node:http listener: reads what each request is (classify.ts) and hands it to the
+// CloudFront API, the embedded S3, the S3 website endpoint or minifront's own endpoints. The
+// caching edge arrives with the next issue; until then a distribution's host answers 502.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import type { ApiService, Logger } from "../api/service.ts";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { escapeXml, type ProtocolResponse } from "../api/rest-xml.ts";
+import type { ApiRequest, ApiService, Logger } from "../api/service.ts";
+import { escapeXml } from "../api/rest-xml.ts";
 import type { CloudFrontState } from "../services/cloudfront/state.ts";
+import type { S3Service } from "../services/s3/context.ts";
+import { websiteBucketFromHost } from "../services/s3/router.ts";
+import { serveWebsite } from "../services/s3/website.ts";
 import { classifyRequest, hostWithoutPort } from "./classify.ts";
+
+/** The services' current state; replaced wholesale by the reset endpoints. */
+export interface LiveState {
+  readonly cloudfront: CloudFrontState;
+  readonly s3: S3Service;
+}
 
 export interface ServerDeps {
   readonly cloudfront: ApiService<CloudFrontState>;
-  readonly cloudfrontState: () => CloudFrontState;
+  readonly s3: ApiService<S3Service>;
+  readonly state: () => LiveState;
   readonly log: Logger;
   /** `/_minifront/*`, `/_localstack/*`, `/moto-api/*`; undefined when no such endpoint. */
   readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
 }
 
 export function createHttpServer(deps: ServerDeps): Server {
-  const server = createServer({ keepAlive: true }, (req, res) => {
+  const server = createServer({ keepAlive: true, requestTimeout: 0 }, (req, res) => {
     handle(req, res, deps).catch((err: unknown) => {
       deps.log.error(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) {
@@ -39,37 +48,48 @@ export function createHttpServer(deps: ServerDeps): Server {
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
   const host = req.headers.host ?? "localhost";
-  const url = new URL(req.url ?? "/", `http://${host}`);
-  const traffic = classifyRequest(
-    { path: url.pathname, host, authorization: req.headers.authorization, query: url.searchParams },
-    (h) => deps.cloudfrontState().distributionForHost(h) !== undefined,
-  );
+  const rawUrl = req.url ?? "/";
+  const q = rawUrl.indexOf("?");
+  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1));
   const method = req.method ?? "GET";
-  deps.log.debug(`${method} ${host}${url.pathname}${url.search} → ${traffic}`);
+  const state = deps.state();
+  const traffic = classifyRequest(
+    { path, host, authorization: req.headers.authorization, query },
+    (h) => state.cloudfront.distributionForHost(h) !== undefined,
+  );
+  deps.log.debug(`${method} ${host}${rawUrl} → ${traffic}`);
+  const apiRequest = (): ApiRequest => ({ method, path, query, headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}` });
 
   switch (traffic) {
     case "internal": {
-      const result = await deps.internal(method, url.pathname);
-      if (!result) return sendJson(res, 404, { error: `No minifront endpoint ${method} ${url.pathname}` });
+      const result = await deps.internal(method, path);
+      if (!result) return sendJson(res, 404, { error: `No minifront endpoint ${method} ${path}` });
       return sendJson(res, result.status, result.body);
     }
     case "cloudfront": {
-      const out = await deps.cloudfront.handle(
-        { method, url, headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}` },
-        deps.cloudfrontState(),
-      );
+      const out = await deps.cloudfront.handle(apiRequest(), state.cloudfront);
       deps.log.debug(`${out.operation ?? "?"} → ${out.status}`);
       return send(res, method, out);
     }
-    case "s3":
+    case "s3": {
+      const out = await deps.s3.handle(apiRequest(), state.s3);
+      deps.log.debug(`S3 ${out.operation ?? "?"} → ${out.status}`);
+      return send(res, method, out);
+    }
+    case "website": {
+      const bucket = websiteBucketFromHost(hostWithoutPort(host)) as string;
+      const out = serveWebsite(state.s3.storage, bucket, { method, path, host: hostWithoutPort(host), headers: req.headers, requestId: randomUUID() });
+      return send(res, method, out);
+    }
     case "kvs":
-      // S3 (issue 3) and the KeyValueStore data API (issue 5) are not served by this version.
-      await drain(req);
-      return sendS3StyleError(res, 501, "NotImplemented", `minifront does not serve ${traffic === "s3" ? "S3" : "the KeyValueStore data API"} requests in this version.`);
+      // The KeyValueStore data API arrives with the CloudFront Functions issue.
+      req.resume();
+      return sendS3StyleError(res, 501, "NotImplemented", "minifront does not serve the KeyValueStore data API in this version.");
     case "edge": {
-      // The caching edge is issue 4; until then a distribution's host says so plainly.
-      await drain(req);
-      const dist = deps.cloudfrontState().distributionForHost(hostWithoutPort(host));
+      // The caching edge is the next issue; until then a distribution's host says so plainly.
+      req.resume();
+      const dist = state.cloudfront.distributionForHost(hostWithoutPort(host));
       res.writeHead(502, { "Content-Type": "text/plain", "X-Cache": "Error from cloudfront" });
       res.end(`minifront knows distribution ${dist?.Id ?? ""} but does not serve edge traffic in this version.\n`);
       return;
@@ -77,8 +97,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   }
 }
 
-/** Writes a protocol response; streams a Readable body, never sends one for HEAD. */
-function send(res: ServerResponse, method: string, out: ProtocolResponse): void {
+/** Writes a response; streams a Readable body, never sends one for HEAD. */
+function send(res: ServerResponse, method: string, out: { status: number; headers: Record<string, string>; body: string | Uint8Array | Readable }): void {
   res.writeHead(out.status, out.headers);
   const body = out.body;
   if (method === "HEAD") {
@@ -88,12 +108,6 @@ function send(res: ServerResponse, method: string, out: ProtocolResponse): void 
     pipeline(body, res).catch(() => res.destroy());
   } else {
     res.end(body);
-  }
-}
-
-async function drain(req: IncomingMessage): Promise<void> {
-  for await (const _ of req) {
-    // discard
   }
 }
 

@@ -12,7 +12,7 @@ export interface InternalDeps {
 export type InternalEndpoints = (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
 
 /** Services this version serves, with LocalStack's status word for each. */
-const SERVICES = { cloudfront: "running" } as const;
+const SERVICES = { cloudfront: "running", s3: "running" } as const;
 
 export function createInternalEndpoints(deps: InternalDeps): InternalEndpoints {
   return async (method, path) => {

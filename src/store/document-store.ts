@@ -1,9 +1,7 @@
-// Durable state in node:sqlite (DECISIONS.md "Persistence"): one table of JSON documents keyed by
-// (kind, id), in insertion order. WAL with synchronous=FULL: a write that returned is on disk, so
-// an acknowledged API call survives `kill -9`. Ephemeral mode is the same code on a temp directory.
-import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+// Control-plane state as JSON documents keyed by (kind, id), in insertion order, in the shared
+// SQLite database (database.ts).
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { transactions } from "./database.ts";
 
 export interface DocumentStore {
   /** All documents of a kind, oldest first. */
@@ -14,13 +12,9 @@ export interface DocumentStore {
   transaction<T>(fn: () => T): T;
   /** Removes every document (the reset endpoints). */
   clear(): void;
-  close(): void;
 }
 
-export function openDocumentStore(dataDir: string): DocumentStore {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, "state.sqlite"));
-  db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+export function openDocumentStore(db: DatabaseSync): DocumentStore {
   db.exec(`CREATE TABLE IF NOT EXISTS documents (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
@@ -34,7 +28,7 @@ export function openDocumentStore(dataDir: string): DocumentStore {
     "INSERT INTO documents (kind, id, body) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
   );
   const deleteStmt = db.prepare("DELETE FROM documents WHERE kind = ? AND id = ?");
-  let depth = 0;
+  const tx = transactions(db);
 
   return {
     list<T>(kind: string): T[] {
@@ -46,26 +40,9 @@ export function openDocumentStore(dataDir: string): DocumentStore {
     delete(kind, id) {
       deleteStmt.run(kind, id);
     },
-    transaction(fn) {
-      if (depth > 0) return fn();
-      db.exec("BEGIN IMMEDIATE");
-      depth++;
-      try {
-        const result = fn();
-        db.exec("COMMIT");
-        return result;
-      } catch (err) {
-        db.exec("ROLLBACK");
-        throw err;
-      } finally {
-        depth--;
-      }
-    },
+    transaction: tx,
     clear() {
       db.exec("DELETE FROM documents");
-    },
-    close() {
-      db.close();
     },
   };
 }

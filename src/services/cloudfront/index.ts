@@ -43,12 +43,12 @@ export function cloudFrontProfile(maxBodyBytes = DEFAULT_MAX_API_BODY): ServiceP
   const model = cloudFrontModel();
   const router = createRouter(model);
   return {
-    route: (req) => router.match(req.method, req.url.pathname, req.url.searchParams),
+    route: (req) => router.match(req.method, req.path, req.query),
     serializeError: (err, req) => serializeErrorResponse(model, err, req.requestId),
     requestIdHeaders: (id) => ({ "x-amzn-RequestId": id }),
     maxBodyBytes,
     tooLarge: (limit) => new ServiceError("EntitySizeLimitExceeded", `The request body is larger than ${limit} bytes.`),
-    noRoute: (req) => new ServiceError("InvalidArgument", `No CloudFront operation matches ${req.method} ${req.url.pathname}${req.url.search}.`),
+    noRoute: (req) => new ServiceError("InvalidArgument", `No CloudFront operation matches ${req.method} ${req.path}.`),
     unsupported: (op) => new ServiceError("UnsupportedOperation", `minifront does not support the ${op} operation yet.`),
   };
 }

@@ -1,0 +1,26 @@
+// S3 error messages, worded as S3 words them (ErrorResponses.html#ErrorCodeList).
+export const messages = {
+  noSuchBucket: "The specified bucket does not exist",
+  noSuchKey: "The specified key does not exist.",
+  noSuchUpload: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+  invalidBucketName: "The specified bucket is not valid.",
+  bucketAlreadyOwnedByYou: "Your previous request to create the named bucket succeeded and you already own it.",
+  bucketNotEmpty: "The bucket you tried to delete is not empty",
+  noSuchBucketPolicy: "The bucket policy does not exist",
+  noSuchWebsiteConfiguration: "The specified bucket does not have a website configuration",
+  noSuchCorsConfiguration: "The CORS configuration does not exist",
+  noSuchTagSet: "The TagSet does not exist",
+  policyNotJson: "Policies must be valid JSON and the first byte must be '{'",
+  policyNoStatement: "Missing required field Statement",
+  malformedXml: "The XML you provided was not well-formed or did not validate against our published schema",
+  preconditionFailed: "At least one of the pre-conditions you specified did not hold",
+  invalidRange: "The requested range is not satisfiable",
+  keyTooLong: "Your key is too long",
+  entityTooSmall: "Your proposed upload is smaller than the minimum allowed object size.",
+  invalidPart: "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+  invalidPartOrder: "The list of parts was not in ascending order. Parts must be ordered by part number.",
+  copyToItself:
+    "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+  invalidPartNumber: "Part number must be an integer between 1 and 10000, inclusive",
+  invalidContinuationToken: "The continuation token provided is incorrect",
+};

@@ -1,0 +1,137 @@
+// S3 static website endpoint: `http://<bucket>.s3-website.localhost:<port>/` (and the AWS-style
+// `<bucket>.s3-website[-.]<region>.amazonaws.com` host names), the usual CloudFront custom origin.
+// Follows https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteHosting.html and its
+// pages on index documents, error documents and redirects:
+// - GET and HEAD only; a request for `/` or `.../` gets the index document of that "folder";
+//   `/dir` without the slash, when `dir/<index>` exists, is redirected (302) to `/dir/`;
+// - routing rules with KeyPrefixEquals apply before the lookup, those with
+//   HttpErrorCodeReturnedEquals after a miss; RedirectAllRequestsTo redirects everything;
+// - an object's x-amz-website-redirect-location answers 301 to that location;
+// - a miss serves the error document with status 404, or S3's HTML error page.
+// Not yet: the bucket policy is not enforced (S3 answers 403 for objects that are not public;
+// the access-control issue adds that), and conditional requests beyond If-None-Match.
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import type { RoutingRule, WebsiteConfiguration } from "@aws-sdk/client-s3";
+import type { S3Storage, ObjectRecord } from "./storage.ts";
+import { DEFAULT_CONTENT_TYPE, etagMatches, parseRange } from "./handlers/objects.ts";
+import { ServiceError } from "../../api/errors.ts";
+
+export interface WebsiteResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | Readable;
+}
+
+export function serveWebsite(
+  storage: S3Storage,
+  bucketName: string,
+  req: { method: string; path: string; host: string; headers: IncomingHttpHeaders; requestId: string },
+): WebsiteResponse {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    return errorPage(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", req.requestId, { Method: req.method, ResourceType: "OBJECT" });
+  }
+  const bucket = storage.getBucket(bucketName);
+  if (!bucket) return errorPage(404, "NoSuchBucket", "The specified bucket does not exist", req.requestId, { BucketName: bucketName });
+  const website = bucket.config.website as WebsiteConfiguration | undefined;
+  if (!website) {
+    return errorPage(404, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", req.requestId, { BucketName: bucketName });
+  }
+  if (website.RedirectAllRequestsTo?.HostName) {
+    const protocol = website.RedirectAllRequestsTo.Protocol ?? "http";
+    return redirect(301, `${protocol}://${website.RedirectAllRequestsTo.HostName}${req.path}`);
+  }
+  let key: string;
+  try {
+    key = decodeURIComponent(req.path.slice(1));
+  } catch {
+    return errorPage(400, "InvalidURI", "Couldn't parse the specified URI.", req.requestId, {});
+  }
+  const suffix = website.IndexDocument?.Suffix ?? "index.html";
+  const rules = website.RoutingRules ?? [];
+
+  const before = rules.find((r) => !r.Condition?.HttpErrorCodeReturnedEquals && matchesPrefix(r, key));
+  if (before) return ruleRedirect(before, key, req.host);
+
+  const lookup = key === "" || key.endsWith("/") ? key + suffix : key;
+  const obj = storage.getObject(bucket.name, lookup);
+  if (obj) {
+    if (obj.meta.websiteRedirectLocation) return redirect(301, obj.meta.websiteRedirectLocation);
+    return serveObject(storage, obj, 200, req.headers);
+  }
+  if (!key.endsWith("/") && key !== "" && storage.getObject(bucket.name, `${key}/${suffix}`)) {
+    return redirect(302, `/${encodeURI(key)}/`);
+  }
+  const after = rules.find((r) => r.Condition?.HttpErrorCodeReturnedEquals === "404" && matchesPrefix(r, key));
+  if (after) return ruleRedirect(after, key, req.host);
+  const errorKey = website.ErrorDocument?.Key;
+  const errorDoc = errorKey ? storage.getObject(bucket.name, errorKey) : undefined;
+  if (errorDoc) return serveObject(storage, errorDoc, 404, {});
+  return errorPage(404, "NoSuchKey", "The specified key does not exist.", req.requestId, { Key: lookup });
+}
+
+function matchesPrefix(rule: RoutingRule, key: string): boolean {
+  const prefix = rule.Condition?.KeyPrefixEquals;
+  return prefix === undefined || key.startsWith(prefix);
+}
+
+function ruleRedirect(rule: RoutingRule, key: string, requestHost: string): WebsiteResponse {
+  const r = rule.Redirect ?? {};
+  const prefix = rule.Condition?.KeyPrefixEquals ?? "";
+  const newKey = r.ReplaceKeyWith ?? (r.ReplaceKeyPrefixWith !== undefined ? r.ReplaceKeyPrefixWith + key.slice(prefix.length) : key);
+  const host = r.HostName ?? requestHost;
+  const status = Number(r.HttpRedirectCode ?? "301");
+  return redirect(status, `${r.Protocol ?? "http"}://${host}/${encodeURI(newKey)}`);
+}
+
+function redirect(status: number, location: string): WebsiteResponse {
+  return { status, headers: { Location: location, "Content-Length": "0" }, body: "" };
+}
+
+function serveObject(storage: S3Storage, obj: ObjectRecord, status: number, headers: IncomingHttpHeaders): WebsiteResponse {
+  const base: Record<string, string> = {
+    "Content-Type": obj.meta.contentType ?? DEFAULT_CONTENT_TYPE,
+    ETag: obj.etag,
+    "Last-Modified": new Date(obj.lastModified).toUTCString(),
+    "Accept-Ranges": "bytes",
+  };
+  if (obj.meta.cacheControl) base["Cache-Control"] = obj.meta.cacheControl;
+  if (obj.meta.contentEncoding) base["Content-Encoding"] = obj.meta.contentEncoding;
+  if (obj.meta.contentDisposition) base["Content-Disposition"] = obj.meta.contentDisposition;
+  if (obj.meta.expires) base["Expires"] = obj.meta.expires;
+  for (const [k, v] of Object.entries(obj.meta.user ?? {})) base[`x-amz-meta-${k}`] = v;
+  const inm = headers["if-none-match"];
+  if (status === 200 && typeof inm === "string" && etagMatches(inm, obj.etag)) {
+    return { status: 304, headers: { ETag: obj.etag, "Last-Modified": base["Last-Modified"] as string }, body: "" };
+  }
+  const rangeHeader = headers["range"];
+  if (status === 200 && typeof rangeHeader === "string") {
+    try {
+      const range = parseRange(rangeHeader, obj.size);
+      if (range) {
+        return {
+          status: 206,
+          headers: { ...base, "Content-Range": `bytes ${range.start}-${range.end}/${obj.size}`, "Content-Length": String(range.end - range.start + 1) },
+          body: storage.readBlob(obj.blob, range),
+        };
+      }
+    } catch (err) {
+      if (err instanceof ServiceError) return { status: 416, headers: { "Content-Range": `bytes */${obj.size}` }, body: "" };
+      throw err;
+    }
+  }
+  return { status, headers: { ...base, "Content-Length": String(obj.size) }, body: obj.size === 0 ? "" : storage.readBlob(obj.blob) };
+}
+
+/** S3's HTML error page for website endpoints. */
+function errorPage(status: number, code: string, message: string, requestId: string, details: Record<string, string>): WebsiteResponse {
+  const titles: Record<number, string> = { 400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed" };
+  const title = titles[status] ?? String(status);
+  const items = [`<li>Code: ${code}</li>`, `<li>Message: ${message}</li>`, ...Object.entries(details).map(([k, v]) => `<li>${k}: ${escapeHtml(v)}</li>`), `<li>RequestId: ${requestId}</li>`];
+  const body = `<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${title}</h1>\n<ul>\n${items.join("\n")}\n</ul>\n<hr/>\n</body>\n</html>\n`;
+  return { status, headers: { "Content-Type": "text/html; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)) }, body };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

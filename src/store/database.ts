@@ -1,0 +1,33 @@
+// The one SQLite database in the data directory (DECISIONS.md "Persistence": node:sqlite, WAL,
+// synchronous=FULL). A write that returned is on disk, so an acknowledged API call survives
+// `kill -9`. Ephemeral mode is the same code on a temporary directory.
+import { DatabaseSync } from "node:sqlite";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export function openDatabase(dataDir: string): DatabaseSync {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new DatabaseSync(join(dataDir, "state.sqlite"));
+  db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+  return db;
+}
+
+/** Runs `fn` in a transaction (nested calls join the outer one): all its writes land, or none. */
+export function transactions(db: DatabaseSync): <T>(fn: () => T) => T {
+  let depth = 0;
+  return <T>(fn: () => T): T => {
+    if (depth > 0) return fn();
+    db.exec("BEGIN IMMEDIATE");
+    depth++;
+    try {
+      const result = fn();
+      db.exec("COMMIT");
+      return result;
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    } finally {
+      depth--;
+    }
+  };
+}
