@@ -22,11 +22,13 @@ export interface EmulatorOptions {
   deployDelayMs?: number;
   /** Largest API request body accepted, in bytes. Default 1 MiB. */
   maxApiBodyBytes?: number;
+  /** An external S3 (LocalStack, MinIO) that S3 origins are served from; "" = the embedded S3. */
+  s3Endpoint?: string;
 }
 
 export type ResolvedOptions = Readonly<Required<EmulatorOptions>>;
 
-type Kind = "int" | "string" | "bool" | "level";
+type Kind = "int" | "string" | "bool" | "level" | "url";
 interface OptionSpec {
   readonly key: keyof EmulatorOptions;
   readonly flag: string;
@@ -47,6 +49,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "domainSuffix", flag: "domain-suffix", env: "MINIFRONT_DOMAIN_SUFFIX", kind: "string", default: "cloudfront.localhost", help: "Distribution domain names are <lowercase-id>.<suffix>" },
   { key: "deployDelayMs", flag: "deploy-delay", env: "MINIFRONT_DEPLOY_DELAY", kind: "int", default: 0, help: "Milliseconds a changed distribution stays InProgress before Deployed" },
   { key: "maxApiBodyBytes", flag: "max-api-body", env: "MINIFRONT_MAX_API_BODY", kind: "int", default: 1024 * 1024, help: "Largest CloudFront API request body in bytes" },
+  { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
 ];
 
 /**
@@ -91,6 +94,20 @@ function check(spec: OptionSpec, value: unknown, where: string): unknown {
         throw new EmulatorError("ERR_CONFIG", `${where} must be one of ${LOG_LEVELS.join(", ")}, not "${String(value)}"`);
       }
       return value;
+    }
+    case "url": {
+      const text = String(value);
+      if (text === "") return "";
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        throw new EmulatorError("ERR_CONFIG", `${where} must be an http:// or https:// URL, not "${text}"`);
+      }
+      if ((url.protocol !== "http:" && url.protocol !== "https:") || (url.pathname !== "/" && url.pathname !== "")) {
+        throw new EmulatorError("ERR_CONFIG", `${where} must be an http:// or https:// URL without a path, not "${text}"`);
+      }
+      return url.origin;
     }
     case "string": {
       if (typeof value !== "string" || value === "") throw new EmulatorError("ERR_CONFIG", `${where} must be a non-empty string`);

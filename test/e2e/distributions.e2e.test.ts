@@ -316,3 +316,22 @@ describe("account id and domain suffix", () => {
     assert.match(err.message, /CreateInvalidation/);
   });
 });
+
+describe("S3 origin names", () => {
+  const t = useEmulator();
+  const withOrigin = (DomainName: string) =>
+    tutorialConfig({ Origins: { Quantity: 1, Items: [{ Id: "my-s3-origin", DomainName, S3OriginConfig: { OriginAccessIdentity: "" } }] } });
+
+  it("accepts AWS and LocalStack S3 REST endpoints as S3 origins", async () => {
+    for (const domain of ["b.s3.amazonaws.com", "b.s3.eu-west-1.amazonaws.com", "b.s3.localhost.localstack.cloud", "b.s3.localhost"]) {
+      const out = await t.cloudfront().send(new CreateDistributionCommand({ DistributionConfig: withOrigin(domain) }));
+      assert.equal(out.Distribution?.DistributionConfig?.Origins?.Items?.[0]?.DomainName, domain);
+    }
+  });
+
+  it("rejects a non-S3 host or a website endpoint in S3OriginConfig (websites are custom origins)", async () => {
+    for (const domain of ["example.com", "b.s3-website-us-east-1.amazonaws.com"]) {
+      await expectServiceError(t.cloudfront().send(new CreateDistributionCommand({ DistributionConfig: withOrigin(domain) })), 400, "InvalidArgument");
+    }
+  });
+});

@@ -22,6 +22,7 @@ import {
   type Origin,
 } from "@aws-sdk/client-cloudfront";
 import { fail } from "../../api/errors.ts";
+import { parseS3OriginDomain } from "../s3/origin-address.ts";
 
 /** Quotas (control-plane.md §9, cloudfront-limits.html). */
 export const LIMITS = {
@@ -145,6 +146,10 @@ function validateOrigin(origin: Origin): void {
     }
   }
   const s3 = origin.S3OriginConfig;
+  if (s3 && parseS3OriginDomain(origin.DomainName)?.kind !== "rest") {
+    // S3 website endpoints are custom origins (data-plane.md §7.4).
+    fail("InvalidArgument", `The parameter Origin DomainName "${origin.DomainName}" of ${where} does not refer to a valid S3 bucket.`);
+  }
   if (s3) {
     const oai = s3.OriginAccessIdentity ?? "";
     if (oai !== "" && !/^origin-access-identity\/cloudfront\/[A-Z0-9]+$/.test(oai)) {

@@ -26,8 +26,11 @@ const BASE_HOSTS = [
   /^s3\.dualstack\.[a-z0-9-]+\.amazonaws\.com$/,
 ];
 
-/** Hosts of S3 website endpoints: `<bucket>.s3-website.localhost`, `<bucket>.s3-website[-.]<region>.amazonaws.com`. */
-const WEBSITE_HOST = /^(.+)\.s3-website(?:[.-][a-z0-9-]+)?\.(?:localhost|amazonaws\.com)$/;
+/**
+ * Hosts of S3 website endpoints: `<bucket>.s3-website.localhost`, LocalStack's
+ * `<bucket>.s3-website.localhost.localstack.cloud`, AWS's `<bucket>.s3-website[-.]<region>.amazonaws.com`.
+ */
+const WEBSITE_HOST = /^(.+)\.s3-website(?:[.-][a-z0-9-]+)?\.(?:localhost|localhost\.localstack\.cloud|amazonaws\.com)$/;
 
 export interface BucketAndKey {
   readonly bucket: string | undefined;
