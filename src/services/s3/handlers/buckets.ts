@@ -32,6 +32,7 @@ import type {
   PutBucketTaggingRequest,
   PutBucketWebsiteRequest,
 } from "@aws-sdk/client-s3";
+import { RESPONSE_STATUS } from "../../../api/rest-xml.ts";
 import type { S3Context } from "../context.ts";
 import type { BucketConfig, BucketRecord } from "../storage.ts";
 import { s3fail } from "../errors.ts";
@@ -108,7 +109,7 @@ function getConfig<K extends keyof BucketConfig>(ctx: Ctx, name: string | undefi
   return (bucket.config[key] ?? s3fail(missing[0], missing[1], { BucketName: bucket.name })) as NonNullable<BucketConfig[K]>;
 }
 
-export function PutBucketPolicy({ Bucket, Policy }: PutBucketPolicyRequest, ctx: Ctx): Record<string, never> {
+export function PutBucketPolicy({ Bucket, Policy }: PutBucketPolicyRequest, ctx: Ctx): { [RESPONSE_STATUS]: number } {
   mustGetBucket(ctx, Bucket);
   let doc: unknown;
   try {
@@ -121,7 +122,8 @@ export function PutBucketPolicy({ Bucket, Policy }: PutBucketPolicyRequest, ctx:
     s3fail("MalformedPolicy", messages.policyNoStatement);
   }
   setConfig(ctx, Bucket, { policy: Policy });
-  return {};
+  // S3 answers 204 No Content here (PutBucketPolicy API reference); the model says 200.
+  return { [RESPONSE_STATUS]: 204 };
 }
 
 export function GetBucketPolicy({ Bucket }: GetBucketPolicyRequest, ctx: Ctx): GetBucketPolicyOutput {
@@ -179,7 +181,7 @@ export function DeleteBucketCors({ Bucket }: DeleteBucketCorsRequest, ctx: Ctx):
   return {};
 }
 
-export function PutBucketTagging({ Bucket, Tagging }: PutBucketTaggingRequest, ctx: Ctx): Record<string, never> {
+export function PutBucketTagging({ Bucket, Tagging }: PutBucketTaggingRequest, ctx: Ctx): { [RESPONSE_STATUS]: number } {
   const tags = Tagging?.TagSet ?? [];
   const keys = new Set<string>();
   for (const t of tags) {
@@ -189,7 +191,8 @@ export function PutBucketTagging({ Bucket, Tagging }: PutBucketTaggingRequest, c
   }
   if (tags.length > 50) s3fail("InvalidTag", "Object tags cannot be greater than 50");
   setConfig(ctx, Bucket, { tagging: { TagSet: tags } });
-  return {};
+  // S3 answers 204 No Content here (PutBucketTagging API reference); the model says 200.
+  return { [RESPONSE_STATUS]: 204 };
 }
 
 export function GetBucketTagging({ Bucket }: GetBucketTaggingRequest, ctx: Ctx): GetBucketTaggingOutput {

@@ -116,19 +116,25 @@ export async function CompleteMultipartUpload(input: CompleteMultipartUploadRequ
   if (listed.length === 0) s3fail("MalformedXML", messages.malformedXml);
   const { storage, clock } = ctx.service;
   const stored = new Map(storage.listParts(upload.uploadId).map((p) => [p.partNumber, p]));
+  // Order first, then each part's identity, then sizes, so the error names the first kind of
+  // mistake in the whole list rather than the first part with any mistake.
   let previous = 0;
-  const parts = listed.map((l, i) => {
+  for (const l of listed) {
     const n = l.PartNumber ?? 0;
     if (n <= previous) s3fail("InvalidPartOrder", messages.invalidPartOrder, { UploadId: upload.uploadId });
     previous = n;
-    const part = stored.get(n);
+  }
+  const parts = listed.map((l) => {
+    const part = stored.get(l.PartNumber ?? 0);
     if (!part || !l.ETag || !etagMatches(l.ETag, part.etag)) {
-      s3fail("InvalidPart", messages.invalidPart, { UploadId: upload.uploadId, PartNumber: String(n), ETag: l.ETag ?? "" });
-    }
-    if (i < listed.length - 1 && part.size < MIN_PART_BYTES) {
-      s3fail("EntityTooSmall", messages.entityTooSmall, { UploadId: upload.uploadId, PartNumber: String(n), ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES) });
+      s3fail("InvalidPart", messages.invalidPart, { UploadId: upload.uploadId, PartNumber: String(l.PartNumber), ETag: l.ETag ?? "" });
     }
     return part;
+  });
+  parts.forEach((part, i) => {
+    if (i < parts.length - 1 && part.size < MIN_PART_BYTES) {
+      s3fail("EntityTooSmall", messages.entityTooSmall, { UploadId: upload.uploadId, PartNumber: String(part.partNumber), ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES) });
+    }
   });
 
   const etagHash = createHash("md5");

@@ -1,0 +1,13 @@
+import { startEmulator } from "./src/index.ts";
+import { execFileSync } from "node:child_process";
+const emu = await startEmulator({ port: 0, ephemeral: true, logLevel: "warn" });
+const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1" };
+const a = (...args: string[]) => { try { return execFileSync("aws", [...args, "--endpoint-url", emu.s3Url], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }); } catch (e) { return String((e as {stderr:string}).stderr); } };
+a("s3", "mb", "s3://b1");
+a("s3api", "put-object", "--bucket", "b1", "--key", "api/x");
+a("s3api", "put-object", "--bucket", "b1", "--key", "api/n/y");
+console.log(a("s3api", "list-objects-v2", "--bucket", "b1", "--prefix", "api/", "--delimiter", "/"));
+console.log(a("s3api", "list-objects-v2", "--bucket", "b1", "--prefix", "api/", "--delimiter", "/", "--no-paginate"));
+const r = await fetch(`${emu.s3Url}/b1?list-type=2&prefix=api%2F&delimiter=%2F&encoding-type=url`, { headers: { authorization: "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=x" } });
+console.log(await r.text());
+await emu.dispose();
