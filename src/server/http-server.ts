@@ -79,7 +79,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     }
     case "website": {
       const bucket = websiteBucketFromHost(hostWithoutPort(host)) as string;
-      const out = serveWebsite(state.s3.storage, bucket, { method, path, host: hostWithoutPort(host), headers: req.headers, requestId: randomUUID() });
+      // The full Host (with port) is where "same host" redirects must point.
+      const out = serveWebsite(state.s3.storage, bucket, { method, path, host, headers: req.headers, requestId: randomUUID() });
       return send(res, method, out);
     }
     case "kvs":
