@@ -4,7 +4,6 @@
 // §6 (ids, lifecycle), §7 (waiters), §8 (paging), §9 (defaults).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +25,7 @@ import type {
   Tag,
   UpdateDistributionResult,
 } from "@aws-sdk/client-cloudfront";
+import { AWS_CLI_MISSING, awsCliAvailable, runAws, type AwsCliResult } from "../helpers/aws-cli.ts";
 import { useEmulator } from "../helpers/emulator.ts";
 
 /** The tutorial's `--distribution-config` file, byte for byte. */
@@ -37,18 +37,7 @@ function tutorialConfig(callerReference: string): DistributionConfig {
   return { ...(JSON.parse(TUTORIAL_CONFIG) as DistributionConfig), CallerReference: callerReference };
 }
 
-function awsCliMissing(): string | false {
-  const probe = spawnSync("aws", ["--version"], { encoding: "utf8", timeout: 20_000 });
-  return probe.error !== undefined || probe.status !== 0 ? "the aws CLI is not on PATH (install AWS CLI v1 to run these tests)" : false;
-}
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() }, () => {
+describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliAvailable() ? false : AWS_CLI_MISSING }, () => {
   const ctx = useEmulator();
   let dir = "";
   let files = 0;
@@ -72,31 +61,8 @@ describe("aws cloudfront (CLI v1) against minifront", { skip: awsCliMissing() },
   }
 
   /** Runs `aws cloudfront <args>` against the emulator; never rejects on a non-zero exit. */
-  function run(args: readonly string[]): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_DEFAULT_REGION: "us-east-1",
-      // Keep the user's own AWS setup out of the test.
-      AWS_CONFIG_FILE: join(dir, "no-config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
-      AWS_MAX_ATTEMPTS: "1",
-      AWS_PAGER: "",
-    };
-    delete env["AWS_PROFILE"];
-    delete env["AWS_SESSION_TOKEN"];
-    delete env["AWS_ENDPOINT_URL"];
-    const argv = ["cloudfront", ...args, "--endpoint-url", ctx.emu.controlUrl, "--output", "json"];
-    return new Promise((resolve, reject) => {
-      execFile("aws", argv, { env, timeout: 20_000, encoding: "utf8" }, (err, stdout, stderr) => {
-        if (err && typeof err.code !== "number") {
-          reject(new Error(`aws ${args.join(" ")} did not finish (${err.message}):\n${stderr}`));
-          return;
-        }
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      });
-    });
+  function run(args: readonly string[]): Promise<AwsCliResult> {
+    return runAws(["cloudfront", ...args], { endpoint: ctx.emu.controlUrl, configDir: dir, timeoutMs: 20_000 });
   }
 
   /** Runs a command that must succeed and returns its parsed JSON output (undefined when empty). */

@@ -1,12 +1,9 @@
 // End to end with `minifront start` as a child process: state survives a clean restart and a
 // `kill -9` (every acknowledged write is on disk), the process stops cleanly on SIGTERM/SIGINT,
 // and bad flags are refused before anything starts.
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CreateDistributionCommand,
@@ -16,7 +13,8 @@ import {
   UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
 import type { CloudFrontClient, Distribution, DistributionConfig, DistributionSummary } from "@aws-sdk/client-cloudfront";
-import { cloudFrontClient, spawnCli, type CliProcess } from "../helpers/emulator.ts";
+import { cloudFrontClient, type CliProcess } from "../helpers/emulator.ts";
+import { killDuringBurst, useDataDirProcesses } from "../helpers/processes.ts";
 
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
 
@@ -35,21 +33,11 @@ function config(callerReference: string, comment = ""): DistributionConfig {
   };
 }
 
-const tempDirs: string[] = [];
-const processes: CliProcess[] = [];
-const clients: CloudFrontClient[] = [];
-
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "minifront-persist-"));
-  tempDirs.push(dir);
-  return dir;
-}
+const children = useDataDirProcesses("minifront-persist-");
 
 async function start(dir: string): Promise<{ proc: CliProcess; cf: CloudFrontClient }> {
-  const proc = await spawnCli(["--port", "0", "--data-dir", dir, "--log-level", "warn"]);
-  processes.push(proc);
-  const cf = cloudFrontClient(proc.url);
-  clients.push(cf);
+  const proc = await children.start(dir);
+  const cf = children.client(cloudFrontClient(proc.url));
   return { proc, cf };
 }
 
@@ -64,16 +52,9 @@ async function listAll(cf: CloudFrontClient): Promise<DistributionSummary[]> {
   }
 }
 
-after(async () => {
-  for (const cf of clients) cf.destroy();
-  // A test that failed midway may leave its emulator running: stop it by its own PID.
-  await Promise.all(processes.map((p) => p.stop("SIGKILL")));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
 describe("persistence across restarts of `minifront start`", () => {
   it("after SIGTERM and a restart on the same data dir, the distributions come back with the same ids, ETags, domains and configs", async () => {
-    const dir = dataDir();
+    const dir = children.dataDir();
     const first = await start(dir);
     const before: { distribution: Distribution; etag: string }[] = [];
     for (const ref of ["restart-a", "restart-b", "restart-c"]) {
@@ -125,36 +106,21 @@ describe("persistence across restarts of `minifront start`", () => {
   });
 
   it("after kill -9 during a burst of creates, every acknowledged distribution is there with its acknowledged ETag", async (t) => {
-    const dir = dataDir();
+    const dir = children.dataDir();
     const first = await start(dir);
     const BURST = 40;
     const KILL_AFTER = 20;
     const acked = new Map<string, { id: string; etag: string; domain: string }>();
-    let failures = 0;
-    let reachedKillPoint!: () => void;
-    const killPoint = new Promise<void>((resolve) => (reachedKillPoint = resolve));
-
-    const calls = Array.from({ length: BURST }, (_, i) => `burst-${i}`).map((ref) =>
-      first.cf.send(new CreateDistributionCommand({ DistributionConfig: config(ref) })).then(
-        (out) => {
-          assert.ok(out.Distribution?.Id && out.ETag && out.Distribution.DomainName);
-          acked.set(ref, { id: out.Distribution.Id, etag: out.ETag, domain: out.Distribution.DomainName });
-          if (acked.size >= KILL_AFTER) reachedKillPoint();
-        },
-        () => {
-          failures++;
-        },
-      ),
-    );
-    // Kill as soon as KILL_AFTER creates are acknowledged; if the burst settles first (e.g. every
-    // call failed), stop waiting so the assertions below report it instead of hanging.
-    const settled = Promise.all(calls);
-    await Promise.race([killPoint, settled]);
-    const pendingAtKill = BURST - acked.size - failures;
-    assert.equal(await first.proc.stop("SIGKILL"), null, "killed by the signal, not exited");
-    await settled;
-    t.diagnostic(`acknowledged ${acked.size} of ${BURST}; ${pendingAtKill} still in flight at the kill; ${failures} failed`);
-    assert.ok(acked.size >= KILL_AFTER, `at least ${KILL_AFTER} creates were acknowledged before the kill (got ${acked.size}, ${failures} failed)`);
+    await killDuringBurst(t, first.proc, {
+      items: Array.from({ length: BURST }, (_, i) => `burst-${i}`),
+      send: (ref) => first.cf.send(new CreateDistributionCommand({ DistributionConfig: config(ref) })),
+      onAck: (ref, out) => {
+        assert.ok(out.Distribution?.Id && out.ETag && out.Distribution.DomainName);
+        acked.set(ref, { id: out.Distribution.Id, etag: out.ETag, domain: out.Distribution.DomainName });
+      },
+      killAfter: KILL_AFTER,
+      what: "creates",
+    });
 
     const second = await start(dir);
     const listed = new Map((await listAll(second.cf)).map((s) => [s.Id as string, s]));
@@ -183,7 +149,7 @@ describe("persistence across restarts of `minifront start`", () => {
 
 describe("the `minifront start` process", () => {
   it("prints its URLs and exits with code 0 on SIGINT", async () => {
-    const { proc } = await start(dataDir());
+    const { proc } = await start(children.dataDir());
     const out = proc.stdout();
     assert.match(out, /listening on http:\/\/127\.0\.0\.1:\d+/);
     assert.ok(out.includes(`${proc.url}/_minifront/health`), `stdout shows the health URL:\n${out}`);
@@ -199,7 +165,7 @@ describe("the `minifront start` process", () => {
     ["an unknown flag", ["--no-such-flag"]],
   ] as const) {
     it(`refuses ${what} with exit code 2 and a one-line message on stderr`, async () => {
-      const dir = dataDir();
+      const dir = children.dataDir();
       const child = spawn(process.execPath, [CLI, "start", "--host", "127.0.0.1", "--data-dir", dir, ...args], { stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";

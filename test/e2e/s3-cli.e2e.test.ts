@@ -5,7 +5,6 @@
 // Each CLI run costs a Python start-up (~0.7 s), so in-process SDK calls do the double-checking.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -23,18 +22,8 @@ import type {
   PutObjectOutput,
   WebsiteConfiguration,
 } from "@aws-sdk/client-s3";
+import { AWS_CLI_MISSING, awsCliAvailable, runAws, type AwsCliResult } from "../helpers/aws-cli.ts";
 import { CREDENTIALS, useEmulator } from "../helpers/emulator.ts";
-
-function awsCliMissing(): string | false {
-  const probe = spawnSync("aws", ["--version"], { encoding: "utf8", timeout: 20_000 });
-  return probe.error !== undefined || probe.status !== 0 ? "the aws CLI is not on PATH (install AWS CLI v1 to run these tests)" : false;
-}
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface WebResponse {
   readonly status: number;
@@ -72,7 +61,7 @@ function uploads(stdout: string): string[] {
     .sort();
 }
 
-describe("aws s3 / s3api (CLI v1) against the embedded S3", { skip: awsCliMissing() }, () => {
+describe("aws s3 / s3api (CLI v1) against the embedded S3", { skip: awsCliAvailable() ? false : AWS_CLI_MISSING }, () => {
   const ctx = useEmulator();
   let dir = "";
   let files = 0;
@@ -93,33 +82,8 @@ describe("aws s3 / s3api (CLI v1) against the embedded S3", { skip: awsCliMissin
   });
 
   /** Runs `aws <args>` against the emulator's S3; never rejects on a non-zero exit. */
-  function run(args: readonly string[], timeoutMs = 30_000): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(dir, "no-config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
-      AWS_MAX_ATTEMPTS: "1",
-      AWS_PAGER: "",
-      // Key names with unicode are printed; don't let a C locale turn them into an encode error.
-      PYTHONIOENCODING: "utf-8",
-    };
-    delete env["AWS_PROFILE"];
-    delete env["AWS_SESSION_TOKEN"];
-    delete env["AWS_ENDPOINT_URL"];
-    delete env["AWS_ENDPOINT_URL_S3"];
-    const argv = [...args, "--endpoint-url", ctx.emu.s3Url, "--output", "json"];
-    return new Promise((resolve, reject) => {
-      execFile("aws", argv, { env, timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 * MiB }, (err, stdout, stderr) => {
-        if (err && typeof err.code !== "number") {
-          reject(new Error(`aws ${args.join(" ")} did not finish (${err.message}):\n${stderr}`));
-          return;
-        }
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      });
-    });
+  function run(args: readonly string[], timeoutMs = 30_000): Promise<AwsCliResult> {
+    return runAws(args, { endpoint: ctx.emu.s3Url, configDir: dir, timeoutMs });
   }
 
   /** Runs a command that must succeed and returns its stdout. */
@@ -136,7 +100,7 @@ describe("aws s3 / s3api (CLI v1) against the embedded S3", { skip: awsCliMissin
   }
 
   /** Runs a command that must fail with the AWS error `code` (shown as `(<code>)` by the CLI). */
-  async function fails(code: string, args: readonly string[]): Promise<CliResult> {
+  async function fails(code: string, args: readonly string[]): Promise<AwsCliResult> {
     const r = await run(args);
     assert.notEqual(r.code, 0, `aws ${args.join(" ")} should fail with ${code}, but succeeded:\n${r.stdout}`);
     assert.match(r.stderr + r.stdout, new RegExp(`\\(${code}\\)`), `expected (${code}) in the output:\n${r.stderr}`);

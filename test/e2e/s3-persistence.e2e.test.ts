@@ -2,11 +2,10 @@
 // state survives a clean restart, and a `kill -9` neither exposes a partial object nor loses an
 // acknowledged one; the restart's sweep leaves no temp file and no unreferenced blob behind
 // (storage.ts "Write path").
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,37 +30,21 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { CORSConfiguration, PutObjectCommandInput, Tag, WebsiteConfiguration, _Object } from "@aws-sdk/client-s3";
-import { CREDENTIALS, expectServiceError, spawnCli, type CliProcess } from "../helpers/emulator.ts";
+import { CREDENTIALS, expectServiceError, type CliProcess } from "../helpers/emulator.ts";
+import { killDuringBurst, useDataDirProcesses } from "../helpers/processes.ts";
 
 const MiB = 1024 * 1024;
 
-const tempDirs: string[] = [];
-const processes: CliProcess[] = [];
-const clients: S3Client[] = [];
-
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "minifront-s3-persist-"));
-  tempDirs.push(dir);
-  return dir;
-}
+const children = useDataDirProcesses("minifront-s3-persist-");
 
 async function start(dir: string): Promise<{ proc: CliProcess; s3: S3Client }> {
-  const proc = await spawnCli(["--port", "0", "--data-dir", dir, "--log-level", "warn"]);
-  processes.push(proc);
+  const proc = await children.start(dir);
   // Quiet: the kill tests make the SDK warn about the streaming requests they break on purpose;
   // every failure still surfaces as a rejected promise.
   const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-  const s3 = new S3Client({ endpoint: proc.url, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1, logger: quiet });
-  clients.push(s3);
+  const s3 = children.client(new S3Client({ endpoint: proc.url, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1, logger: quiet }));
   return { proc, s3 };
 }
-
-after(async () => {
-  for (const c of clients) c.destroy();
-  // A test that failed midway may leave its emulator running: stop it by its own PID.
-  await Promise.all(processes.map((p) => p.stop("SIGKILL")));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 
 const md5 = (data: Uint8Array): string => createHash("md5").update(data).digest("hex");
 
@@ -134,7 +117,7 @@ async function objectCount(s3: S3Client): Promise<number> {
 
 describe("the embedded S3 across restarts of `minifront start`", () => {
   it("after SIGTERM and a restart on the same data dir, every bucket, object (bytes, ETag, metadata, content type) and bucket configuration is back", async () => {
-    const dir = dataDir();
+    const dir = children.dataDir();
     const first = await start(dir);
     const s3 = first.s3;
     const ONE = "persist-one";
@@ -226,7 +209,7 @@ describe("the embedded S3 across restarts of `minifront start`", () => {
   });
 
   it("kill -9 in the middle of a large streamed PutObject leaves no object at that key, keeps the completed ones, and no temp file or orphan blob after the restart", async (t) => {
-    const dir = dataDir();
+    const dir = children.dataDir();
     const first = await start(dir);
     const BUCKET = "kill-upload";
     await first.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -289,7 +272,7 @@ describe("the embedded S3 across restarts of `minifront start`", () => {
   });
 
   it("after kill -9 during a burst of small PutObjects, every acknowledged object is there with its acknowledged ETag and bytes", async (t) => {
-    const dir = dataDir();
+    const dir = children.dataDir();
     const first = await start(dir);
     const BUCKET = "kill-burst";
     await first.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -297,29 +280,16 @@ describe("the embedded S3 across restarts of `minifront start`", () => {
     const KILL_AFTER = 30;
     const bodies = new Map(Array.from({ length: BURST }, (_, i) => [`burst/obj-${String(i).padStart(3, "0")}`, randomBytes(1024 + i * 997)]));
     const acked = new Map<string, string>();
-    let failures = 0;
-    let reachedKillPoint!: () => void;
-    const killPoint = new Promise<void>((resolve) => (reachedKillPoint = resolve));
-
-    const calls = [...bodies].map(([key, body]) =>
-      first.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body })).then(
-        (out) => {
-          assert.ok(out.ETag);
-          acked.set(key, out.ETag);
-          if (acked.size >= KILL_AFTER) reachedKillPoint();
-        },
-        () => {
-          failures++;
-        },
-      ),
-    );
-    const settled = Promise.all(calls);
-    await Promise.race([killPoint, settled]);
-    const pendingAtKill = BURST - acked.size - failures;
-    assert.equal(await first.proc.stop("SIGKILL"), null, "killed by the signal, not exited");
-    await settled;
-    t.diagnostic(`acknowledged ${acked.size} of ${BURST}; ${pendingAtKill} still in flight at the kill; ${failures} failed`);
-    assert.ok(acked.size >= KILL_AFTER, `at least ${KILL_AFTER} puts were acknowledged before the kill (got ${acked.size}, ${failures} failed)`);
+    await killDuringBurst(t, first.proc, {
+      items: [...bodies],
+      send: ([key, body]) => first.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body })),
+      onAck: ([key], out) => {
+        assert.ok(out.ETag);
+        acked.set(key, out.ETag);
+      },
+      killAfter: KILL_AFTER,
+      what: "puts",
+    });
 
     const second = await start(dir);
     const listed = new Map((await listAll(second.s3, BUCKET)).map((o) => [o.Key as string, o]));

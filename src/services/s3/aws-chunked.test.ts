@@ -16,24 +16,7 @@ import {
 import type { AwsChunkedErrorCode } from "./aws-chunked.ts";
 import { checksumHeaderName, createChecksum } from "./checksums.ts";
 import type { ChecksumAlgorithm } from "./checksums.ts";
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomPayload(rand: () => number, n: number): Buffer {
-  const out = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256);
-  return out;
-}
+import { prng, randomBuffer } from "../../../test/helpers/random.ts";
 
 const SIG = "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648";
 
@@ -210,7 +193,7 @@ describe("AwsChunkedDecoder: arbitrary input splits", () => {
   it("a multi-megabyte body in random pieces, with a CRC32 trailer that matches", async () => {
     for (const seed of [1, 2, 3]) {
       const rand = prng(seed);
-      const payload = randomPayload(rand, 5 * 1024 * 1024 + Math.floor(rand() * 1000));
+      const payload = randomBuffer(rand, 5 * 1024 * 1024 + Math.floor(rand() * 1000));
       const sizes: number[] = [];
       for (let left = payload.length; left > 0; ) {
         const size = Math.min(left, 1 + Math.floor(rand() * 200_000));
@@ -400,7 +383,7 @@ describe("aws-chunked as sent by @aws-sdk/client-s3", () => {
     return captured[0]!;
   }
 
-  const payload = randomPayload(prng(42), 200 * 1024 + 3);
+  const payload = randomBuffer(prng(42), 200 * 1024 + 3);
   // Uneven pieces, including one far below S3's 8 KiB minimum chunk size.
   const pieces = [70_000, 5, 65_536, payload.length - 70_000 - 5 - 65_536];
 

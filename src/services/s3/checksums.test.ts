@@ -12,24 +12,7 @@ import {
   parseChecksumAlgorithm,
 } from "./checksums.ts";
 import type { ChecksumAlgorithm } from "./checksums.ts";
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(rand: () => number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256);
-  return out;
-}
+import { prng, randomBytes } from "../../../test/helpers/random.ts";
 
 function digestHex(alg: ChecksumAlgorithm, ...chunks: Uint8Array[]): string {
   const c = createChecksum(alg);
