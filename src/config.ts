@@ -24,6 +24,14 @@ export interface EmulatorOptions {
   maxApiBodyBytes?: number;
   /** An external S3 (LocalStack, MinIO) that S3 origins are served from; "" = the embedded S3. */
   s3Endpoint?: string;
+  /** How long an invalidation stays InProgress, in ms. Default 0. */
+  invalidationDelayMs?: number;
+  /** Memory the edge cache may use, in bytes. Default 256 MiB. */
+  cacheBytes?: number;
+  /** Largest object the edge caches, in bytes (larger ones are relayed). Default 32 MiB. */
+  maxCachedObjectBytes?: number;
+  /** POP code in X-Amz-Cf-Pop. Default LOC50-C1. */
+  pop?: string;
 }
 
 export type ResolvedOptions = Readonly<Required<EmulatorOptions>>;
@@ -49,6 +57,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "domainSuffix", flag: "domain-suffix", env: "MINIFRONT_DOMAIN_SUFFIX", kind: "string", default: "cloudfront.localhost", help: "Distribution domain names are <lowercase-id>.<suffix>" },
   { key: "deployDelayMs", flag: "deploy-delay", env: "MINIFRONT_DEPLOY_DELAY", kind: "int", default: 0, help: "Milliseconds a changed distribution stays InProgress before Deployed" },
   { key: "maxApiBodyBytes", flag: "max-api-body", env: "MINIFRONT_MAX_API_BODY", kind: "int", default: 1024 * 1024, help: "Largest CloudFront API request body in bytes" },
+  { key: "invalidationDelayMs", flag: "invalidation-delay", env: "MINIFRONT_INVALIDATION_DELAY", kind: "int", default: 0, help: "Milliseconds an invalidation stays InProgress before Completed (the purge itself is immediate)" },
+  { key: "cacheBytes", flag: "cache-size", env: "MINIFRONT_CACHE_SIZE", kind: "int", default: 256 * 1024 * 1024, help: "Bytes of memory the edge cache may use (least recently used objects are evicted)" },
+  { key: "maxCachedObjectBytes", flag: "max-cached-object", env: "MINIFRONT_MAX_CACHED_OBJECT", kind: "int", default: 32 * 1024 * 1024, help: "Largest object the edge caches in bytes; larger ones are relayed uncached" },
+  { key: "pop", flag: "pop", env: "MINIFRONT_POP", kind: "string", default: "LOC50-C1", help: "Edge location code shown in X-Amz-Cf-Pop" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
 ];
 

@@ -16,6 +16,8 @@ import { S3Storage } from "./services/s3/storage.ts";
 import { createS3Api } from "./services/s3/index.ts";
 import type { S3Service } from "./services/s3/context.ts";
 import { createHash } from "node:crypto";
+import { MemoryCache } from "./edge/cache/memory-cache.ts";
+import { createEdge } from "./edge/pipeline.ts";
 import { CloudFrontState } from "./services/cloudfront/state.ts";
 import { createCloudFrontApi } from "./services/cloudfront/index.ts";
 import { createHttpServer } from "./server/http-server.ts";
@@ -44,6 +46,8 @@ export interface Emulator {
   readonly s3Url: string;
   /** Template of edge URLs: `http://<distribution-domain>:<port>/`. */
   readonly edgeUrl: string;
+  /** The edge URL of one distribution domain name (or alias). */
+  edgeUrlFor(domainName: string): string;
   readonly port: number;
   readonly options: ResolvedOptions;
   /** The data directory in use (a temporary one when ephemeral). */
@@ -80,7 +84,20 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   }
   const store = openDocumentStore(db);
   const storage = new S3Storage(db, dataDir);
-  const settings = { accountId: options.accountId, domainSuffix: options.domainSuffix, deployDelayMs: options.deployDelayMs };
+  const settings = {
+    accountId: options.accountId,
+    domainSuffix: options.domainSuffix,
+    deployDelayMs: options.deployDelayMs,
+    invalidationDelayMs: options.invalidationDelayMs,
+  };
+  // Where S3 origins are: this process's own S3 (its port is known once listening) or --s3-endpoint.
+  const s3Origins = {
+    embedded: { hostname: options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host, port: 0 },
+    external: options.s3Endpoint ? new URL(options.s3Endpoint) : undefined,
+  };
+  const cache = new MemoryCache(options.cacheBytes);
+  const edge = createEdge({ clock, cache, s3: s3Origins, pop: options.pop, maxObjectBytes: options.maxCachedObjectBytes, log });
+  const onInvalidation = (id: string, paths: readonly string[]) => void edge.invalidate(id, paths);
   const s3Service: S3Service = {
     storage,
     clock,
@@ -88,20 +105,22 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     // S3 owners are 64-hex canonical ids; derive a stable one from the account id.
     owner: { ID: createHash("sha256").update(options.accountId).digest("hex"), DisplayName: "minifront" },
   };
-  let live = { cloudfront: new CloudFrontState(store, settings, clock, ids), s3: s3Service };
+  let live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
 
   const internal = createInternalEndpoints({
     version: VERSION,
     reset() {
       store.clear();
       storage.clear();
-      live = { cloudfront: new CloudFrontState(store, settings, clock, ids), s3: s3Service };
+      cache.clear();
+      live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
     },
   });
   const server = createHttpServer({
     cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
     s3: createS3Api(log),
     state: () => live,
+    edge,
     log,
     internal,
   });
@@ -122,12 +141,14 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   }
 
   const port = (server.address() as AddressInfo).port;
+  s3Origins.embedded.port = port;
   const urlHost = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host.includes(":") ? `[${options.host}]` : options.host;
   let disposed = false;
   return {
     controlUrl: `http://${urlHost}:${port}`,
     s3Url: `http://${urlHost}:${port}`,
     edgeUrl: `http://<distribution-domain>:${port}/`,
+    edgeUrlFor: (domainName: string) => `http://${domainName}:${port}/`,
     port,
     options,
     dataDir,

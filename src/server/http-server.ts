@@ -1,6 +1,5 @@
 // The single node:http listener: reads what each request is (classify.ts) and hands it to the
-// CloudFront API, the embedded S3, the S3 website endpoint or minifront's own endpoints. The
-// caching edge arrives with the next issue; until then a distribution's host answers 502.
+// CloudFront API, the embedded S3, the S3 website endpoint, the edge or minifront's own endpoints.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
@@ -12,6 +11,7 @@ import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
 import { serveWebsite } from "../services/s3/website.ts";
 import { classifyRequest, hostWithoutPort } from "./classify.ts";
+import type { Edge } from "../edge/pipeline.ts";
 
 /** The services' current state; replaced wholesale by the reset endpoints. */
 export interface LiveState {
@@ -23,6 +23,7 @@ export interface ServerDeps {
   readonly cloudfront: ApiService<CloudFrontState>;
   readonly s3: ApiService<S3Service>;
   readonly state: () => LiveState;
+  readonly edge: Edge;
   readonly log: Logger;
   /** `/_minifront/*`, `/_localstack/*`, `/moto-api/*`; undefined when no such endpoint. */
   readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
@@ -88,12 +89,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       req.resume();
       return sendS3StyleError(res, 501, "NotImplemented", "minifront does not serve the KeyValueStore data API in this version.");
     case "edge": {
-      // The caching edge is the next issue; until then a distribution's host says so plainly.
-      req.resume();
       const dist = state.cloudfront.distributionForHost(hostWithoutPort(host));
-      res.writeHead(502, { "Content-Type": "text/plain", "X-Cache": "Error from cloudfront" });
-      res.end(`minifront knows distribution ${dist?.Id ?? ""} but does not serve edge traffic in this version.\n`);
-      return;
+      if (!dist) return sendJson(res, 404, { error: "no such distribution" });
+      return deps.edge.handle(req, res, dist);
     }
   }
 }

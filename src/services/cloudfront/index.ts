@@ -10,6 +10,7 @@ import { serializeErrorResponse } from "../../api/rest-xml.ts";
 import type { CloudFrontState } from "./state.ts";
 import * as distributions from "./handlers/distributions.ts";
 import * as tags from "./handlers/tags.ts";
+import * as invalidations from "./handlers/invalidations.ts";
 
 export const CLOUDFRONT_XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
@@ -30,6 +31,9 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
   UpdateDistribution: distributions.UpdateDistribution,
   DeleteDistribution: distributions.DeleteDistribution,
   CopyDistribution: distributions.CopyDistribution,
+  CreateInvalidation: invalidations.CreateInvalidation,
+  GetInvalidation: invalidations.GetInvalidation,
+  ListInvalidations: invalidations.ListInvalidations,
   TagResource: tags.TagResource,
   UntagResource: tags.UntagResource,
   ListTagsForResource: tags.ListTagsForResource,

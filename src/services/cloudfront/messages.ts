@@ -11,5 +11,12 @@ export const messages = {
   tooManyDistributions: (max: number) => `Processing your request would cause you to exceed the maximum number of distributions allowed (${max}).`,
   ifMatchMissing: () => "The If-Match version is missing or not valid for the resource.",
   preconditionFailed: () => "The precondition given in one or more of the request header fields evaluated to false.",
+  noSuchInvalidation: (id: string) => `The specified invalidation does not exist: ${id}.`,
+  invalidationBatchAlreadyExists: (id: string) => `The CallerReference is already used by invalidation ${id} with different paths.`,
+  batchTooLarge: (max: number) => `Invalidation batch specified is too large: at most ${max} paths.`,
+  tooManyInvalidations: (paths: number, wildcards: number) =>
+    `Processing your request will cause you to exceed the maximum number of in-progress invalidations (${paths} paths, ${wildcards} wildcard paths).`,
+  noInvalidationPaths: () => "An invalidation must list at least one path.",
+  badInvalidationPath: (p: string) => `The invalidation path "${p}" is not valid: it must start with / and may contain * only as its last character.`,
   badMaxItems: (value: string) => `MaxItems must be a non-negative integer, not ${value}.`,
 };

@@ -1,7 +1,7 @@
 // CloudFront control-plane state: typed maps in memory, written through to the document store on
 // every change before the API call answers (so an acknowledged write survives kill -9). The edge
 // reads distributions through `distributionForHost`.
-import type { DistributionConfig, Tag } from "@aws-sdk/client-cloudfront";
+import type { DistributionConfig, InvalidationBatch, Tag } from "@aws-sdk/client-cloudfront";
 import type { Clock } from "../../clock.ts";
 import type { Ids } from "../../ids.ts";
 import type { DocumentStore } from "../../store/document-store.ts";
@@ -20,13 +20,28 @@ export interface DistributionRecord {
   readonly tags: readonly Tag[];
 }
 
+/** An invalidation as stored. */
+export interface InvalidationRecord {
+  readonly Id: string;
+  readonly distributionId: string;
+  readonly createdAt: number;
+  /** When it reports Completed (the purge itself happens at creation). */
+  readonly completeAt: number;
+  readonly batch: InvalidationBatch;
+}
+
 export interface CloudFrontSettings {
   readonly accountId: string;
   readonly domainSuffix: string;
   readonly deployDelayMs: number;
+  readonly invalidationDelayMs: number;
 }
 
+/** Called when an invalidation is created: the edge purges the paths before the call answers. */
+export type InvalidationListener = (distributionId: string, paths: readonly string[]) => void;
+
 const DISTRIBUTION = "cloudfront/distribution";
+const INVALIDATION = "cloudfront/invalidation";
 
 export class CloudFrontState {
   readonly settings: CloudFrontSettings;
@@ -36,13 +51,41 @@ export class CloudFrontState {
   private readonly distributions = new Map<string, DistributionRecord>();
   /** Lower-cased domain name or alias → distribution id. */
   private readonly hosts = new Map<string, string>();
+  /** Distribution id → its invalidations, oldest first. */
+  private readonly invalidations = new Map<string, InvalidationRecord[]>();
+  private readonly onInvalidation: InvalidationListener;
 
-  constructor(store: DocumentStore, settings: CloudFrontSettings, clock: Clock, ids: Ids) {
+  constructor(store: DocumentStore, settings: CloudFrontSettings, clock: Clock, ids: Ids, onInvalidation: InvalidationListener = () => undefined) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
     this.ids = ids;
+    this.onInvalidation = onInvalidation;
     for (const rec of store.list<DistributionRecord>(DISTRIBUTION)) this.index(rec);
+    for (const inv of store.list<InvalidationRecord>(INVALIDATION)) this.listInvalidations(inv.distributionId).push(inv);
+  }
+
+  /** A distribution's invalidations, oldest first (the live array). */
+  listInvalidations(distributionId: string): InvalidationRecord[] {
+    let list = this.invalidations.get(distributionId);
+    if (!list) {
+      list = [];
+      this.invalidations.set(distributionId, list);
+    }
+    return list;
+  }
+
+  /** Stores the invalidation, then purges its paths at the edge. */
+  addInvalidation(inv: InvalidationRecord): void {
+    this.store.put(INVALIDATION, `${inv.distributionId}/${inv.Id}`, inv);
+    this.listInvalidations(inv.distributionId).push(inv);
+    this.onInvalidation(inv.distributionId, inv.batch.Paths?.Items ?? []);
+  }
+
+  /** Invalidations of a distribution still InProgress. */
+  invalidationsInProgress(distributionId: string): InvalidationRecord[] {
+    const now = this.clock.now();
+    return (this.invalidations.get(distributionId) ?? []).filter((i) => now < i.completeAt);
   }
 
   getDistribution(id: string): DistributionRecord | undefined {
@@ -78,7 +121,11 @@ export class CloudFrontState {
   }
 
   deleteDistribution(id: string): void {
-    this.store.delete(DISTRIBUTION, id);
+    this.store.transaction(() => {
+      this.store.delete(DISTRIBUTION, id);
+      for (const inv of this.invalidations.get(id) ?? []) this.store.delete(INVALIDATION, `${id}/${inv.Id}`);
+    });
+    this.invalidations.delete(id);
     this.unindex(id);
   }
 
@@ -86,6 +133,7 @@ export class CloudFrontState {
   clear(): void {
     this.distributions.clear();
     this.hosts.clear();
+    this.invalidations.clear();
   }
 
   arn(kind: string, id: string): string {

@@ -192,7 +192,7 @@ function view(rec: DistributionRecord, state: CloudFrontState, forceStatus?: "In
     ARN: rec.ARN,
     Status: forceStatus ?? status(rec, state),
     LastModifiedTime: new Date(rec.lastModified),
-    InProgressInvalidationBatches: 0,
+    InProgressInvalidationBatches: state.invalidationsInProgress(rec.Id).length,
     DomainName: rec.DomainName,
     ActiveTrustedSigners: { Enabled: behaviors.some((b) => b?.TrustedSigners?.Enabled), Quantity: 0 },
     ActiveTrustedKeyGroups: { Enabled: behaviors.some((b) => b?.TrustedKeyGroups?.Enabled), Quantity: 0 },

@@ -1,0 +1,229 @@
+// Everything about a distribution that depends only on its config, worked out once per config
+// version (STYLE.md "The edge"): behavior matchers, what goes into the cache key and to the
+// origin, TTL rules, and where each origin is. A cache hit then costs a few lookups.
+//
+// Cache key and forwarding follow data-plane.md §6 and §9.5: a cache policy (managed ones only
+// until the policy APIs land) or the legacy ForwardedValues, whose forwarded values are also the
+// key. Origin request policies add forward-only values (§7.1).
+import type { CacheBehavior, DefaultCacheBehavior, Origin } from "@aws-sdk/client-cloudfront";
+import type { DistributionRecord } from "../services/cloudfront/state.ts";
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "../services/cloudfront/managed-policies.ts";
+import { parseS3OriginDomain, resolveS3Origin, type S3OriginSettings } from "../services/s3/origin-address.ts";
+import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
+
+export type Selection = "none" | "all" | "whitelist" | "allExcept";
+
+export interface ValueSelector {
+  readonly behavior: Selection;
+  /** Lower-cased for headers; as written for cookies and query strings. */
+  readonly names: ReadonlySet<string>;
+}
+
+export interface CompiledBehavior {
+  readonly pathPattern: string;
+  /** Undefined for the default behavior (`*`). */
+  readonly matcher: RegExp | undefined;
+  readonly targetOriginId: string;
+  readonly allowedMethods: ReadonlySet<string>;
+  readonly cachedMethods: ReadonlySet<string>;
+  readonly viewerProtocolPolicy: string;
+  readonly ttl: { readonly min: number; readonly def: number; readonly max: number };
+  /** False when nothing can be cached (TTLs all 0, or legacy "forward all headers"). */
+  readonly caching: boolean;
+  readonly key: { readonly headers: ValueSelector; readonly cookies: ValueSelector; readonly query: ValueSelector };
+  /** What reaches the origin: the key values plus the origin request policy's. */
+  readonly forward: { readonly headers: ValueSelector; readonly cookies: ValueSelector; readonly query: ValueSelector };
+}
+
+export interface CompiledOrigin {
+  readonly id: string;
+  readonly protocol: "http:" | "https:" | "match-viewer";
+  readonly hostname: string;
+  readonly port: number;
+  /** For match-viewer custom origins: the port to use for https viewers. */
+  readonly httpsPort: number;
+  /** Prepended to every request path (OriginPath, or `/<bucket>` for S3 REST origins). */
+  readonly pathPrefix: string;
+  readonly hostHeader: string;
+  readonly customHeaders: ReadonlyArray<readonly [string, string]>;
+  readonly connectionTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly connectionAttempts: number;
+  readonly isS3: boolean;
+}
+
+export interface CompiledDistribution {
+  readonly id: string;
+  readonly etag: string;
+  readonly enabled: boolean;
+  readonly behaviors: readonly CompiledBehavior[];
+  readonly defaultBehavior: CompiledBehavior;
+  readonly origins: ReadonlyMap<string, CompiledOrigin>;
+  readonly defaultRootObject: string;
+  /** ErrorCode → ErrorCachingMinTTL seconds. */
+  readonly errorCachingMinTtl: ReadonlyMap<number, number>;
+}
+
+const NONE: ValueSelector = { behavior: "none", names: new Set() };
+const ALL: ValueSelector = { behavior: "all", names: new Set() };
+
+export function compileDistribution(rec: DistributionRecord, s3: S3OriginSettings): CompiledDistribution {
+  const c = rec.config;
+  const behaviors = (c.CacheBehaviors?.Items ?? []).map((b) => compileBehavior(b, b.PathPattern ?? "*"));
+  const origins = new Map<string, CompiledOrigin>();
+  for (const o of c.Origins?.Items ?? []) origins.set(o.Id as string, compileOrigin(o, s3));
+  // Origin groups: until failover lands, a group serves from its primary member.
+  for (const g of c.OriginGroups?.Items ?? []) {
+    const primary = origins.get(g.Members?.Items?.[0]?.OriginId ?? "");
+    if (primary) origins.set(g.Id as string, primary);
+  }
+  return {
+    id: rec.Id,
+    etag: rec.ETag,
+    enabled: c.Enabled === true,
+    behaviors,
+    defaultBehavior: compileBehavior(c.DefaultCacheBehavior as DefaultCacheBehavior, "*"),
+    origins,
+    defaultRootObject: c.DefaultRootObject ?? "",
+    errorCachingMinTtl: new Map((c.CustomErrorResponses?.Items ?? []).map((e) => [e.ErrorCode as number, e.ErrorCachingMinTTL ?? DEFAULT_ERROR_CACHING_MIN_TTL])),
+  };
+}
+
+/** data-plane.md §4: `*` any run of characters (across `/`), `?` one character, leading `/` optional. */
+export function patternToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/^\//, "");
+  let re = "";
+  for (const ch of body) {
+    if (ch === "*") re += ".*";
+    else if (ch === "?") re += ".";
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^/${re}$`, "s");
+}
+
+function selector(behavior: string | undefined, names: readonly string[] | undefined, lower: boolean): ValueSelector {
+  const b = (behavior ?? "none") as Selection;
+  return { behavior: b, names: new Set((names ?? []).map((n) => (lower ? n.toLowerCase() : n))) };
+}
+
+/** The union of two selections (key ∪ origin request policy = what is forwarded). */
+function union(a: ValueSelector, b: ValueSelector): ValueSelector {
+  if (a.behavior === "all" || b.behavior === "all") return ALL;
+  if (a.behavior === "none") return b;
+  if (b.behavior === "none") return a;
+  if (a.behavior === "whitelist" && b.behavior === "whitelist") return { behavior: "whitelist", names: new Set([...a.names, ...b.names]) };
+  // allExcept combined with anything but "all": forward all except what both exclude.
+  const excluded = [a, b].filter((s) => s.behavior === "allExcept").map((s) => s.names);
+  const kept = [a, b].filter((s) => s.behavior === "whitelist").flatMap((s) => [...s.names]);
+  const names = new Set([...(excluded[0] ?? [])].filter((n) => excluded.every((e) => e.has(n)) && !kept.includes(n)));
+  return { behavior: "allExcept", names };
+}
+
+function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: string): CompiledBehavior {
+  const allowed = new Set(b.AllowedMethods?.Items ?? ["GET", "HEAD"]);
+  const cached = new Set(b.AllowedMethods?.CachedMethods?.Items ?? ["GET", "HEAD"]);
+  let ttl: CompiledBehavior["ttl"];
+  let key: CompiledBehavior["key"];
+  let caching: boolean;
+  if (b.CachePolicyId) {
+    const policy = MANAGED_CACHE_POLICIES.get(b.CachePolicyId);
+    const p = policy?.ParametersInCacheKeyAndForwardedToOrigin;
+    ttl = { min: policy?.MinTTL ?? 0, def: policy?.DefaultTTL ?? LEGACY_DEFAULT_TTL, max: policy?.MaxTTL ?? LEGACY_MAX_TTL };
+    key = {
+      headers: selector(p?.HeadersConfig?.HeaderBehavior, p?.HeadersConfig?.Headers?.Items, true),
+      cookies: selector(p?.CookiesConfig?.CookieBehavior, p?.CookiesConfig?.Cookies?.Items, false),
+      query: selector(p?.QueryStringsConfig?.QueryStringBehavior, p?.QueryStringsConfig?.QueryStrings?.Items, false),
+    };
+    caching = ttl.max > 0;
+  } else {
+    const f = b.ForwardedValues;
+    const headers = f?.Headers?.Items ?? [];
+    const forwardAllHeaders = headers.includes("*");
+    ttl = { min: b.MinTTL ?? 0, def: b.DefaultTTL ?? LEGACY_DEFAULT_TTL, max: b.MaxTTL ?? LEGACY_MAX_TTL };
+    const cacheKeys = f?.QueryStringCacheKeys?.Items ?? [];
+    key = {
+      headers: forwardAllHeaders ? ALL : selector(headers.length ? "whitelist" : "none", headers, true),
+      cookies: selector(f?.Cookies?.Forward ?? "none", f?.Cookies?.WhitelistedNames?.Items, false),
+      query: !f?.QueryString ? NONE : cacheKeys.length ? selector("whitelist", cacheKeys, false) : ALL,
+    };
+    // Legacy: all query strings are forwarded when QueryString is true, keyed or not.
+    caching = !forwardAllHeaders && ttl.max > 0;
+    return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE });
+  }
+  const orp = b.OriginRequestPolicyId ? MANAGED_ORIGIN_REQUEST_POLICIES.get(b.OriginRequestPolicyId) : undefined;
+  const forward = orp
+    ? {
+        headers: union(key.headers, selector(orp.HeadersConfig?.HeaderBehavior?.startsWith("allViewer") ? "all" : orp.HeadersConfig?.HeaderBehavior, orp.HeadersConfig?.Headers?.Items, true)),
+        cookies: union(key.cookies, selector(orp.CookiesConfig?.CookieBehavior, orp.CookiesConfig?.Cookies?.Items, false)),
+        query: union(key.query, selector(orp.QueryStringsConfig?.QueryStringBehavior, orp.QueryStringsConfig?.QueryStrings?.Items, false)),
+      }
+    : key;
+  return finish(b, pathPattern, allowed, cached, ttl, caching, key, forward);
+}
+
+function finish(
+  b: DefaultCacheBehavior | CacheBehavior,
+  pathPattern: string,
+  allowedMethods: Set<string>,
+  cachedMethods: Set<string>,
+  ttl: CompiledBehavior["ttl"],
+  caching: boolean,
+  key: CompiledBehavior["key"],
+  forward: CompiledBehavior["forward"],
+): CompiledBehavior {
+  return {
+    pathPattern,
+    matcher: pathPattern === "*" ? undefined : patternToRegExp(pathPattern),
+    targetOriginId: b.TargetOriginId as string,
+    allowedMethods,
+    cachedMethods,
+    viewerProtocolPolicy: b.ViewerProtocolPolicy ?? "allow-all",
+    ttl,
+    caching,
+    key,
+    forward,
+  };
+}
+
+function compileOrigin(o: Origin, s3: S3OriginSettings): CompiledOrigin {
+  const common = {
+    id: o.Id as string,
+    customHeaders: (o.CustomHeaders?.Items ?? []).map((h) => [h.HeaderName as string, h.HeaderValue ?? ""] as const),
+    connectionTimeoutMs: (o.ConnectionTimeout ?? 10) * 1000,
+    connectionAttempts: o.ConnectionAttempts ?? 3,
+  };
+  const originPath = o.OriginPath ?? "";
+  const s3Name = parseS3OriginDomain(o.DomainName as string);
+  if (s3Name && (o.S3OriginConfig || s3Name.kind === "website")) {
+    const ep = resolveS3Origin(s3Name, s3);
+    return {
+      ...common,
+      protocol: ep.protocol,
+      hostname: ep.hostname,
+      port: ep.port,
+      httpsPort: ep.port,
+      pathPrefix: ep.pathPrefix + originPath,
+      hostHeader: ep.hostHeader,
+      readTimeoutMs: (o.CustomOriginConfig?.OriginReadTimeout ?? o.S3OriginConfig?.OriginReadTimeout ?? 30) * 1000,
+      isS3: true,
+    };
+  }
+  const custom = o.CustomOriginConfig;
+  const policy = custom?.OriginProtocolPolicy ?? "http-only";
+  const httpPort = custom?.HTTPPort ?? 80;
+  const httpsPort = custom?.HTTPSPort ?? 443;
+  const protocol = policy === "https-only" ? "https:" : policy === "match-viewer" ? "match-viewer" : "http:";
+  const port = protocol === "https:" ? httpsPort : httpPort;
+  const defaultPort = protocol === "https:" ? 443 : 80;
+  return {
+    ...common,
+    protocol,
+    hostname: o.DomainName as string,
+    port,
+    httpsPort,
+    pathPrefix: originPath,
+    hostHeader: port === defaultPort ? (o.DomainName as string) : `${o.DomainName}:${port}`,
+    readTimeoutMs: (custom?.OriginReadTimeout ?? 30) * 1000,
+    isS3: false,
+  };
+}

@@ -1,0 +1,331 @@
+// The edge: one viewer request through a distribution, in the order of data-plane.md §1.
+//
+//   distribution enabled? → behavior (§4) → method allowed? (§4) → viewer protocol (§5)
+//   → default root object (§10) → cache key (§6) → cache: fresh hit / stale → revalidate (§7.2)
+//   → miss: origin request (§7) → TTL (§9) → store → response headers (§14)
+//
+// Emulated now: behaviors, methods, viewer protocol over the HTTP listener, default root object,
+// cache keys from managed cache policies and legacy ForwardedValues, forwarding (incl. managed
+// origin request policies), TTLs from Cache-Control/Expires, error caching, revalidation
+// (RefreshHit), conditional and Range requests answered from the cache, invalidations, and
+// CloudFront's response headers. Not yet (rest of the edge issue): custom cache/origin-request
+// policy APIs, custom error responses, origin failover, stale-while-revalidate/stale-if-error,
+// compression, request collapsing, several POPs and tiers, the disk tier, HTTPS listeners.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../api/service.ts";
+import type { DistributionRecord } from "../services/cloudfront/state.ts";
+import type { S3OriginSettings } from "../services/s3/origin-address.ts";
+import { compileDistribution, type CompiledBehavior, type CompiledDistribution } from "./compile.ts";
+import { matchBehavior } from "./stages/match-behavior.ts";
+import { buildCacheKey, keyPath, selectCookies, selectQuery, selects } from "./stages/cache-key.ts";
+import { errorTtl, successTtl } from "./stages/ttl.ts";
+import { fetchOrigin, OriginError } from "./stages/origin-fetch.ts";
+import type { CachedResponse, MemoryCache } from "./cache/memory-cache.ts";
+import { DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
+
+export interface EdgeDeps {
+  readonly clock: Clock;
+  readonly cache: MemoryCache;
+  readonly s3: S3OriginSettings;
+  /** Shown in X-Amz-Cf-Pop. */
+  readonly pop: string;
+  /** Objects larger than this are relayed without being cached (bytes). */
+  readonly maxObjectBytes: number;
+  readonly log: Logger;
+}
+
+export interface Edge {
+  handle(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord): Promise<void>;
+  /** Removes cached objects of a distribution matching invalidation paths (§15). */
+  invalidate(distributionId: string, paths: readonly string[]): number;
+}
+
+/** Origin statuses cached with the success TTL rules (§9.2; 3xx redirects are cached, never followed). */
+const CACHEABLE_SUCCESS = new Set([200, 203, 300, 301, 302, 307, 308, 410]);
+/** Never sent to the viewer as received (hop-by-hop, RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+/** Viewer headers CloudFront never forwards (§7.2). */
+const NEVER_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "x-real-ip", "x-forwarded-proto", "x-http-method-override", "via", "x-amz-cf-id", "x-forwarded-for"]);
+/**
+ * Viewer headers removed unless the cache policy or origin request policy selects them (§7.2);
+ * others (Cache-Control, Content-Type, If-*, Range, custom headers...) are forwarded as-is.
+ */
+const REMOVED_UNLESS_SELECTED = new Set(["accept", "accept-charset", "accept-encoding", "accept-language", "authorization", "expect", "referer", "user-agent"]);
+
+export function createEdge(deps: EdgeDeps): Edge {
+  const compiled = new WeakMap<DistributionRecord, CompiledDistribution>();
+  const compile = (rec: DistributionRecord) => {
+    let c = compiled.get(rec);
+    if (!c) {
+      c = compileDistribution(rec, deps.s3);
+      compiled.set(rec, c);
+    }
+    return c;
+  };
+
+  return {
+    invalidate(distributionId, paths) {
+      const matchers = paths.map(invalidationMatcher);
+      return deps.cache.purge(distributionId, (key) => {
+        const p = keyPath(key);
+        return matchers.some((m) => m(p));
+      });
+    },
+
+    async handle(req, res, rec) {
+      const id = requestId();
+      const base: Record<string, string> = {
+        Via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`,
+        "X-Amz-Cf-Pop": deps.pop,
+        "X-Amz-Cf-Id": id,
+      };
+      const dist = compile(rec);
+      if (!dist.enabled) return sendError(res, req.method, 403, "The distribution is disabled.", base, id);
+      const rawUrl = req.url ?? "/";
+      const q = rawUrl.indexOf("?");
+      const viewerPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
+      const method = req.method ?? "GET";
+
+      const behavior = matchBehavior(dist, viewerPath);
+      if (!behavior.allowedMethods.has(method)) {
+        req.resume();
+        return sendError(res, method, 403, "This distribution is not configured to allow the HTTP request method that was used for this request.", base, id);
+      }
+      // The HTTP listener is the only one so far: https-only cannot be satisfied, redirect-to-https redirects.
+      if (behavior.viewerProtocolPolicy === "https-only") {
+        req.resume();
+        return sendError(res, method, 403, "This distribution accepts HTTPS requests only.", base, id);
+      }
+      if (behavior.viewerProtocolPolicy === "redirect-to-https") {
+        req.resume();
+        const status = method === "GET" || method === "HEAD" ? 301 : 307;
+        res.writeHead(status, { ...base, Location: `https://${req.headers.host ?? ""}${rawUrl}`, "X-Cache": "Redirect from cloudfront", "Content-Length": "0", Server: "CloudFront" });
+        return void res.end();
+      }
+
+      const path = viewerPath === "/" && dist.defaultRootObject ? `/${dist.defaultRootObject}` : viewerPath;
+      const origin = dist.origins.get(behavior.targetOriginId);
+      if (!origin) return sendError(res, method, 502, "The origin for this behavior is not configured.", base, id);
+
+      const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
+      const key = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: req.headers }, behavior.key);
+      const now = deps.clock.now();
+      let stale: CachedResponse | undefined;
+      if (cacheable) {
+        const hit = deps.cache.get(dist.id, key);
+        if (hit && now < hit.storedAt + hit.ttlMs) {
+          req.resume();
+          return serveCached(req, res, hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, now);
+        }
+        stale = hit;
+      }
+
+      const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
+      const originHeaders = buildOriginHeaders(req, behavior, origin.hostHeader, origin.customHeaders, id, base.Via as string, cacheable);
+      if (stale) {
+        const etag = stale.headers["etag"];
+        const lastModified = stale.headers["last-modified"];
+        if (typeof etag === "string") originHeaders["if-none-match"] = etag;
+        if (typeof lastModified === "string") originHeaders["if-modified-since"] = lastModified;
+      }
+      let originRes: IncomingMessage;
+      try {
+        originRes = await fetchOrigin(origin, {
+          method: cacheable && method === "HEAD" ? "GET" : method,
+          path: origin.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
+          headers: originHeaders,
+          viewerProtocol: "http",
+          ...(method !== "GET" && method !== "HEAD" ? { body: req } : {}),
+        });
+      } catch (err) {
+        req.resume();
+        const status = err instanceof OriginError ? err.status : 502;
+        deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
+        return sendError(res, method, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, id);
+      }
+      req.resume();
+      const status = originRes.statusCode ?? 502;
+      const headers = cleanHeaders(originRes.headers, behavior);
+
+      if (stale && status === 304) {
+        originRes.resume();
+        const refreshed: CachedResponse = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(originRes.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(originRes.headers["expires"]), now) * 1000 };
+        if (refreshed.ttlMs > 0) deps.cache.set(dist.id, key, refreshed);
+        return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now);
+      }
+
+      const declared = Number(originRes.headers["content-length"] ?? NaN);
+      const small = !(declared > deps.maxObjectBytes);
+      if (!cacheable || !small) {
+        const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
+        res.writeHead(status, { ...headers, ...base, "X-Cache": xCache });
+        if (method === "HEAD") {
+          originRes.resume();
+          return void res.end();
+        }
+        originRes.pipe(res);
+        return;
+      }
+      const body = await readAll(originRes, deps.maxObjectBytes);
+      if (body === undefined) {
+        // Larger than announced, or cut off: relay what there is, cache nothing.
+        return sendError(res, method, 502, "The origin response could not be read.", base, id);
+      }
+      const ttl = CACHEABLE_SUCCESS.has(status)
+        ? successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now)
+        : status >= 400
+          ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
+          : 0;
+      const entry: CachedResponse = { status, headers, body, storedAt: now, ttlMs: ttl * 1000 };
+      if (ttl > 0) deps.cache.set(dist.id, key, entry);
+      return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false);
+    },
+  };
+}
+
+function str(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
+/** X-Amz-Cf-Id: 56 characters of URL-safe base64 ending in `==` (data-plane.md §14). */
+function requestId(): string {
+  return randomBytes(40).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+function buildOriginHeaders(
+  req: IncomingMessage,
+  behavior: CompiledBehavior,
+  hostHeader: string,
+  customHeaders: ReadonlyArray<readonly [string, string]>,
+  id: string,
+  via: string,
+  cacheable: boolean,
+): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || NEVER_FORWARDED.has(name) || name === "cookie" || name.startsWith("proxy-") || name.startsWith("x-edge-")) continue;
+    // A cacheable request fetches the whole object; Range and conditionals are answered from the cache.
+    if (cacheable && (name === "range" || name.startsWith("if-"))) continue;
+    if (REMOVED_UNLESS_SELECTED.has(name) && !selects(behavior.forward.headers, name)) continue;
+    out[name] = value;
+  }
+  out["host"] = selects(behavior.forward.headers, "host") && req.headers.host ? req.headers.host : hostHeader;
+  if (!out["user-agent"]) out["user-agent"] = "Amazon CloudFront";
+  const cookies = selectCookies(req.headers.cookie, behavior.forward.cookies);
+  if (cookies.length > 0) out["cookie"] = cookies.join("; ");
+  const peer = req.socket.remoteAddress ?? "127.0.0.1";
+  const xff = req.headers["x-forwarded-for"];
+  out["x-forwarded-for"] = xff ? `${String(xff)}, ${peer}` : peer;
+  out["via"] = via;
+  out["x-amz-cf-id"] = id;
+  for (const [name, value] of customHeaders) out[name.toLowerCase()] = value;
+  return out;
+}
+
+function cleanHeaders(h: IncomingMessage["headers"], behavior: CompiledBehavior): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(h)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || name === "via" || name === "age") continue;
+    // Set-Cookie reaches the viewer only when cookies are forwarded (§14).
+    if (name === "set-cookie" && behavior.forward.cookies.behavior === "none") continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+async function readAll(res: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) return undefined;
+      chunks.push(chunk);
+    }
+  } catch {
+    return undefined;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Sends a cached (or just fetched) object: conditional → 304, Range → 206, HEAD → no body (§12). */
+function serveCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, xCache: string, base: Record<string, string>, now: number, withAge = true): void {
+  const headers: Record<string, string | string[]> = { ...entry.headers, ...base, "X-Cache": xCache };
+  if (withAge) headers["Age"] = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
+  const method = req.method ?? "GET";
+  if (entry.status === 200) {
+    const etag = str(entry.headers["etag"]);
+    const inm = str(req.headers["if-none-match"]);
+    const ims = str(req.headers["if-modified-since"]);
+    const lm = str(entry.headers["last-modified"]);
+    const notModified = inm !== undefined ? etag !== undefined && weakMatch(inm, etag) : ims !== undefined && lm !== undefined && Date.parse(lm) <= Date.parse(ims);
+    if (notModified) {
+      delete headers["content-length"];
+      delete headers["content-type"];
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+    const range = str(req.headers["range"]);
+    const r = range ? parseByteRange(range, entry.body.length) : undefined;
+    if (r === "unsatisfiable") {
+      res.writeHead(416, { ...base, "X-Cache": xCache, "Content-Range": `bytes */${entry.body.length}`, "Content-Length": "0" });
+      return void res.end();
+    }
+    if (r) {
+      headers["content-range"] = `bytes ${r.start}-${r.end}/${entry.body.length}`;
+      headers["content-length"] = String(r.end - r.start + 1);
+      res.writeHead(206, headers);
+      return void res.end(method === "HEAD" ? undefined : entry.body.subarray(r.start, r.end + 1));
+    }
+  }
+  headers["content-length"] = String(entry.body.length);
+  res.writeHead(entry.status, headers);
+  res.end(method === "HEAD" ? undefined : entry.body);
+}
+
+function weakMatch(condition: string, etag: string): boolean {
+  const bare = etag.replace(/^W\//, "");
+  return condition.split(",").some((c) => {
+    const t = c.trim();
+    return t === "*" || t.replace(/^W\//, "") === bare;
+  });
+}
+
+/** One `bytes=` range; several ranges or a malformed header → whole object (§12). */
+function parseByteRange(header: string, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return undefined;
+  if (m[1] === "") {
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== "" && Number(m[2]) < start) return undefined;
+  if (start >= size) return "unsatisfiable";
+  return { start, end };
+}
+
+/** §15: `*` only at the end matches any suffix (across `/`); otherwise the path must be exact. */
+export function invalidationMatcher(path: string): (p: string) => boolean {
+  if (path.endsWith("*")) {
+    const prefix = path.slice(0, -1);
+    return (p) => p.startsWith(prefix);
+  }
+  return (p) => p === path;
+}
+
+/** CloudFront's own error page (data-plane.md §14; layout unverified). */
+function sendError(res: ServerResponse, method: string | undefined, status: number, reason: string, base: Record<string, string>, id: string): void {
+  const body =
+    `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n` +
+    `<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">\n<TITLE>ERROR: The request could not be satisfied</TITLE>\n</HEAD><BODY>\n` +
+    `<H1>${status} ERROR</H1>\n<H2>The request could not be satisfied.</H2>\n<HR noshade size="1px">\n${reason}\n<BR clear="all">\n` +
+    `<HR noshade size="1px">\n<PRE>\nGenerated by cloudfront (CloudFront)\nRequest ID: ${id}\n</PRE>\n<ADDRESS>\n</ADDRESS>\n</BODY></HTML>`;
+  res.writeHead(status, { ...base, "X-Cache": "Error from cloudfront", Server: "CloudFront", "Content-Type": "text/html", "Content-Length": String(Buffer.byteLength(body)) });
+  res.end(method === "HEAD" ? undefined : body);
+}

@@ -1,0 +1,88 @@
+// One request to an origin (data-plane.md §7.2-§7.3): HTTP/1.1 over keep-alive agents, the
+// connection timeout per attempt, up to ConnectionAttempts attempts for GET/HEAD when the
+// connection fails, and the read timeout on the wait for each byte. Connect failures become 502,
+// timeouts 504 (§17). Not yet: origin TLS settings (certificates are not verified), failover.
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
+import type { CompiledOrigin } from "../compile.ts";
+
+const httpAgent = new HttpAgent({ keepAlive: true, keepAliveMsecs: 5000 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 5000, rejectUnauthorized: false });
+
+export class OriginError extends Error {
+  /** 502 for connection failures, 504 for timeouts. */
+  readonly status: 502 | 504;
+  constructor(status: 502 | 504, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface OriginRequest {
+  readonly method: string;
+  /** Path and query, as sent to the origin (already including the origin's path prefix). */
+  readonly path: string;
+  readonly headers: OutgoingHttpHeaders;
+  readonly viewerProtocol: "http" | "https";
+  /** A body to send (methods other than GET/HEAD), or undefined. */
+  readonly body?: NodeJS.ReadableStream;
+}
+
+export async function fetchOrigin(origin: CompiledOrigin, req: OriginRequest): Promise<IncomingMessage> {
+  const retryable = (req.method === "GET" || req.method === "HEAD") && !req.body;
+  const attempts = retryable ? Math.max(1, origin.connectionAttempts) : 1;
+  let last: OriginError | undefined;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await attempt(origin, req);
+    } catch (err) {
+      last = err instanceof OriginError ? err : new OriginError(502, String(err));
+      if (last.status === 504 && !retryable) break;
+    }
+  }
+  throw last ?? new OriginError(502, "origin unreachable");
+}
+
+function attempt(origin: CompiledOrigin, req: OriginRequest): Promise<IncomingMessage> {
+  const https = origin.protocol === "https:" || (origin.protocol === "match-viewer" && req.viewerProtocol === "https");
+  const port = origin.protocol === "match-viewer" && https ? origin.httpsPort : origin.port;
+  const request = https ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const r = request({
+      hostname: origin.hostname,
+      port,
+      method: req.method,
+      path: req.path,
+      headers: req.headers,
+      agent: https ? httpsAgent : httpAgent,
+      servername: https ? origin.hostname : undefined,
+    });
+    let connected = false;
+    const connectTimer = setTimeout(() => {
+      if (!connected) r.destroy(new OriginError(502, `could not connect to origin ${origin.id} within ${origin.connectionTimeoutMs} ms`));
+    }, origin.connectionTimeoutMs);
+    r.on("socket", (socket) => {
+      const onConnect = () => {
+        connected = true;
+        clearTimeout(connectTimer);
+        r.setTimeout(origin.readTimeoutMs, () => r.destroy(new OriginError(504, `origin ${origin.id} did not answer within ${origin.readTimeoutMs} ms`)));
+      };
+      if ((socket as { connecting?: boolean }).connecting) socket.once(https ? "secureConnect" : "connect", onConnect);
+      else onConnect();
+    });
+    r.once("response", (res) => {
+      clearTimeout(connectTimer);
+      r.setTimeout(0);
+      // The read timeout also covers gaps between body chunks.
+      res.socket?.setTimeout(origin.readTimeoutMs, () => res.destroy(new OriginError(504, `origin ${origin.id} stalled`)));
+      res.once("end", () => res.socket?.setTimeout(0));
+      resolve(res);
+    });
+    r.once("error", (err) => {
+      clearTimeout(connectTimer);
+      reject(err instanceof OriginError ? err : new OriginError(connected ? 504 : 502, `origin ${origin.id}: ${err.message}`));
+    });
+    if (req.body) req.body.pipe(r);
+    else r.end();
+  });
+}
