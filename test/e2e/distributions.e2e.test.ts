@@ -243,6 +243,13 @@ describe("distribution validation (control-plane.md §9)", () => {
     ["a geo restriction without locations", { Restrictions: { GeoRestriction: { RestrictionType: "whitelist", Quantity: 0 } } }, 400, "InvalidGeoRestrictionParameter"],
     ["a function that does not exist", { DefaultCacheBehavior: { ...behavior, FunctionAssociations: { Quantity: 1, Items: [{ EventType: "viewer-request", FunctionARN: "arn:aws:cloudfront::123456789012:function/nope" }] } } }, 400, "InvalidFunctionAssociation"],
     ["a comment over 128 characters", { Comment: "x".repeat(129) }, 400, "InvalidArgument"],
+    ["a cache policy that does not exist", { DefaultCacheBehavior: { TargetOriginId: "my-s3-origin", ViewerProtocolPolicy: "allow-all", CachePolicyId: "00000000-0000-4000-8000-000000000000" } }, 404, "NoSuchCachePolicy"],
+    [
+      "an origin request policy that does not exist",
+      { DefaultCacheBehavior: { TargetOriginId: "my-s3-origin", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6", OriginRequestPolicyId: "00000000-0000-4000-8000-000000000000" } },
+      404,
+      "NoSuchOriginRequestPolicy",
+    ],
   ];
   for (const [what, overrides, status, code] of cases) {
     it(`rejects ${what} with ${code} and creates nothing`, async () => {
@@ -307,13 +314,9 @@ describe("account id and domain suffix", () => {
   });
 
   it("answers operations it does not support yet with UnsupportedOperation naming them", async () => {
-    const { CreateInvalidationCommand } = await import("@aws-sdk/client-cloudfront");
-    const err = await expectServiceError(
-      t.cloudfront().send(new CreateInvalidationCommand({ DistributionId: "E1", InvalidationBatch: { CallerReference: "x", Paths: { Quantity: 1, Items: ["/*"] } } })),
-      400,
-      "UnsupportedOperation",
-    );
-    assert.match(err.message, /CreateInvalidation/);
+    const { ListFieldLevelEncryptionConfigsCommand } = await import("@aws-sdk/client-cloudfront");
+    const err = await expectServiceError(t.cloudfront().send(new ListFieldLevelEncryptionConfigsCommand({})), 400, "UnsupportedOperation");
+    assert.match(err.message, /ListFieldLevelEncryptionConfigs/);
   });
 });
 

@@ -86,6 +86,7 @@ describe("the one port", () => {
     const edge = await raw(`${t.emu.controlUrl}/index.html`, { host: `${domain}:${t.emu.port}` });
     assert.equal(edge.headers["x-cache"], "Error from cloudfront");
     const s3 = await raw(`${t.emu.controlUrl}/some-bucket/key`);
-    assert.match(s3.body, /^<\?xml version="1.0" encoding="UTF-8"\?><Error><Code>/);
+    assert.equal(s3.status, 404);
+    assert.match(s3.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\s*<Error><Code>NoSuchBucket<\/Code>/);
   });
 });

@@ -2,8 +2,9 @@
 // (control-plane.md §5 and §9). The XML reader already checked types and required members; this
 // checks the rules between fields. Throws on the first violation; the caller changes nothing.
 //
-// Not checked yet, because the referenced resources arrive in later issues: that CachePolicyId,
-// OriginRequestPolicyId, ResponseHeadersPolicyId, OriginAccessControlId and OAI ids exist. Function
+// Cache policy and origin request policy ids must exist (the managed ones until the policy APIs
+// land). Not checked yet, because those resources arrive in later issues: that
+// ResponseHeadersPolicyId, OriginAccessControlId and OAI ids exist. Function
 // associations, trusted key groups and field-level encryption ids are checked against the (so far
 // empty) sets of those resources, so a reference to one is rejected as unknown, as CloudFront would.
 import {
@@ -63,6 +64,9 @@ export interface ValidationContext {
   liveFunctionArns(): ReadonlySet<string>;
   keyGroupIds(): ReadonlySet<string>;
   fieldLevelEncryptionIds(): ReadonlySet<string>;
+  /** Cache policies and origin request policies that exist (managed ones, and custom ones later). */
+  cachePolicyExists(id: string): boolean;
+  originRequestPolicyExists(id: string): boolean;
 }
 
 export function validateDistributionConfig(config: DistributionConfig, ctx: ValidationContext): void {
@@ -237,6 +241,12 @@ function validateBehavior(b: DefaultCacheBehavior | CacheBehavior, targets: Set<
   }
   if (!b.CachePolicyId && !legacy) {
     fail("InvalidArgument", `${where} needs either a CachePolicyId or ForwardedValues.`);
+  }
+  if (b.CachePolicyId && !ctx.cachePolicyExists(b.CachePolicyId)) {
+    fail("NoSuchCachePolicy", `The cache policy ${b.CachePolicyId} used by ${where} does not exist.`);
+  }
+  if (b.OriginRequestPolicyId && !ctx.originRequestPolicyExists(b.OriginRequestPolicyId)) {
+    fail("NoSuchOriginRequestPolicy", `The origin request policy ${b.OriginRequestPolicyId} used by ${where} does not exist.`);
   }
   if (legacy) {
     oneOf(legacy.Cookies?.Forward, ItemSelection, `Cookies.Forward of ${where}`, "InvalidForwardCookies");
