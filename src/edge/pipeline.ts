@@ -9,8 +9,9 @@
 // origin request policies), TTLs from Cache-Control/Expires, error caching, revalidation
 // (RefreshHit), conditional and Range requests answered from the cache, invalidations, and
 // CloudFront's response headers. Not yet (rest of the edge issue): custom cache/origin-request
-// policy APIs, custom error responses, origin failover, stale-while-revalidate/stale-if-error,
-// compression, request collapsing, several POPs and tiers, the disk tier, HTTPS listeners.
+// policy APIs, custom error responses, origin failover, stale-while-revalidate/stale-if-error
+// (an expired copy IS served when the origin errors or cannot be reached, §9.3), compression,
+// request collapsing, several POPs and tiers, the disk tier, HTTPS listeners.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.ts";
@@ -142,6 +143,8 @@ export function createEdge(deps: EdgeDeps): Edge {
         });
       } catch (err) {
         req.resume();
+        // §9.3: an expired object is served instead of an origin that cannot be reached.
+        if (stale) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
         const status = err instanceof OriginError ? err.status : 502;
         deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
         return sendError(res, method, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, id);
@@ -157,6 +160,11 @@ export function createEdge(deps: EdgeDeps): Edge {
         return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now);
       }
 
+      if (stale && status >= 500) {
+        // §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
+        originRes.resume();
+        return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+      }
       const declared = Number(originRes.headers["content-length"] ?? NaN);
       const small = !(declared > deps.maxObjectBytes);
       if (!cacheable || !small) {

@@ -73,9 +73,17 @@ function attempt(origin: CompiledOrigin, req: OriginRequest): Promise<IncomingMe
     r.once("response", (res) => {
       clearTimeout(connectTimer);
       r.setTimeout(0);
-      // The read timeout also covers gaps between body chunks.
-      res.socket?.setTimeout(origin.readTimeoutMs, () => res.destroy(new OriginError(504, `origin ${origin.id} stalled`)));
-      res.once("end", () => res.socket?.setTimeout(0));
+      // The read timeout also covers gaps between body chunks. The socket is pooled (keep-alive),
+      // so the listener must go when this response is done, not stay for the socket's lifetime.
+      const socket = res.socket;
+      const onStall = () => res.destroy(new OriginError(504, `origin ${origin.id} stalled`));
+      socket?.setTimeout(origin.readTimeoutMs, onStall);
+      const release = () => {
+        socket?.setTimeout(0);
+        socket?.removeListener("timeout", onStall);
+      };
+      res.once("end", release);
+      res.once("close", release);
       resolve(res);
     });
     r.once("error", (err) => {

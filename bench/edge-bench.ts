@@ -1,0 +1,118 @@
+// Cache-hit throughput: nginx proxy_cache (the stand-in people use today), a bare node:http server
+// answering from a Map, and minifront's edge, all in front of the same origin, measured in one run
+// (DECISIONS.md: compare ratios within a run, never absolute numbers across runs).
+// Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
+// (Debian packages nginx-light and wrk) and taskset. Run: npm run bench [-- --seconds 5]
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
+import { SIZES } from "./sizes.ts";
+
+const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1] || 5);
+const SERVERS = fileURLToPath(new URL("./servers.ts", import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function start(cmd: string, args: string[], cpu: string): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn("taskset", ["-c", cpu, cmd, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      const m = /ready [^\n]*/.exec(out);
+      if (m) resolve({ child, line: m[0] });
+    });
+    child.once("exit", (code) => reject(new Error(`${cmd} exited with ${code}: ${out}`)));
+  });
+}
+
+function wrk(url: string, host: string): number {
+  execFileSync("taskset", ["-c", "1", "wrk", "-t1", "-c16", "-d1s", "-H", `Host: ${host}`, url]); // warm-up
+  const out = execFileSync("taskset", ["-c", "1", "wrk", "-t1", "-c64", `-d${seconds}s`, "-H", `Host: ${host}`, url], { encoding: "utf8" });
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  if (!m) throw new Error(`wrk output not understood:\n${out}`);
+  if (/Non-2xx/.test(out)) throw new Error(`non-2xx answers from ${url}:\n${out}`);
+  return Number(m[1]);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+const node = process.execPath;
+const originPort = await freePort();
+const origin = await start(node, [SERVERS, "origin", String(originPort)], "1");
+const results: Record<string, Record<string, number>> = {};
+const dir = mkdtempSync(join(tmpdir(), "minifront-bench-"));
+try {
+  // nginx with proxy_cache, one worker: the configuration people use as a stand-in today.
+  const nginxPort = await freePort();
+  mkdirSync(join(dir, "cache"));
+  writeFileSync(
+    join(dir, "nginx.conf"),
+    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  proxy_cache_path ${dir}/cache levels=1:2 keys_zone=edge:10m max_size=1g inactive=60m use_temp_path=off;
+  upstream origin { server 127.0.0.1:${originPort}; keepalive 32; }
+  server {
+    listen 127.0.0.1:${nginxPort};
+    location / {
+      proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_cache edge; proxy_cache_valid 200 1h; add_header X-Cache $upstream_cache_status;
+    }
+  }
+}
+`,
+  );
+  const contenders: Array<[string, () => Promise<{ child: ChildProcess; url: string; host: string }>]> = [
+    ["nginx", async () => {
+      const child = spawn("taskset", ["-c", "0", "nginx", "-c", join(dir, "nginx.conf"), "-p", dir], { stdio: "inherit" });
+      await new Promise((r) => setTimeout(r, 500));
+      return { child, url: `http://127.0.0.1:${nginxPort}`, host: "localhost" };
+    }],
+    ["bare node", async () => {
+      const port = await freePort();
+      const s = await start(node, [SERVERS, "bare", String(port)], "0");
+      return { child: s.child, url: `http://127.0.0.1:${port}`, host: "localhost" };
+    }],
+    ["minifront", async () => {
+      const port = await freePort();
+      const s = await start(node, [SERVERS, "minifront", String(port), String(originPort)], "0");
+      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
+    }],
+  ];
+  for (const [name, launch] of contenders) {
+    const { child, url, host } = await launch();
+    results[name] = {};
+    for (const path of Object.keys(SIZES)) results[name][path] = wrk(url + path, host);
+    await stop(child);
+  }
+} finally {
+  await stop(origin.child);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const fmt = (n: number) => n.toFixed(0).padStart(9);
+console.log(`\ncache-hit requests/s (wrk -c64, ${seconds}s, server on CPU 0, wrk on CPU 1)\n`);
+console.log(`size     ${["nginx", "bare node", "minifront"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx`);
+for (const path of Object.keys(SIZES)) {
+  const n = results["nginx"]![path]!;
+  const b = results["bare node"]![path]!;
+  const m = results["minifront"]![path]!;
+  console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(b)} ${fmt(m)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}`);
+}

@@ -1,0 +1,46 @@
+// Child-process servers for the benchmark, one per `node servers.ts <kind> <port> [originPort]`:
+//   origin   — the shared origin: /1k, /100k, /1m with Cache-Control: max-age=3600
+//   bare     — a bare node:http server answering from a Map of Buffers (the ceiling for Node)
+//   minifront — startEmulator with one distribution in front of the origin
+// Each prints "ready <port>" when it listens.
+import { createServer } from "node:http";
+import { CloudFrontClient, CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { startEmulator } from "../src/index.ts";
+
+import { SIZES } from "./sizes.ts";
+const bodies = new Map(Object.entries(SIZES).map(([p, n]) => [p, Buffer.alloc(n, 97)]));
+
+const [kind, portArg, originPortArg] = process.argv.slice(2);
+const port = Number(portArg);
+
+if (kind === "origin" || kind === "bare") {
+  const server = createServer((req, res) => {
+    const body = bodies.get(req.url ?? "");
+    if (!body) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": body.length, "Cache-Control": "max-age=3600", ETag: '"v1"' });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(port, "127.0.0.1", () => console.log(`ready ${port}`));
+} else if (kind === "minifront") {
+  const emu = await startEmulator({ port, ephemeral: true, logLevel: "warn", cacheBytes: 64 * 1024 * 1024 });
+  const cf = new CloudFrontClient({ endpoint: emu.controlUrl, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
+  const out = await cf.send(
+    new CreateDistributionCommand({
+      DistributionConfig: {
+        CallerReference: "bench",
+        Comment: "",
+        Enabled: true,
+        Origins: { Quantity: 1, Items: [{ Id: "o", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: Number(originPortArg), HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
+        DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: "b2884449-e4de-46a7-ac36-70bc7f1ddd6d" },
+      },
+    }),
+  );
+  console.log(`ready ${emu.port} ${out.Distribution?.DomainName}`);
+} else {
+  console.error("usage: servers.ts origin|bare|minifront <port> [originPort]");
+  process.exit(2);
+}

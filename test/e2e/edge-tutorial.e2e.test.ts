@@ -1,0 +1,154 @@
+// The getting-started tutorial, step by step, with the real `aws` CLI and `curl` against one
+// emulator: a bucket and an index.html, the tutorial's distribution, `curl -i` through the edge
+// (Miss, then Hit), an object change that the cache hides until `create-invalidation --paths "/*"`,
+// then the new body (Miss, then Hit). curl reaches the distribution's domain name with --resolve,
+// so no DNS is needed. data-plane.md §14 (X-Cache), §15 (invalidations).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CreateDistributionResult, CreateInvalidationResult } from "@aws-sdk/client-cloudfront";
+import { AWS_CLI_MISSING, awsCliAvailable, runAws, type AwsCliResult } from "../helpers/aws-cli.ts";
+import { useEmulator } from "../helpers/emulator.ts";
+
+/** The tutorial's `--distribution-config` file, byte for byte. */
+const TUTORIAL_CONFIG =
+  '{"CallerReference":"my-distribution","Comment":"","Origins":{"Quantity":1,"Items":[{"Id":"my-s3-origin","DomainName":"my-cloudfront-bucket.s3.localhost.localstack.cloud","S3OriginConfig":{"OriginAccessIdentity":""}}]},"DefaultCacheBehavior":{"TargetOriginId":"my-s3-origin","ForwardedValues":{"QueryString":false,"Cookies":{"Forward":"none"}},"ViewerProtocolPolicy":"allow-all"},"Enabled":true}';
+
+function curlAvailable(): boolean {
+  const probe = spawnSync("curl", ["--version"], { encoding: "utf8", timeout: 10_000 });
+  return probe.error === undefined && probe.status === 0;
+}
+
+const missing = !awsCliAvailable() ? AWS_CLI_MISSING : !curlAvailable() ? "curl is not on PATH" : false;
+
+interface CurlResponse {
+  readonly status: number;
+  /** Lower-cased names. */
+  readonly headers: ReadonlyMap<string, string>;
+  readonly body: string;
+}
+
+/** Parses `curl -s -i` output: status line, headers, blank line, body. */
+function parseCurl(out: string): CurlResponse {
+  const split = out.indexOf("\r\n\r\n");
+  assert.ok(split > 0, `not an HTTP response:\n${out}`);
+  const [statusLine, ...lines] = out.slice(0, split).split("\r\n");
+  const status = Number(/^HTTP\/[\d.]+ (\d{3})/.exec(statusLine ?? "")?.[1] ?? assert.fail(`no status line in:\n${out}`));
+  const headers = new Map<string, string>();
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { status, headers, body: out.slice(split + 4) };
+}
+
+describe("the tutorial with the aws CLI and curl", { skip: missing }, () => {
+  const ctx = useEmulator();
+  let dir = "";
+  let distributionId = "";
+  let domain = "";
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "minifront-tutorial-"));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function run(args: readonly string[]): Promise<AwsCliResult> {
+    return runAws(args, { endpoint: ctx.emu.controlUrl, configDir: dir, timeoutMs: 20_000 });
+  }
+
+  /** Runs an `aws` command that must succeed; returns its parsed JSON output (undefined when none). */
+  async function aws<T>(...args: string[]): Promise<T> {
+    const r = await run(args);
+    assert.equal(r.code, 0, `aws ${args.join(" ")} exited with ${r.code}:\n${r.stderr}`);
+    const text = r.stdout.trim();
+    return (text === "" || !text.startsWith("{") ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** `curl -s -i http://<domain>:<port>/index.html`, with the domain resolved to 127.0.0.1. */
+  function curl(path = "/index.html"): Promise<CurlResponse> {
+    const port = ctx.emu.port;
+    return new Promise((resolve, reject) => {
+      execFile("curl", ["-s", "-i", "--resolve", `${domain}:${port}:127.0.0.1`, `http://${domain}:${port}${path}`], { timeout: 20_000, encoding: "utf8" }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`curl failed (${err.message}):\n${stderr}`));
+        else resolve(parseCurl(stdout));
+      });
+    });
+  }
+
+  /** Writes the tutorial's index.html with `content` and uploads it with `aws s3 cp`. */
+  async function upload(content: string): Promise<void> {
+    const file = join(dir, "index.html");
+    writeFileSync(file, content);
+    await aws("s3", "cp", file, "s3://my-cloudfront-bucket/index.html");
+  }
+
+  it("aws s3 mb s3://my-cloudfront-bucket", async () => {
+    await aws("s3", "mb", "s3://my-cloudfront-bucket");
+  });
+
+  it("aws s3 cp index.html s3://my-cloudfront-bucket/", async () => {
+    await upload("Hello, CloudFront!");
+  });
+
+  it("aws cloudfront create-distribution --distribution-config file://distribution-config.json", async () => {
+    const file = join(dir, "distribution-config.json");
+    writeFileSync(file, TUTORIAL_CONFIG);
+    const out = await aws<CreateDistributionResult>("cloudfront", "create-distribution", "--distribution-config", `file://${file}`);
+    distributionId = out.Distribution?.Id ?? assert.fail("no distribution id");
+    domain = out.Distribution?.DomainName ?? assert.fail("no domain name");
+    assert.equal(domain, `${distributionId.toLowerCase()}.cloudfront.localhost`);
+  });
+
+  it("aws cloudfront wait distribution-deployed", async () => {
+    assert.ok(distributionId, "the distribution was created");
+    await aws("cloudfront", "wait", "distribution-deployed", "--id", distributionId);
+  });
+
+  it("curl -i shows 200, the page and X-Cache: Miss from cloudfront", async () => {
+    const res = await curl();
+    assert.equal(res.status, 200);
+    assert.equal(res.body, "Hello, CloudFront!");
+    assert.equal(res.headers.get("x-cache"), "Miss from cloudfront");
+    assert.match(res.headers.get("via") ?? "", /^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$/);
+    assert.match(res.headers.get("x-amz-cf-id") ?? "", /^[A-Za-z0-9_-]{54}==$/);
+    assert.ok(res.headers.get("x-amz-cf-pop"), "X-Amz-Cf-Pop is set");
+  });
+
+  it("curl -i again: Hit from cloudfront", async () => {
+    const res = await curl();
+    assert.equal(res.status, 200);
+    assert.equal(res.body, "Hello, CloudFront!");
+    assert.equal(res.headers.get("x-cache"), "Hit from cloudfront");
+    assert.ok(res.headers.has("age"), "a hit carries Age");
+  });
+
+  it("after aws s3 cp changes the object, curl still gets the cached page (Hit)", async () => {
+    await upload("Hello again, CloudFront!");
+    const res = await curl();
+    assert.equal(res.body, "Hello, CloudFront!");
+    assert.equal(res.headers.get("x-cache"), "Hit from cloudfront");
+  });
+
+  it('aws cloudfront create-invalidation --paths "/*", then wait invalidation-completed', async () => {
+    const out = await aws<CreateInvalidationResult>("cloudfront", "create-invalidation", "--distribution-id", distributionId, "--paths", "/*");
+    const id = out.Invalidation?.Id ?? assert.fail("no invalidation id");
+    assert.deepEqual(out.Invalidation?.InvalidationBatch?.Paths?.Items, ["/*"]);
+    await aws("cloudfront", "wait", "invalidation-completed", "--distribution-id", distributionId, "--id", id);
+  });
+
+  it("curl -i now gets the new page (Miss), then Hit", async () => {
+    const miss = await curl();
+    assert.equal(miss.status, 200);
+    assert.equal(miss.body, "Hello again, CloudFront!");
+    assert.equal(miss.headers.get("x-cache"), "Miss from cloudfront");
+    const hit = await curl();
+    assert.equal(hit.body, "Hello again, CloudFront!");
+    assert.equal(hit.headers.get("x-cache"), "Hit from cloudfront");
+  });
+});
