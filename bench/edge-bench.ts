@@ -4,7 +4,7 @@
 // Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
 // (Debian packages nginx-light and wrk) and taskset. Run: npm run bench [-- --seconds 5]
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,7 +60,10 @@ const dir = mkdtempSync(join(tmpdir(), "minifront-bench-"));
 try {
   // nginx with proxy_cache, one worker: the configuration people use as a stand-in today.
   const nginxPort = await freePort();
-  mkdirSync(join(dir, "cache"));
+  // nginx workers run as an unprivileged user when the master is root: let them use the cache.
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, "cache"), { mode: 0o777 });
+  chmodSync(join(dir, "cache"), 0o777);
   writeFileSync(
     join(dir, "nginx.conf"),
     `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
@@ -81,7 +84,7 @@ http {
   );
   const contenders: Array<[string, () => Promise<{ child: ChildProcess; url: string; host: string }>]> = [
     ["nginx", async () => {
-      const child = spawn("taskset", ["-c", "0", "nginx", "-c", join(dir, "nginx.conf"), "-p", dir], { stdio: "inherit" });
+      const child = spawn("taskset", ["-c", "0", "nginx", "-c", join(dir, "nginx.conf"), "-p", dir], { stdio: "ignore" });
       await new Promise((r) => setTimeout(r, 500));
       return { child, url: `http://127.0.0.1:${nginxPort}`, host: "localhost" };
     }],
@@ -97,10 +100,18 @@ http {
     }],
   ];
   for (const [name, launch] of contenders) {
+    process.stderr.write(`${name}: `);
     const { child, url, host } = await launch();
     results[name] = {};
-    for (const path of Object.keys(SIZES)) results[name][path] = wrk(url + path, host);
-    await stop(child);
+    try {
+      for (const path of Object.keys(SIZES)) {
+        results[name][path] = wrk(url + path, host);
+        process.stderr.write(`${path} `);
+      }
+    } finally {
+      await stop(child);
+    }
+    process.stderr.write("done\n");
   }
 } finally {
   await stop(origin.child);

@@ -57,6 +57,9 @@ const REMOVED_UNLESS_SELECTED = new Set(["accept", "accept-charset", "accept-enc
 
 export function createEdge(deps: EdgeDeps): Edge {
   const compiled = new WeakMap<DistributionRecord, CompiledDistribution>();
+  // One edge server: its Via name is fixed for the process, as a real edge host's is.
+  const constant: Record<string, string> = { Via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`, "X-Amz-Cf-Pop": deps.pop };
+  const nextId = requestIds();
   const compile = (rec: DistributionRecord) => {
     let c = compiled.get(rec);
     if (!c) {
@@ -76,12 +79,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
 
     async handle(req, res, rec) {
-      const id = requestId();
-      const base: Record<string, string> = {
-        Via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`,
-        "X-Amz-Cf-Pop": deps.pop,
-        "X-Amz-Cf-Id": id,
-      };
+      const id = nextId();
+      const base: Record<string, string> = { ...constant, "X-Amz-Cf-Id": id };
       const dist = compile(rec);
       if (!dist.enabled) return sendError(res, req.method, 403, "The distribution is disabled.", base, id);
       const rawUrl = req.url ?? "/";
@@ -187,7 +186,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         : status >= 400
           ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
           : 0;
-      const entry: CachedResponse = { status, headers, body, storedAt: now, ttlMs: ttl * 1000 };
+      const entry: CachedResponse = { status, headers, flat: flatten(headers, constant, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
       if (ttl > 0) deps.cache.set(dist.id, key, entry);
       return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false);
     },
@@ -198,9 +197,32 @@ function str(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(", ") : v;
 }
 
-/** X-Amz-Cf-Id: 56 characters of URL-safe base64 ending in `==` (data-plane.md §14). */
-function requestId(): string {
-  return randomBytes(40).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * X-Amz-Cf-Id: 56 characters of URL-safe base64 ending in `==` (data-plane.md §14). 32 random
+ * bytes per process and an 8-byte counter: unique per request without a crypto call each time.
+ */
+function requestIds(): () => string {
+  const buf = Buffer.alloc(40);
+  randomBytes(32).copy(buf);
+  let n = 0;
+  return () => {
+    n++;
+    buf.writeUInt32BE(Math.floor(n / 0x100000000) >>> 0, 32);
+    buf.writeUInt32BE(n >>> 0, 36);
+    return buf.toString("base64url") + "==";
+  };
+}
+
+function flatten(headers: Readonly<Record<string, string | string[]>>, constant: Readonly<Record<string, string>>, length: number): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === "content-length") continue;
+    if (Array.isArray(value)) for (const v of value) flat.push(name, v);
+    else flat.push(name, value);
+  }
+  for (const [name, value] of Object.entries(constant)) flat.push(name, value);
+  flat.push("content-length", String(length));
+  return flat;
 }
 
 function buildOriginHeaders(
@@ -261,6 +283,15 @@ async function readAll(res: IncomingMessage, limit: number): Promise<Buffer | un
 
 /** Sends a cached (or just fetched) object: conditional → 304, Range → 206, HEAD → no body (§12). */
 function serveCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, xCache: string, base: Record<string, string>, now: number, withAge = true): void {
+  const rh = req.headers;
+  if (entry.status !== 200 || (rh["if-none-match"] === undefined && rh["if-modified-since"] === undefined && rh.range === undefined)) {
+    // The common case: the whole object, headers rendered at store time.
+    const flat = [...entry.flat, "X-Amz-Cf-Id", base["X-Amz-Cf-Id"] as string, "X-Cache", xCache];
+    if (withAge) flat.push("Age", String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))));
+    res.writeHead(entry.status, flat);
+    res.end(req.method === "HEAD" ? undefined : entry.body);
+    return;
+  }
   const headers: Record<string, string | string[]> = { ...entry.headers, ...base, "X-Cache": xCache };
   if (withAge) headers["Age"] = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
   const method = req.method ?? "GET";

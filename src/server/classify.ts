@@ -19,14 +19,15 @@ export interface ClassifyInput {
   readonly path: string;
   readonly host: string;
   readonly authorization: string | undefined;
-  readonly query: URLSearchParams;
+  /** The raw query string (without `?`): parsed only when it may carry a presigned credential. */
+  readonly rawQuery: string;
 }
 
 const INTERNAL_PREFIXES = ["/_minifront/", "/_localstack/", "/moto-api/"];
 
 export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: string) => boolean): Traffic {
   if (INTERNAL_PREFIXES.some((p) => req.path.startsWith(p))) return "internal";
-  const service = credentialService(req.authorization, req.query);
+  const service = credentialService(req.authorization, req.rawQuery);
   if (service === "cloudfront") return "cloudfront";
   if (service === "cloudfront-keyvaluestore") return "kvs";
   if (service !== undefined) return "s3";
@@ -41,13 +42,13 @@ export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: s
  * The service named in a request's credential scope: `<date>/<region>/<service>/aws4_request`
  * for SigV4, `<date>/<service>/aws4_request` for SigV4A. An S3 SigV2 header (`AWS key:sig`) is s3.
  */
-export function credentialService(authorization: string | undefined, query: URLSearchParams): string | undefined {
+export function credentialService(authorization: string | undefined, rawQuery: string): string | undefined {
   let credential: string | undefined;
   if (authorization) {
     if (/^AWS [^:\s]+:/.test(authorization)) return "s3";
     credential = /Credential=([^,\s]+)/.exec(authorization)?.[1];
   }
-  credential ??= query.get("X-Amz-Credential") ?? undefined;
+  if (credential === undefined && rawQuery.includes("X-Amz-Credential")) credential = new URLSearchParams(rawQuery).get("X-Amz-Credential") ?? undefined;
   if (!credential) return undefined;
   const parts = credential.split("/");
   if (parts.length < 4 || parts[parts.length - 1] !== "aws4_request") return undefined;

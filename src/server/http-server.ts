@@ -52,15 +52,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-  const query = new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1));
+  const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
   const method = req.method ?? "GET";
   const state = deps.state();
   const traffic = classifyRequest(
-    { path, host, authorization: req.headers.authorization, query },
+    { path, host, authorization: req.headers.authorization, rawQuery },
     (h) => state.cloudfront.distributionForHost(h) !== undefined,
   );
-  deps.log.debug(`${method} ${host}${rawUrl} → ${traffic}`);
-  const apiRequest = (): ApiRequest => ({ method, path, query, headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}` });
+  if (traffic !== "edge") deps.log.debug(`${method} ${host}${rawUrl} → ${traffic}`);
+  const apiRequest = (): ApiRequest => ({ method, path, query: new URLSearchParams(rawQuery), headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}` });
 
   switch (traffic) {
     case "internal": {

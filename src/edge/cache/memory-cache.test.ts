@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryCache, type CachedResponse } from "./memory-cache.ts";
 
-const entry = (bytes: number): CachedResponse => ({ status: 200, headers: {}, body: Buffer.alloc(bytes), storedAt: 0, ttlMs: 1000 });
+const entry = (bytes: number): CachedResponse => ({ status: 200, headers: {}, flat: [], body: Buffer.alloc(bytes), storedAt: 0, ttlMs: 1000 });
 
 describe("MemoryCache", () => {
   it("evicts the least recently used entries past its byte budget", () => {

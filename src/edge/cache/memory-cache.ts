@@ -7,6 +7,12 @@ export interface CachedResponse {
   readonly status: number;
   /** Response headers as the origin sent them, minus hop-by-hop ones; lower-case names. */
   readonly headers: Readonly<Record<string, string | string[]>>;
+  /**
+   * The same headers plus the edge's constant ones (Via, X-Amz-Cf-Pop, Content-Length) as a flat
+   * [name, value, ...] list, rendered once at store time: a plain hit only appends the per-request
+   * ones before writeHead.
+   */
+  readonly flat: readonly string[];
   readonly body: Buffer;
   /** When it was stored or last revalidated (ms). */
   readonly storedAt: number;
