@@ -44,3 +44,6 @@ if (kind === "origin" || kind === "bare") {
   console.error("usage: servers.ts origin|bare|minifront <port> [originPort]");
   process.exit(2);
 }
+
+// Exit normally on a signal so `--cpu-prof` can write its profile.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
