@@ -62,6 +62,8 @@ export interface CompiledDistribution {
   readonly defaultRootObject: string;
   /** ErrorCode → ErrorCachingMinTTL seconds. */
   readonly errorCachingMinTtl: ReadonlyMap<number, number>;
+  /** ErrorCode → the custom error page to serve instead (data-plane.md §10). */
+  readonly errorPages: ReadonlyMap<number, { readonly path: string; readonly responseCode: number | undefined }>;
 }
 
 const NONE: ValueSelector = { behavior: "none", names: new Set() };
@@ -86,6 +88,11 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
     origins,
     defaultRootObject: c.DefaultRootObject ?? "",
     errorCachingMinTtl: new Map((c.CustomErrorResponses?.Items ?? []).map((e) => [e.ErrorCode as number, e.ErrorCachingMinTTL ?? DEFAULT_ERROR_CACHING_MIN_TTL])),
+    errorPages: new Map(
+      (c.CustomErrorResponses?.Items ?? [])
+        .filter((e) => e.ResponsePagePath)
+        .map((e) => [e.ErrorCode as number, { path: e.ResponsePagePath as string, responseCode: e.ResponseCode ? Number(e.ResponseCode) : undefined }]),
+    ),
   };
 }
 

@@ -8,8 +8,8 @@
 // cache keys from managed cache policies and legacy ForwardedValues, forwarding (incl. managed
 // origin request policies), TTLs from Cache-Control/Expires, error caching, revalidation
 // (RefreshHit), conditional and Range requests answered from the cache, invalidations, and
-// CloudFront's response headers. Not yet (rest of the edge issue): custom cache/origin-request
-// policy APIs, custom error responses, origin failover, stale-while-revalidate/stale-if-error
+// CloudFront's response headers, custom error pages (§10). Not yet (rest of the edge issue):
+// custom cache/origin-request policy APIs, origin failover, stale-while-revalidate/stale-if-error
 // (an expired copy IS served when the origin errors or cannot be reached, §9.3), compression,
 // request collapsing, several POPs and tiers, the disk tier, HTTPS listeners.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
@@ -118,6 +118,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         const hit = deps.cache.get(dist.id, key);
         if (hit && now < hit.storedAt + hit.ttlMs) {
           req.resume();
+          if (hit.status >= 400 && (await serveErrorPage(dist, hit.status, req, res, base, now))) return;
           return serveCached(req, res, hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, now);
         }
         stale = hit;
@@ -146,6 +147,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         if (stale) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
         const status = err instanceof OriginError ? err.status : 502;
         deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
+        if (await serveErrorPage(dist, status, req, res, base, now)) return;
         return sendError(res, method, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, id);
       }
       req.resume();
@@ -166,6 +168,10 @@ export function createEdge(deps: EdgeDeps): Edge {
       }
       const declared = Number(originRes.headers["content-length"] ?? NaN);
       const small = !(declared > deps.maxObjectBytes);
+      if (status >= 400 && dist.errorPages.has(status) && (!cacheable || !small)) {
+        originRes.resume();
+        if (await serveErrorPage(dist, status, req, res, base, now)) return;
+      }
       if (!cacheable || !small) {
         const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
         res.writeHead(status, { ...headers, ...base, "X-Cache": xCache });
@@ -188,9 +194,58 @@ export function createEdge(deps: EdgeDeps): Edge {
           : 0;
       const entry: CachedResponse = { status, headers, flat: flatten(headers, constant, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
       if (ttl > 0) deps.cache.set(dist.id, key, entry);
+      if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now))) return;
       return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false);
     },
   };
+
+  /**
+   * §10: when the distribution has a custom error page for `status`, serve it (fetched through
+   * the cache with the behavior its path selects) with the configured ResponseCode. If the page
+   * itself cannot be had, the page's own error is what the viewer gets. False: no page configured.
+   */
+  async function serveErrorPage(dist: CompiledDistribution, status: number, req: IncomingMessage, res: ServerResponse, base: Record<string, string>, now: number): Promise<boolean> {
+    const page = dist.errorPages.get(status);
+    if (!page) return false;
+    const entry = await fetchErrorPage(dist, page.path, base["X-Amz-Cf-Id"] as string, now);
+    if (!entry) return false;
+    if (entry.status >= 400) {
+      serveCached(req, res, entry, "Error from cloudfront", base, now, false);
+      return true;
+    }
+    const headers: Record<string, string | string[]> = { ...entry.headers, ...base, "X-Cache": "Error from cloudfront", "content-length": String(entry.body.length) };
+    res.writeHead(page.responseCode ?? status, headers);
+    res.end(req.method === "HEAD" ? undefined : entry.body);
+    return true;
+  }
+
+  async function fetchErrorPage(dist: CompiledDistribution, path: string, id: string, now: number): Promise<CachedResponse | undefined> {
+    const behavior = matchBehavior(dist, path);
+    const origin = dist.origins.get(behavior.targetOriginId);
+    if (!origin) return undefined;
+    const key = buildCacheKey({ distributionId: dist.id, method: "GET", path, rawQuery: "", headers: {} }, behavior.key);
+    const cached = deps.cache.get(dist.id, key);
+    if (cached && now < cached.storedAt + cached.ttlMs) return cached;
+    let res: IncomingMessage;
+    try {
+      res = await fetchOrigin(origin, {
+        method: "GET",
+        path: origin.pathPrefix + path,
+        headers: { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: constant.Via as string, "x-amz-cf-id": id },
+        viewerProtocol: "http",
+      });
+    } catch {
+      return undefined;
+    }
+    const body = await readAll(res, deps.maxObjectBytes);
+    if (body === undefined) return undefined;
+    const status = res.statusCode ?? 502;
+    const headers = cleanHeaders(res.headers, behavior);
+    const ttl = CACHEABLE_SUCCESS.has(status) && behavior.caching ? successTtl(behavior.ttl, str(res.headers["cache-control"]), str(res.headers["expires"]), now) : 0;
+    const entry: CachedResponse = { status, headers, flat: flatten(headers, constant, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
+    if (ttl > 0) deps.cache.set(dist.id, key, entry);
+    return entry;
+  }
 }
 
 function str(v: string | string[] | undefined): string | undefined {

@@ -796,6 +796,66 @@ describe("the edge", () => {
     });
   });
 
+  describe("custom error responses (§10)", () => {
+    it("serves a single-page app: a missing path gets /index.html with status 200", async () => {
+      await bucket("spa-site", { "index.html": "<app shell>", "assets/app.js": "js" });
+      const d = await distribution([s3Origin("spa", "spa-site")], legacy("spa"), {
+        DefaultRootObject: "index.html",
+        CustomErrorResponses: list([
+          { ErrorCode: 404, ResponsePagePath: "/index.html", ResponseCode: "200", ErrorCachingMinTTL: 10 },
+          { ErrorCode: 403, ResponsePagePath: "/index.html", ResponseCode: "200", ErrorCachingMinTTL: 10 },
+        ]),
+      });
+      const route = await d.get("/dashboard/settings");
+      assert.equal(route.status, 200);
+      assert.equal(route.body, "<app shell>");
+      assertXCache(route, "Error from cloudfront", "a custom error page is still an error result ");
+      const asset = await d.get("/assets/app.js");
+      assert.equal(asset.body, "js");
+      assertXCache(asset, "Miss from cloudfront");
+    });
+
+    it("keeps the original status when ResponseCode says so, and uses the page's content type", async () => {
+      origin.on("/errors/404.html", { body: "<h1>not here</h1>", headers: { "Content-Type": "text/html" } });
+      origin.on("/cep/missing", { status: 404, body: "origin 404" });
+      const d = await simple({}, { CustomErrorResponses: list([{ ErrorCode: 404, ResponsePagePath: "/errors/404.html", ResponseCode: "404" }]) });
+      const res = await d.get("/cep/missing");
+      assert.equal(res.status, 404);
+      assert.equal(res.body, "<h1>not here</h1>");
+      assert.equal(header(res, "content-type"), "text/html");
+      // The error and the page are both cached: neither is fetched again within the error TTL.
+      const before = origin.hits("/cep/missing");
+      const again = await d.get("/cep/missing");
+      assert.equal(again.body, "<h1>not here</h1>");
+      assert.equal(origin.hits("/cep/missing"), before);
+      assert.equal(origin.hits("/errors/404.html"), 1);
+    });
+
+    it("replaces a 502 from an unreachable origin with the page from another behavior's origin", async () => {
+      await bucket("cep-pages", { "oops.html": "we are down" });
+      const probe = createServer();
+      await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+      const deadPort = (probe.address() as AddressInfo).port;
+      await new Promise<void>((r) => probe.close(() => r()));
+      const d = await distribution([customOrigin("dead", { port: deadPort }, { ConnectionAttempts: 1, ConnectionTimeout: 1 }), s3Origin("pages", "cep-pages")], legacy("dead"), {
+        CacheBehaviors: list([{ ...legacy("pages"), PathPattern: "/oops.html" } as never]),
+        CustomErrorResponses: list([{ ErrorCode: 502, ResponsePagePath: "/oops.html", ResponseCode: "503" }]),
+      });
+      const res = await d.get("/anything");
+      assert.equal(res.status, 503);
+      assert.equal(res.body, "we are down");
+    });
+
+    it("returns the page's own error when the error page cannot be fetched", async () => {
+      origin.on("/cep2/missing", { status: 404, body: "origin 404" });
+      origin.on("/no-such-page.html", { status: 404, body: "no page either" });
+      const d = await simple({}, { CustomErrorResponses: list([{ ErrorCode: 404, ResponsePagePath: "/no-such-page.html", ResponseCode: "200" }]) });
+      const res = await d.get("/cep2/missing");
+      assert.equal(res.status, 404);
+      assertXCache(res, "Error from cloudfront");
+    });
+  });
+
   describe("error caching (§9.4)", () => {
     it("caches an origin 404 for the default ErrorCachingMinTTL of 10 s", async () => {
       origin.on("/err/missing", { status: 404, body: "not here" });
