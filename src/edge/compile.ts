@@ -2,12 +2,13 @@
 // version (STYLE.md "The edge"): behavior matchers, what goes into the cache key and to the
 // origin, TTL rules, and where each origin is. A cache hit then costs a few lookups.
 //
-// Cache key and forwarding follow data-plane.md §6 and §9.5: a cache policy (managed ones only
-// until the policy APIs land) or the legacy ForwardedValues, whose forwarded values are also the
-// key. Origin request policies add forward-only values (§7.1).
+// Cache key and forwarding follow data-plane.md §6 and §9.5: a cache policy or the legacy
+// ForwardedValues, whose forwarded values are also the
+// key. Origin request policies add forward-only values (§7.1). Policies are looked up by id,
+// managed or custom; the edge recompiles when any policy changes.
 import type { CacheBehavior, DefaultCacheBehavior, Origin } from "@aws-sdk/client-cloudfront";
 import type { DistributionRecord } from "../services/cloudfront/state.ts";
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "../services/cloudfront/managed-policies.ts";
+import type { CachePolicyConfig, OriginRequestPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { parseS3OriginDomain, resolveS3Origin, type S3OriginSettings } from "../services/s3/origin-address.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
@@ -69,9 +70,15 @@ export interface CompiledDistribution {
 const NONE: ValueSelector = { behavior: "none", names: new Set() };
 const ALL: ValueSelector = { behavior: "all", names: new Set() };
 
-export function compileDistribution(rec: DistributionRecord, s3: S3OriginSettings): CompiledDistribution {
+/** Finds cache and origin request policies by id, managed or custom. */
+export interface PolicyLookup {
+  cachePolicy(id: string): CachePolicyConfig | undefined;
+  originRequestPolicy(id: string): OriginRequestPolicyConfig | undefined;
+}
+
+export function compileDistribution(rec: DistributionRecord, s3: S3OriginSettings, policies: PolicyLookup): CompiledDistribution {
   const c = rec.config;
-  const behaviors = (c.CacheBehaviors?.Items ?? []).map((b) => compileBehavior(b, b.PathPattern ?? "*"));
+  const behaviors = (c.CacheBehaviors?.Items ?? []).map((b) => compileBehavior(b, b.PathPattern ?? "*", policies));
   const origins = new Map<string, CompiledOrigin>();
   for (const o of c.Origins?.Items ?? []) origins.set(o.Id as string, compileOrigin(o, s3));
   // Origin groups: until failover lands, a group serves from its primary member.
@@ -84,7 +91,7 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
     etag: rec.ETag,
     enabled: c.Enabled === true,
     behaviors,
-    defaultBehavior: compileBehavior(c.DefaultCacheBehavior as DefaultCacheBehavior, "*"),
+    defaultBehavior: compileBehavior(c.DefaultCacheBehavior as DefaultCacheBehavior, "*", policies),
     origins,
     defaultRootObject: c.DefaultRootObject ?? "",
     errorCachingMinTtl: new Map((c.CustomErrorResponses?.Items ?? []).map((e) => [e.ErrorCode as number, e.ErrorCachingMinTTL ?? DEFAULT_ERROR_CACHING_MIN_TTL])),
@@ -126,14 +133,14 @@ function union(a: ValueSelector, b: ValueSelector): ValueSelector {
   return { behavior: "allExcept", names };
 }
 
-function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: string): CompiledBehavior {
+function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: string, policies: PolicyLookup): CompiledBehavior {
   const allowed = new Set(b.AllowedMethods?.Items ?? ["GET", "HEAD"]);
   const cached = new Set(b.AllowedMethods?.CachedMethods?.Items ?? ["GET", "HEAD"]);
   let ttl: CompiledBehavior["ttl"];
   let key: CompiledBehavior["key"];
   let caching: boolean;
   if (b.CachePolicyId) {
-    const policy = MANAGED_CACHE_POLICIES.get(b.CachePolicyId);
+    const policy = policies.cachePolicy(b.CachePolicyId);
     const p = policy?.ParametersInCacheKeyAndForwardedToOrigin;
     ttl = { min: policy?.MinTTL ?? 0, def: policy?.DefaultTTL ?? LEGACY_DEFAULT_TTL, max: policy?.MaxTTL ?? LEGACY_MAX_TTL };
     key = {
@@ -157,7 +164,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
     caching = !forwardAllHeaders && ttl.max > 0;
     return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE });
   }
-  const orp = b.OriginRequestPolicyId ? MANAGED_ORIGIN_REQUEST_POLICIES.get(b.OriginRequestPolicyId) : undefined;
+  const orp = b.OriginRequestPolicyId ? policies.originRequestPolicy(b.OriginRequestPolicyId) : undefined;
   const forward = orp
     ? {
         headers: union(key.headers, selector(orp.HeadersConfig?.HeaderBehavior?.startsWith("allViewer") ? "all" : orp.HeadersConfig?.HeaderBehavior, orp.HeadersConfig?.Headers?.Items, true)),

@@ -16,7 +16,9 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../api/service.ts";
-import type { DistributionRecord } from "../services/cloudfront/state.ts";
+import type { CloudFrontState, DistributionRecord } from "../services/cloudfront/state.ts";
+import { CACHE, ORIGIN_REQUEST, findPolicy } from "../services/cloudfront/handlers/policies.ts";
+import type { CachePolicyConfig, OriginRequestPolicyConfig } from "@aws-sdk/client-cloudfront";
 import type { S3OriginSettings } from "../services/s3/origin-address.ts";
 import { compileDistribution, type CompiledBehavior, type CompiledDistribution } from "./compile.ts";
 import { matchBehavior } from "./stages/match-behavior.ts";
@@ -38,7 +40,7 @@ export interface EdgeDeps {
 }
 
 export interface Edge {
-  handle(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): Promise<void>;
   /** Removes cached objects of a distribution matching invalidation paths (§15). */
   invalidate(distributionId: string, paths: readonly string[]): number;
 }
@@ -56,17 +58,19 @@ const NEVER_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-conn
 const REMOVED_UNLESS_SELECTED = new Set(["accept", "accept-charset", "accept-encoding", "accept-language", "authorization", "expect", "referer", "user-agent"]);
 
 export function createEdge(deps: EdgeDeps): Edge {
-  const compiled = new WeakMap<DistributionRecord, CompiledDistribution>();
+  const compiled = new WeakMap<DistributionRecord, { version: number; dist: CompiledDistribution }>();
   // One edge server: its Via name is fixed for the process, as a real edge host's is.
   const constant: Record<string, string> = { Via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`, "X-Amz-Cf-Pop": deps.pop };
   const nextId = requestIds();
-  const compile = (rec: DistributionRecord) => {
-    let c = compiled.get(rec);
-    if (!c) {
-      c = compileDistribution(rec, deps.s3);
-      compiled.set(rec, c);
-    }
-    return c;
+  const compile = (rec: DistributionRecord, state: CloudFrontState) => {
+    const c = compiled.get(rec);
+    if (c && c.version === state.policyVersion) return c.dist;
+    const dist = compileDistribution(rec, deps.s3, {
+      cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
+      originRequestPolicy: (id) => findPolicy(state, ORIGIN_REQUEST, id)?.config as OriginRequestPolicyConfig | undefined,
+    });
+    compiled.set(rec, { version: state.policyVersion, dist });
+    return dist;
   };
 
   return {
@@ -78,10 +82,10 @@ export function createEdge(deps: EdgeDeps): Edge {
       });
     },
 
-    async handle(req, res, rec) {
+    async handle(req, res, rec, state) {
       const id = nextId();
       const base: Record<string, string> = { ...constant, "X-Amz-Cf-Id": id };
-      const dist = compile(rec);
+      const dist = compile(rec, state);
       if (!dist.enabled) return sendError(res, req.method, 403, "The distribution is disabled.", base, id);
       const rawUrl = req.url ?? "/";
       const q = rawUrl.indexOf("?");

@@ -91,7 +91,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     case "edge": {
       const dist = state.cloudfront.distributionForHost(hostWithoutPort(host));
       if (!dist) return sendJson(res, 404, { error: "no such distribution" });
-      return deps.edge.handle(req, res, dist);
+      return deps.edge.handle(req, res, dist, state.cloudfront);
     }
   }
 }

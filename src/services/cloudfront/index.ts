@@ -11,6 +11,7 @@ import type { CloudFrontState } from "./state.ts";
 import * as distributions from "./handlers/distributions.ts";
 import * as tags from "./handlers/tags.ts";
 import * as invalidations from "./handlers/invalidations.ts";
+import { CACHE, ORIGIN_REQUEST, policyHandlers } from "./handlers/policies.ts";
 
 export const CLOUDFRONT_XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
@@ -34,6 +35,8 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
   CreateInvalidation: invalidations.CreateInvalidation,
   GetInvalidation: invalidations.GetInvalidation,
   ListInvalidations: invalidations.ListInvalidations,
+  ...policyHandlers(CACHE),
+  ...policyHandlers(ORIGIN_REQUEST),
   TagResource: tags.TagResource,
   UntagResource: tags.UntagResource,
   ListTagsForResource: tags.ListTagsForResource,

@@ -1,7 +1,7 @@
 // CloudFront control-plane state: typed maps in memory, written through to the document store on
 // every change before the API call answers (so an acknowledged write survives kill -9). The edge
 // reads distributions through `distributionForHost`.
-import type { DistributionConfig, InvalidationBatch, Tag } from "@aws-sdk/client-cloudfront";
+import type { CachePolicyConfig, DistributionConfig, InvalidationBatch, OriginRequestPolicyConfig, Tag } from "@aws-sdk/client-cloudfront";
 import type { Clock } from "../../clock.ts";
 import type { Ids } from "../../ids.ts";
 import type { DocumentStore } from "../../store/document-store.ts";
@@ -30,6 +30,15 @@ export interface InvalidationRecord {
   readonly batch: InvalidationBatch;
 }
 
+/** A custom cache or origin request policy as stored (managed ones are seeded, not stored). */
+export interface PolicyRecord {
+  readonly Id: string;
+  readonly kind: "cache" | "origin-request";
+  readonly ETag: string;
+  readonly lastModified: number;
+  readonly config: CachePolicyConfig | OriginRequestPolicyConfig;
+}
+
 export interface CloudFrontSettings {
   readonly accountId: string;
   readonly domainSuffix: string;
@@ -42,6 +51,7 @@ export type InvalidationListener = (distributionId: string, paths: readonly stri
 
 const DISTRIBUTION = "cloudfront/distribution";
 const INVALIDATION = "cloudfront/invalidation";
+const POLICY = (kind: PolicyRecord["kind"]) => `cloudfront/${kind}-policy`;
 
 export class CloudFrontState {
   readonly settings: CloudFrontSettings;
@@ -54,6 +64,9 @@ export class CloudFrontState {
   /** Distribution id → its invalidations, oldest first. */
   private readonly invalidations = new Map<string, InvalidationRecord[]>();
   private readonly onInvalidation: InvalidationListener;
+  private readonly policies = new Map<string, PolicyRecord>();
+  /** Bumped on every policy change: the edge recompiles distributions when it moves. */
+  policyVersion = 0;
 
   constructor(store: DocumentStore, settings: CloudFrontSettings, clock: Clock, ids: Ids, onInvalidation: InvalidationListener = () => undefined) {
     this.store = store;
@@ -63,6 +76,30 @@ export class CloudFrontState {
     this.onInvalidation = onInvalidation;
     for (const rec of store.list<DistributionRecord>(DISTRIBUTION)) this.index(rec);
     for (const inv of store.list<InvalidationRecord>(INVALIDATION)) this.listInvalidations(inv.distributionId).push(inv);
+    for (const kind of ["cache", "origin-request"] as const) {
+      for (const p of store.list<PolicyRecord>(POLICY(kind))) this.policies.set(`${kind}/${p.Id}`, p);
+    }
+  }
+
+  getPolicy(kind: PolicyRecord["kind"], id: string): PolicyRecord | undefined {
+    return this.policies.get(`${kind}/${id}`);
+  }
+
+  /** Custom policies of a kind, oldest first. */
+  listPolicies(kind: PolicyRecord["kind"]): PolicyRecord[] {
+    return [...this.policies.values()].filter((p) => p.kind === kind);
+  }
+
+  putPolicy(rec: PolicyRecord): void {
+    this.store.put(POLICY(rec.kind), rec.Id, rec);
+    this.policies.set(`${rec.kind}/${rec.Id}`, rec);
+    this.policyVersion++;
+  }
+
+  deletePolicy(kind: PolicyRecord["kind"], id: string): void {
+    this.store.delete(POLICY(kind), id);
+    this.policies.delete(`${kind}/${id}`);
+    this.policyVersion++;
   }
 
   /** A distribution's invalidations, oldest first (the live array). */
@@ -134,6 +171,8 @@ export class CloudFrontState {
     this.distributions.clear();
     this.hosts.clear();
     this.invalidations.clear();
+    this.policies.clear();
+    this.policyVersion++;
   }
 
   arn(kind: string, id: string): string {

@@ -33,7 +33,7 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, DistributionRecord } from "../state.ts";
 import { withDistributionDefaults } from "../distribution-defaults.ts";
 import { validateDistributionConfig } from "../validate-distribution.ts";
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "../managed-policies.ts";
+import { CACHE, ORIGIN_REQUEST, findPolicy } from "./policies.ts";
 import { messages } from "../messages.ts";
 import { checkIfMatch, pageAfterMarker } from "./common.ts";
 import { validateTags } from "./tags.ts";
@@ -175,8 +175,8 @@ function validate(state: CloudFrontState, config: DistributionConfig, selfId: st
     liveFunctionArns: () => new Set(),
     keyGroupIds: () => new Set(),
     fieldLevelEncryptionIds: () => new Set(),
-    cachePolicyExists: (id) => MANAGED_CACHE_POLICIES.has(id),
-    originRequestPolicyExists: (id) => MANAGED_ORIGIN_REQUEST_POLICIES.has(id),
+    cachePolicyExists: (id) => findPolicy(state, CACHE, id) !== undefined,
+    originRequestPolicyExists: (id) => findPolicy(state, ORIGIN_REQUEST, id) !== undefined,
   });
 }
 
