@@ -8,8 +8,6 @@
 // data-plane.md §6 (cache key), §7.1 (origin request policies), §9.2 (TTLs).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +39,7 @@ import {
 import { ManualClock } from "../../src/index.ts";
 import { AWS_CLI_MISSING, awsCliAvailable, runAws } from "../helpers/aws-cli.ts";
 import { expectServiceError, useEmulator } from "../helpers/emulator.ts";
+import { TestOrigin, header, sendToEdge, type EdgeResponse } from "../helpers/test-origin.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Managed policy ids (managed-policies.md)
@@ -708,102 +707,12 @@ describe("policy limits (20 custom policies of each kind)", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The test origin
-
-/** One request as the origin received it. */
-interface Received {
-  /** Path and query as received. */
-  readonly url: string;
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-}
-
-interface Reply {
-  readonly status?: number;
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-}
-
-/** A node:http origin on 127.0.0.1 whose answers are set per path and which records every request. */
-class TestOrigin {
-  readonly received: Received[] = [];
-  private readonly handlers = new Map<string, (req: Received) => Reply>();
-  private readonly server: Server;
-  private listeningPort = 0;
-
-  constructor() {
-    this.server = createServer((req, res) => void this.serve(req, res));
-  }
-
-  get port(): number {
-    return this.listeningPort;
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.listeningPort = (this.server.address() as AddressInfo).port;
-  }
-
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
-
-  /** Sets what the origin answers for `path` (without query). */
-  on(path: string, reply: Reply | ((req: Received) => Reply)): void {
-    this.handlers.set(path, typeof reply === "function" ? reply : () => reply);
-  }
-
-  requests(path: string): Received[] {
-    return this.received.filter((r) => r.path === path);
-  }
-
-  hits(path: string): number {
-    return this.requests(path).length;
-  }
-
-  last(path: string): Received {
-    const all = this.requests(path);
-    return all[all.length - 1] ?? assert.fail(`the origin received no request for ${path}`);
-  }
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    for await (const _ of req) {
-      // drain the body
-    }
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const received: Received = { url, path: q < 0 ? url : url.slice(0, q), headers: req.headers };
-    this.received.push(received);
-    const handler = this.handlers.get(received.path);
-    // By default every response is distinct, so a test can tell which origin fetch it got.
-    const reply = handler ? handler(received) : { body: `origin ${url} #${this.received.length}` };
-    const body = reply.body ?? "";
-    res.writeHead(reply.status ?? 200, { "Content-Type": "text/plain", ...reply.headers, "Content-Length": String(Buffer.byteLength(body)) });
-    res.end(req.method === "HEAD" ? undefined : body);
-  }
-}
-
-interface EdgeResponse {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-function header(res: EdgeResponse, name: string): string | undefined {
-  const v = res.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v.join(", ") : v;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The edge with custom policies
 
 describe("the edge with custom policies", () => {
   const clock = new ManualClock();
   const t = useEmulator({ clock });
-  const origin = new TestOrigin();
+  const origin = new TestOrigin({ numberDefaultBodies: true });
   let client: CloudFrontClient | undefined;
   const cf = (): CloudFrontClient => client ?? assert.fail("CloudFront client not created yet");
 
@@ -819,18 +728,8 @@ describe("the edge with custom policies", () => {
   const seconds = (s: number) => clock.advance(s * 1000);
 
   /** Sends one request to the edge as `host` (127.0.0.1:<port> with an explicit Host header). */
-  function send(host: string, path: string, headers: Record<string, string> = {}): Promise<EdgeResponse> {
-    return new Promise((resolve, reject) => {
-      const r = request({ host: "127.0.0.1", port: t.emu.port, path, method: "GET", headers: { ...headers, host }, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-      });
-      r.on("error", reject);
-      r.end();
-    });
-  }
+  const send = (host: string, path: string, headers: Record<string, string> = {}): Promise<EdgeResponse> =>
+    sendToEdge(t.emu.port, host, path, { headers });
 
   interface Dist {
     readonly id: string;
