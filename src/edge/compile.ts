@@ -34,6 +34,9 @@ export interface CompiledBehavior {
   readonly key: { readonly headers: ValueSelector; readonly cookies: ValueSelector; readonly query: ValueSelector };
   /** What reaches the origin: the key values plus the origin request policy's. */
   readonly forward: { readonly headers: ValueSelector; readonly cookies: ValueSelector; readonly query: ValueSelector };
+  /** Codings in the key (§6.2); the edge compresses only when `compress` is on too (§13). */
+  readonly encodings: { readonly gzip: boolean; readonly brotli: boolean };
+  readonly compress: boolean;
 }
 
 export interface CompiledOrigin {
@@ -139,6 +142,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
   let ttl: CompiledBehavior["ttl"];
   let key: CompiledBehavior["key"];
   let caching: boolean;
+  let encodings: CompiledBehavior["encodings"];
   if (b.CachePolicyId) {
     const policy = policies.cachePolicy(b.CachePolicyId);
     const p = policy?.ParametersInCacheKeyAndForwardedToOrigin;
@@ -149,6 +153,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
       query: selector(p?.QueryStringsConfig?.QueryStringBehavior, p?.QueryStringsConfig?.QueryStrings?.Items, false),
     };
     caching = ttl.max > 0;
+    encodings = { gzip: p?.EnableAcceptEncodingGzip === true, brotli: p?.EnableAcceptEncodingBrotli === true };
   } else {
     const f = b.ForwardedValues;
     const headers = f?.Headers?.Items ?? [];
@@ -162,7 +167,9 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
     };
     // Legacy: all query strings are forwarded when QueryString is true, keyed or not.
     caching = !forwardAllHeaders && ttl.max > 0;
-    return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE });
+    // Legacy behaviors: Compress turns on both codings (ServingCompressedFiles.html).
+    encodings = { gzip: b.Compress === true, brotli: b.Compress === true };
+    return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE }, encodings);
   }
   const orp = b.OriginRequestPolicyId ? policies.originRequestPolicy(b.OriginRequestPolicyId) : undefined;
   const forward = orp
@@ -172,7 +179,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
         query: union(key.query, selector(orp.QueryStringsConfig?.QueryStringBehavior, orp.QueryStringsConfig?.QueryStrings?.Items, false)),
       }
     : key;
-  return finish(b, pathPattern, allowed, cached, ttl, caching, key, forward);
+  return finish(b, pathPattern, allowed, cached, ttl, caching, key, forward, encodings);
 }
 
 function finish(
@@ -184,6 +191,7 @@ function finish(
   caching: boolean,
   key: CompiledBehavior["key"],
   forward: CompiledBehavior["forward"],
+  encodings: CompiledBehavior["encodings"],
 ): CompiledBehavior {
   return {
     pathPattern,
@@ -196,6 +204,9 @@ function finish(
     caching,
     key,
     forward,
+    encodings,
+    // §13: no compression when caching is off.
+    compress: b.Compress === true && caching,
   };
 }
 

@@ -8,9 +8,9 @@
 // cache keys from managed cache policies and legacy ForwardedValues, forwarding (incl. managed
 // origin request policies), TTLs from Cache-Control/Expires, error caching, revalidation
 // (RefreshHit), conditional and Range requests answered from the cache, invalidations, and
-// CloudFront's response headers, custom error pages (§10). Not yet (rest of the edge issue):
+// CloudFront's response headers, custom error pages (§10), compression (§13). Not yet (rest of the edge issue):
 // custom cache/origin-request policy APIs, origin failover, stale-while-revalidate/stale-if-error
-// (an expired copy IS served when the origin errors or cannot be reached, §9.3), compression,
+// (an expired copy IS served when the origin errors or cannot be reached, §9.3),
 // request collapsing, several POPs and tiers, the disk tier, HTTPS listeners.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
@@ -25,6 +25,7 @@ import { matchBehavior } from "./stages/match-behavior.ts";
 import { buildCacheKey, keyPath, selectCookies, selectQuery, selects } from "./stages/cache-key.ts";
 import { errorTtl, successTtl } from "./stages/ttl.ts";
 import { fetchOrigin, OriginError } from "./stages/origin-fetch.ts";
+import { chooseCoding, compress, normalizeAcceptEncoding } from "./stages/compress.ts";
 import type { CachedResponse, MemoryCache } from "./cache/memory-cache.ts";
 import { DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
@@ -115,7 +116,9 @@ export function createEdge(deps: EdgeDeps): Edge {
       if (!origin) return sendError(res, method, 502, "The origin for this behavior is not configured.", base, id);
 
       const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
-      const key = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: req.headers }, behavior.key);
+      const acceptEncoding = normalizeAcceptEncoding(str(req.headers["accept-encoding"]), behavior.encodings);
+      const baseKey = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: req.headers }, behavior.key);
+      const key = acceptEncoding === undefined ? baseKey : `${baseKey}\u0000ae:${acceptEncoding}`;
       const now = deps.clock.now();
       let stale: CachedResponse | undefined;
       if (cacheable) {
@@ -130,6 +133,8 @@ export function createEdge(deps: EdgeDeps): Edge {
 
       const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
       const originHeaders = buildOriginHeaders(req, behavior, origin.hostHeader, origin.customHeaders, id, base.Via as string, cacheable);
+      // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
+      if (acceptEncoding !== undefined) originHeaders["accept-encoding"] = acceptEncoding;
       if (stale) {
         const etag = stale.headers["etag"];
         const lastModified = stale.headers["last-modified"];
@@ -196,7 +201,9 @@ export function createEdge(deps: EdgeDeps): Edge {
         : status >= 400
           ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
           : 0;
-      const entry: CachedResponse = { status, headers, flat: flatten(headers, constant, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
+      const coding = behavior.compress && ttl > 0 ? chooseCoding(acceptEncoding, status, headers, body.length) : undefined;
+      const stored = coding ? await compress(coding, body, headers) : { body, headers };
+      const entry: CachedResponse = { status, headers: stored.headers, flat: flatten(stored.headers, constant, stored.body.length), body: stored.body, storedAt: now, ttlMs: ttl * 1000 };
       if (ttl > 0) deps.cache.set(dist.id, key, entry);
       if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now))) return;
       return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false);

@@ -8,8 +8,9 @@
 // Range, HEAD), §14 (response headers), §15 (invalidations); control-plane.md for the API side.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
+import { createServer, request, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import {
   CreateDistributionCommand,
   CreateInvalidationCommand,
@@ -657,6 +658,57 @@ describe("the edge", () => {
       assert.equal(get.body, "full body");
       assertXCache(get, "Hit from cloudfront");
       assert.equal(origin.hits("/cond/head-first"), 1);
+    });
+  });
+
+  describe("compression (§13, §6.2)", () => {
+    /** A GET whose body comes back as raw bytes (compressed bodies are not text). */
+    function getRaw(host: string, path: string, acceptEncoding?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+      return new Promise((resolve, reject) => {
+        const r = request({ host: "127.0.0.1", port: t.emu.port, path, headers: { host, ...(acceptEncoding ? { "accept-encoding": acceptEncoding } : {}) }, agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on("error", reject);
+        });
+        r.on("error", reject);
+        r.end();
+      });
+    }
+    const page = "<p>compress me</p>".repeat(200);
+
+    it("compresses with Brotli or gzip per Accept-Encoding, caches each coding separately, weakens the ETag", async () => {
+      origin.on("/cz/page.html", { body: page, headers: { "Content-Type": "text/html", ETag: '"p1"' } });
+      const d = await distribution([customOrigin("o", origin)], { ...withPolicy("o", CACHING_OPTIMIZED), Compress: true });
+      const br = await getRaw(d.host, "/cz/page.html", "gzip, deflate, br");
+      assert.equal(br.headers["content-encoding"], "br");
+      assert.equal(brotliDecompressSync(br.body).toString(), page);
+      assert.equal(br.headers["etag"], 'W/"p1"');
+      assert.match(String(br.headers["vary"]), /Accept-Encoding/);
+      assert.equal(origin.last("/cz/page.html").headers["accept-encoding"], "br,gzip", "the origin gets the normalized value");
+      const gz = await getRaw(d.host, "/cz/page.html", "gzip");
+      assert.equal(gz.headers["content-encoding"], "gzip");
+      assert.equal(gunzipSync(gz.body).toString(), page);
+      assert.equal(gz.headers["x-cache"], "Miss from cloudfront", "gzip is its own cache entry");
+      const plain = await getRaw(d.host, "/cz/page.html");
+      assert.equal(plain.headers["content-encoding"], undefined);
+      assert.equal(plain.body.toString(), page);
+      const again = await getRaw(d.host, "/cz/page.html", "br, gzip");
+      assert.equal(again.headers["x-cache"], "Hit from cloudfront", "br,gzip normalizes to the same key as gzip, deflate, br");
+      assert.equal(origin.hits("/cz/page.html"), 3);
+    });
+
+    it("leaves alone small bodies, unlisted types, origin-encoded bodies, and behaviors without Compress", async () => {
+      origin.on("/cz/small.html", { body: "<p>tiny</p>", headers: { "Content-Type": "text/html" } });
+      origin.on("/cz/image.png", { body: "x".repeat(5000), headers: { "Content-Type": "image/png" } });
+      origin.on("/cz/pre.txt", { body: "already", headers: { "Content-Type": "text/plain", "Content-Encoding": "x-custom" } });
+      const d = await distribution([customOrigin("o", origin)], { ...withPolicy("o", CACHING_OPTIMIZED), Compress: true });
+      assert.equal((await getRaw(d.host, "/cz/small.html", "gzip")).headers["content-encoding"], undefined);
+      assert.equal((await getRaw(d.host, "/cz/image.png", "gzip")).headers["content-encoding"], undefined);
+      assert.equal((await getRaw(d.host, "/cz/pre.txt", "gzip")).headers["content-encoding"], "x-custom");
+      origin.on("/cz/off.html", { body: page, headers: { "Content-Type": "text/html" } });
+      const off = await distribution([customOrigin("o", origin)], withPolicy("o", CACHING_OPTIMIZED));
+      assert.equal((await getRaw(off.host, "/cz/off.html", "gzip")).headers["content-encoding"], undefined);
     });
   });
 
