@@ -5,13 +5,14 @@
 //   → miss: origin request (§7) → TTL (§9) → store → response headers (§14)
 //
 // Emulated now: behaviors, methods, viewer protocol over the HTTP listener, default root object,
-// cache keys from managed cache policies and legacy ForwardedValues, forwarding (incl. managed
-// origin request policies), TTLs from Cache-Control/Expires, error caching, revalidation
-// (RefreshHit), conditional and Range requests answered from the cache, invalidations, and
-// CloudFront's response headers, custom error pages (§10), compression (§13). Not yet (rest of the edge issue):
-// custom cache/origin-request policy APIs, origin failover, stale-while-revalidate/stale-if-error
-// (an expired copy IS served when the origin errors or cannot be reached, §9.3),
-// request collapsing, several POPs and tiers, the disk tier, HTTPS listeners.
+// cache keys from cache policies (managed and custom) and legacy ForwardedValues, forwarding
+// (incl. origin request policies), TTLs from Cache-Control/Expires, error caching, revalidation
+// (RefreshHit), conditional and Range requests answered from the cache, invalidations,
+// CloudFront's response headers, custom error pages (§10), compression (§13), request
+// collapsing (§6.4), expired copies served when the origin errors or cannot be reached (§9.3).
+// Not yet (rest of the edge issue): response headers policies, origin failover, the
+// stale-while-revalidate / stale-if-error directives, several POPs and tiers, the disk tier,
+// HTTPS listeners.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.ts";
@@ -63,6 +64,8 @@ export function createEdge(deps: EdgeDeps): Edge {
   // One edge server: its Via name is fixed for the process, as a real edge host's is.
   const constant: Record<string, string> = { Via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`, "X-Amz-Cf-Pop": deps.pop };
   const nextId = requestIds();
+  /** Origin fetches in flight for cacheable keys: followers wait for the leader's result. */
+  const inflight = new Map<string, Promise<CachedResponse | undefined>>();
   const compile = (rec: DistributionRecord, state: CloudFrontState) => {
     const c = compiled.get(rec);
     if (c && c.version === state.policyVersion) return c.dist;
@@ -131,82 +134,108 @@ export function createEdge(deps: EdgeDeps): Edge {
         stale = hit;
       }
 
-      const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
-      const originHeaders = buildOriginHeaders(req, behavior, origin.hostHeader, origin.customHeaders, id, base.Via as string, cacheable);
-      // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
-      if (acceptEncoding !== undefined) originHeaders["accept-encoding"] = acceptEncoding;
-      if (stale) {
-        const etag = stale.headers["etag"];
-        const lastModified = stale.headers["last-modified"];
-        if (typeof etag === "string") originHeaders["if-none-match"] = etag;
-        if (typeof lastModified === "string") originHeaders["if-modified-since"] = lastModified;
-      }
-      let originRes: IncomingMessage;
-      try {
-        originRes = await fetchOrigin(origin, {
-          method: cacheable && method === "HEAD" ? "GET" : method,
-          path: origin.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
-          headers: originHeaders,
-          viewerProtocol: "http",
-          ...(method !== "GET" && method !== "HEAD" ? { body: req } : {}),
-        });
-      } catch (err) {
-        req.resume();
-        // §9.3: an expired object is served instead of an origin that cannot be reached.
-        if (stale) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
-        const status = err instanceof OriginError ? err.status : 502;
-        deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
-        if (await serveErrorPage(dist, status, req, res, base, now)) return;
-        return sendError(res, method, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, id);
-      }
-      req.resume();
-      const status = originRes.statusCode ?? 502;
-      const headers = cleanHeaders(originRes.headers, behavior);
-
-      if (stale && status === 304) {
-        originRes.resume();
-        const refreshed: CachedResponse = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(originRes.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(originRes.headers["expires"]), now) * 1000 };
-        if (refreshed.ttlMs > 0) deps.cache.set(dist.id, key, refreshed);
-        return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now);
-      }
-
-      if (stale && status >= 500) {
-        // §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
-        originRes.resume();
-        return serveCached(req, res, stale, "Hit from cloudfront", base, now);
-      }
-      const declared = Number(originRes.headers["content-length"] ?? NaN);
-      const small = !(declared > deps.maxObjectBytes);
-      if (status >= 400 && dist.errorPages.has(status) && (!cacheable || !small)) {
-        originRes.resume();
-        if (await serveErrorPage(dist, status, req, res, base, now)) return;
-      }
-      if (!cacheable || !small) {
-        const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
-        res.writeHead(status, { ...headers, ...base, "X-Cache": xCache });
-        if (method === "HEAD") {
-          originRes.resume();
-          return void res.end();
+      // §6.4: concurrent misses for one key wait for the first origin response and are served
+      // from it (as Hits). Not when cookies reach the origin: their answers may differ.
+      const collapsible = cacheable && behavior.forward.cookies.behavior === "none";
+      const flightKey = `${dist.id}\u0001${key}`;
+      const flight = collapsible ? inflight.get(flightKey) : undefined;
+      if (flight) {
+        const entry = await flight;
+        if (entry) {
+          req.resume();
+          return serveCached(req, res, entry, entry.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, deps.clock.now());
         }
-        originRes.pipe(res);
-        return;
       }
-      const body = await readAll(originRes, deps.maxObjectBytes);
-      if (body === undefined) {
-        // Larger than announced, or cut off: relay what there is, cache nothing.
-        return sendError(res, method, 502, "The origin response could not be read.", base, id);
+      let settle: ((entry: CachedResponse | undefined) => void) | undefined;
+      if (collapsible && !inflight.has(flightKey)) inflight.set(flightKey, new Promise((resolve) => (settle = resolve)));
+      let produced: CachedResponse | undefined;
+      try {
+        const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
+        const originHeaders = buildOriginHeaders(req, behavior, origin.hostHeader, origin.customHeaders, id, base.Via as string, cacheable);
+        // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
+        if (acceptEncoding !== undefined) originHeaders["accept-encoding"] = acceptEncoding;
+        if (stale) {
+          const etag = stale.headers["etag"];
+          const lastModified = stale.headers["last-modified"];
+          if (typeof etag === "string") originHeaders["if-none-match"] = etag;
+          if (typeof lastModified === "string") originHeaders["if-modified-since"] = lastModified;
+        }
+        let originRes: IncomingMessage;
+        try {
+          originRes = await fetchOrigin(origin, {
+            method: cacheable && method === "HEAD" ? "GET" : method,
+            path: origin.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
+            headers: originHeaders,
+            viewerProtocol: "http",
+            ...(method !== "GET" && method !== "HEAD" ? { body: req } : {}),
+          });
+        } catch (err) {
+          req.resume();
+          // §9.3: an expired object is served instead of an origin that cannot be reached.
+          if (stale) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+          const status = err instanceof OriginError ? err.status : 502;
+          deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
+          if (await serveErrorPage(dist, status, req, res, base, now)) return;
+          return sendError(res, method, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, id);
+        }
+        req.resume();
+        const status = originRes.statusCode ?? 502;
+        const headers = cleanHeaders(originRes.headers, behavior);
+
+        if (stale && status === 304) {
+          originRes.resume();
+          const refreshed: CachedResponse = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(originRes.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(originRes.headers["expires"]), now) * 1000 };
+          if (refreshed.ttlMs > 0) deps.cache.set(dist.id, key, refreshed);
+          produced = refreshed;
+          return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now);
+        }
+
+        if (stale && status >= 500) {
+          // §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
+          originRes.resume();
+          return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+        }
+        const declared = Number(originRes.headers["content-length"] ?? NaN);
+        const small = !(declared > deps.maxObjectBytes);
+        if (status >= 400 && dist.errorPages.has(status) && (!cacheable || !small)) {
+          originRes.resume();
+          if (await serveErrorPage(dist, status, req, res, base, now)) return;
+        }
+        if (!cacheable || !small) {
+          const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
+          res.writeHead(status, { ...headers, ...base, "X-Cache": xCache });
+          if (method === "HEAD") {
+            originRes.resume();
+            return void res.end();
+          }
+          originRes.pipe(res);
+          return;
+        }
+        const body = await readAll(originRes, deps.maxObjectBytes);
+        if (body === undefined) {
+          // Larger than announced, or cut off: relay what there is, cache nothing.
+          return sendError(res, method, 502, "The origin response could not be read.", base, id);
+        }
+        const ttl = CACHEABLE_SUCCESS.has(status)
+          ? successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now)
+          : status >= 400
+            ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
+            : 0;
+        const coding = behavior.compress && ttl > 0 ? chooseCoding(acceptEncoding, status, headers, body.length) : undefined;
+        const stored = coding ? await compress(coding, body, headers) : { body, headers };
+        const entry: CachedResponse = { status, headers: stored.headers, flat: flatten(stored.headers, constant, stored.body.length), body: stored.body, storedAt: now, ttlMs: ttl * 1000 };
+        if (ttl > 0) {
+          deps.cache.set(dist.id, key, entry);
+          produced = entry;
+        }
+        if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now))) return;
+        return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false);
+      } finally {
+        if (settle) {
+          inflight.delete(flightKey);
+          settle(produced);
+        }
       }
-      const ttl = CACHEABLE_SUCCESS.has(status)
-        ? successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now)
-        : status >= 400
-          ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
-          : 0;
-      const coding = behavior.compress && ttl > 0 ? chooseCoding(acceptEncoding, status, headers, body.length) : undefined;
-      const stored = coding ? await compress(coding, body, headers) : { body, headers };
-      const entry: CachedResponse = { status, headers: stored.headers, flat: flatten(stored.headers, constant, stored.body.length), body: stored.body, storedAt: now, ttlMs: ttl * 1000 };
-      if (ttl > 0) deps.cache.set(dist.id, key, entry);
-      if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now))) return;
-      return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false);
     },
   };
 

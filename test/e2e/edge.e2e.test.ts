@@ -661,6 +661,25 @@ describe("the edge", () => {
     });
   });
 
+  describe("request collapsing (§6.4)", () => {
+    it("sends concurrent misses for one object to the origin once and serves the followers as Hits", async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      origin.on("/collapse/obj", async () => {
+        await gate;
+        return { body: "collapsed", headers: { "Cache-Control": "max-age=60" } };
+      });
+      const d = await simple();
+      const requests = Array.from({ length: 5 }, () => d.get("/collapse/obj"));
+      await new Promise((r) => setTimeout(r, 100));
+      release();
+      const results = await Promise.all(requests);
+      assert.equal(origin.hits("/collapse/obj"), 1);
+      for (const r of results) assert.equal(r.body, "collapsed");
+      assert.deepEqual(results.map((r) => header(r, "x-cache")).sort(), ["Hit from cloudfront", "Hit from cloudfront", "Hit from cloudfront", "Hit from cloudfront", "Miss from cloudfront"]);
+    });
+  });
+
   describe("compression (§13, §6.2)", () => {
     /** A GET whose body comes back as raw bytes (compressed bodies are not text). */
     function getRaw(host: string, path: string, acceptEncoding?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {

@@ -29,7 +29,7 @@ export interface Reply {
 }
 
 /** A reply, or "hang" to never answer. */
-export type Handler = (req: Received) => Reply | "hang";
+export type Handler = (req: Received) => Reply | "hang" | Promise<Reply | "hang">;
 
 export interface TestOriginOptions {
   /**
@@ -102,7 +102,7 @@ export class TestOrigin {
     };
     this.received.push(received);
     const handler = this.handlers.get(received.path);
-    const reply = handler ? handler(received) : { body: this.numberDefaultBodies ? `origin ${url} #${this.received.length}` : `origin ${url}` };
+    const reply = handler ? await handler(received) : { body: this.numberDefaultBodies ? `origin ${url} #${this.received.length}` : `origin ${url}` };
     if (reply === "hang") return;
     const body = reply.body ?? "";
     if (reply.chunked) {
