@@ -63,6 +63,8 @@ export interface CompiledDistribution {
   readonly behaviors: readonly CompiledBehavior[];
   readonly defaultBehavior: CompiledBehavior;
   readonly origins: ReadonlyMap<string, CompiledOrigin>;
+  /** Origin group id → its secondary origin and the statuses that fail over to it (§8). */
+  readonly failover: ReadonlyMap<string, { readonly secondary: CompiledOrigin; readonly statusCodes: ReadonlySet<number> }>;
   readonly defaultRootObject: string;
   /** ErrorCode → ErrorCachingMinTTL seconds. */
   readonly errorCachingMinTtl: ReadonlyMap<number, number>;
@@ -84,10 +86,14 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
   const behaviors = (c.CacheBehaviors?.Items ?? []).map((b) => compileBehavior(b, b.PathPattern ?? "*", policies));
   const origins = new Map<string, CompiledOrigin>();
   for (const o of c.Origins?.Items ?? []) origins.set(o.Id as string, compileOrigin(o, s3));
-  // Origin groups: until failover lands, a group serves from its primary member.
+  // Origin groups (§8): the group id reaches the primary; failover knows the secondary.
+  const failover = new Map<string, { secondary: CompiledOrigin; statusCodes: ReadonlySet<number> }>();
   for (const g of c.OriginGroups?.Items ?? []) {
     const primary = origins.get(g.Members?.Items?.[0]?.OriginId ?? "");
-    if (primary) origins.set(g.Id as string, primary);
+    const secondary = origins.get(g.Members?.Items?.[1]?.OriginId ?? "");
+    if (!primary || !secondary) continue;
+    origins.set(g.Id as string, primary);
+    failover.set(g.Id as string, { secondary, statusCodes: new Set(g.FailoverCriteria?.StatusCodes?.Items ?? []) });
   }
   return {
     id: rec.Id,
@@ -96,6 +102,7 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
     behaviors,
     defaultBehavior: compileBehavior(c.DefaultCacheBehavior as DefaultCacheBehavior, "*", policies),
     origins,
+    failover,
     defaultRootObject: c.DefaultRootObject ?? "",
     errorCachingMinTtl: new Map((c.CustomErrorResponses?.Items ?? []).map((e) => [e.ErrorCode as number, e.ErrorCachingMinTTL ?? DEFAULT_ERROR_CACHING_MIN_TTL])),
     errorPages: new Map(

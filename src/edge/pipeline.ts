@@ -10,7 +10,7 @@
 // (RefreshHit), conditional and Range requests answered from the cache, invalidations,
 // CloudFront's response headers, custom error pages (§10), compression (§13), request
 // collapsing (§6.4), expired copies served when the origin errors or cannot be reached (§9.3).
-// Not yet (rest of the edge issue): response headers policies, origin failover, the
+// origin failover (§8). Not yet (rest of the edge issue): response headers policies, the
 // stale-while-revalidate / stale-if-error directives, several POPs and tiers, the disk tier,
 // HTTPS listeners.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
@@ -21,7 +21,7 @@ import type { CloudFrontState, DistributionRecord } from "../services/cloudfront
 import { CACHE, ORIGIN_REQUEST, findPolicy } from "../services/cloudfront/handlers/policies.ts";
 import type { CachePolicyConfig, OriginRequestPolicyConfig } from "@aws-sdk/client-cloudfront";
 import type { S3OriginSettings } from "../services/s3/origin-address.ts";
-import { compileDistribution, type CompiledBehavior, type CompiledDistribution } from "./compile.ts";
+import { compileDistribution, type CompiledBehavior, type CompiledDistribution, type CompiledOrigin } from "./compile.ts";
 import { matchBehavior } from "./stages/match-behavior.ts";
 import { buildCacheKey, keyPath, selectCookies, selectQuery, selects } from "./stages/cache-key.ts";
 import { errorTtl, successTtl } from "./stages/ttl.ts";
@@ -151,24 +151,41 @@ export function createEdge(deps: EdgeDeps): Edge {
       let produced: CachedResponse | undefined;
       try {
         const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
-        const originHeaders = buildOriginHeaders(req, behavior, origin.hostHeader, origin.customHeaders, id, base.Via as string, cacheable);
-        // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
-        if (acceptEncoding !== undefined) originHeaders["accept-encoding"] = acceptEncoding;
-        if (stale) {
-          const etag = stale.headers["etag"];
-          const lastModified = stale.headers["last-modified"];
-          if (typeof etag === "string") originHeaders["if-none-match"] = etag;
-          if (typeof lastModified === "string") originHeaders["if-modified-since"] = lastModified;
-        }
-        let originRes: IncomingMessage;
-        try {
-          originRes = await fetchOrigin(origin, {
+        const ask = (o: CompiledOrigin): Promise<IncomingMessage> => {
+          const originHeaders = buildOriginHeaders(req, behavior, o.hostHeader, o.customHeaders, id, base.Via as string, cacheable);
+          // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
+          if (acceptEncoding !== undefined) originHeaders["accept-encoding"] = acceptEncoding;
+          if (stale) {
+            const etag = stale.headers["etag"];
+            const lastModified = stale.headers["last-modified"];
+            if (typeof etag === "string") originHeaders["if-none-match"] = etag;
+            if (typeof lastModified === "string") originHeaders["if-modified-since"] = lastModified;
+          }
+          return fetchOrigin(o, {
             method: cacheable && method === "HEAD" ? "GET" : method,
-            path: origin.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
+            path: o.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
             headers: originHeaders,
             viewerProtocol: "http",
             ...(method !== "GET" && method !== "HEAD" ? { body: req } : {}),
           });
+        };
+        // §8: an origin group fails over to its secondary on its status codes or a failed
+        // connection, for GET, HEAD and OPTIONS only; every request starts with the primary.
+        const group = method === "GET" || method === "HEAD" || method === "OPTIONS" ? dist.failover.get(behavior.targetOriginId) : undefined;
+        let originRes: IncomingMessage;
+        try {
+          let failedOver = false;
+          try {
+            originRes = await ask(origin);
+          } catch (err) {
+            if (!group) throw err;
+            failedOver = true;
+            originRes = await ask(group.secondary);
+          }
+          if (group && !failedOver && group.statusCodes.has(originRes.statusCode ?? 0)) {
+            originRes.resume();
+            originRes = await ask(group.secondary);
+          }
         } catch (err) {
           req.resume();
           // §9.3: an expired object is served instead of an origin that cannot be reached.

@@ -661,6 +661,54 @@ describe("the edge", () => {
     });
   });
 
+  describe("origin failover (§8)", () => {
+    const groups = (codes: number[]) =>
+      list([{ Id: "group", FailoverCriteria: { StatusCodes: list(codes) }, Members: { Quantity: 2, Items: [{ OriginId: "primary" }, { OriginId: "secondary" }] } }]);
+
+    it("fails over to the secondary on a configured status code, for GET only", async () => {
+      const secondary = new TestOrigin();
+      await secondary.start();
+      try {
+        origin.on("/fo/page", { status: 503, body: "primary down" });
+        secondary.on("/fo/page", { body: "from the secondary", headers: { "Cache-Control": "max-age=60" } });
+        const d = await distribution([customOrigin("primary", origin), customOrigin("secondary", secondary)], legacy("group", { AllowedMethods: { Quantity: 7, Items: ALL_METHODS, CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } } }), {
+          OriginGroups: groups([500, 502, 503, 504]),
+        });
+        const res = await d.get("/fo/page");
+        assert.equal(res.status, 200);
+        assert.equal(res.body, "from the secondary");
+        assert.equal(origin.hits("/fo/page"), 1);
+        assert.equal(secondary.hits("/fo/page"), 1);
+        const post = await d.get("/fo/page", { method: "POST", body: "x" });
+        assert.equal(post.status, 503, "POST never fails over");
+      } finally {
+        await secondary.close();
+      }
+    });
+
+    it("fails over when the primary cannot be reached, and not on a status outside the criteria", async () => {
+      const secondary = new TestOrigin();
+      await secondary.start();
+      try {
+        const probe = createServer();
+        await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+        const deadPort = (probe.address() as AddressInfo).port;
+        await new Promise<void>((r) => probe.close(() => r()));
+        secondary.on("/fo2/page", { body: "secondary answers" });
+        const d = await distribution([customOrigin("primary", { port: deadPort }, { ConnectionAttempts: 1 }), customOrigin("secondary", secondary)], legacy("group"), { OriginGroups: groups([500]) });
+        assert.equal((await d.get("/fo2/page")).body, "secondary answers");
+
+        origin.on("/fo3/page", { status: 404, body: "not here" });
+        const d2 = await distribution([customOrigin("primary", origin), customOrigin("secondary", secondary)], legacy("group"), { OriginGroups: groups([500]) });
+        const res = await d2.get("/fo3/page");
+        assert.equal(res.status, 404);
+        assert.equal(secondary.hits("/fo3/page"), 0);
+      } finally {
+        await secondary.close();
+      }
+    });
+  });
+
   describe("request collapsing (§6.4)", () => {
     it("sends concurrent misses for one object to the origin once and serves the followers as Hits", async () => {
       let release: () => void = () => undefined;
