@@ -9,10 +9,9 @@
 // (incl. origin request policies), TTLs from Cache-Control/Expires, error caching, revalidation
 // (RefreshHit), conditional and Range requests answered from the cache, invalidations,
 // CloudFront's response headers, custom error pages (§10), compression (§13), request
-// collapsing (§6.4), expired copies served when the origin errors or cannot be reached (§9.3).
-// origin failover (§8). Not yet (rest of the edge issue): response headers policies, the
-// stale-while-revalidate / stale-if-error directives, several POPs and tiers, the disk tier,
-// HTTPS listeners.
+// collapsing (§6.4), expired copies served when the origin errors or cannot be reached (§9.3),
+// origin failover (§8), stale-while-revalidate / stale-if-error (§9.3). Not yet (rest of the
+// edge issue): response headers policies, several POPs and tiers, the disk tier, HTTPS listeners.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.ts";
@@ -24,7 +23,7 @@ import type { S3OriginSettings } from "../services/s3/origin-address.ts";
 import { compileDistribution, type CompiledBehavior, type CompiledDistribution, type CompiledOrigin } from "./compile.ts";
 import { matchBehavior } from "./stages/match-behavior.ts";
 import { buildCacheKey, keyPath, selectCookies, selectQuery, selects } from "./stages/cache-key.ts";
-import { errorTtl, successTtl } from "./stages/ttl.ts";
+import { errorTtl, staleUse, successTtl } from "./stages/ttl.ts";
 import { fetchOrigin, OriginError } from "./stages/origin-fetch.ts";
 import { chooseCoding, compress, normalizeAcceptEncoding } from "./stages/compress.ts";
 import type { CachedResponse, MemoryCache } from "./cache/memory-cache.ts";
@@ -133,6 +132,17 @@ export function createEdge(deps: EdgeDeps): Edge {
         }
         stale = hit;
       }
+      const staleOk = stale ? staleUse(str(stale.headers["cache-control"]), now - (stale.storedAt + stale.ttlMs)) : undefined;
+      if (stale && staleOk?.whileRevalidating) {
+        // §9.3 stale-while-revalidate: answer now, refresh in the background (once per key).
+        req.resume();
+        const flightKey = `${dist.id}\u0001${key}`;
+        if (!inflight.has(flightKey)) {
+          const refresh = refreshInBackground(dist, behavior, origin, key, stale, path, base["X-Amz-Cf-Id"] as string).finally(() => inflight.delete(flightKey));
+          inflight.set(flightKey, refresh);
+        }
+        return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+      }
 
       // §6.4: concurrent misses for one key wait for the first origin response and are served
       // from it (as Hits). Not when cookies reach the origin: their answers may differ.
@@ -189,7 +199,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         } catch (err) {
           req.resume();
           // §9.3: an expired object is served instead of an origin that cannot be reached.
-          if (stale) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+          if (stale && staleOk?.onError) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
           const status = err instanceof OriginError ? err.status : 502;
           deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
           if (await serveErrorPage(dist, status, req, res, base, now)) return;
@@ -207,7 +217,7 @@ export function createEdge(deps: EdgeDeps): Edge {
           return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now);
         }
 
-        if (stale && status >= 500) {
+        if (stale && staleOk?.onError && status >= 500) {
           // §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
           originRes.resume();
           return serveCached(req, res, stale, "Hit from cloudfront", base, now);
@@ -274,6 +284,34 @@ export function createEdge(deps: EdgeDeps): Edge {
     res.writeHead(page.responseCode ?? status, headers);
     res.end(req.method === "HEAD" ? undefined : entry.body);
     return true;
+  }
+
+  /** Revalidates or refetches an expired object without a viewer waiting (stale-while-revalidate). */
+  async function refreshInBackground(dist: CompiledDistribution, behavior: CompiledBehavior, origin: CompiledOrigin, key: string, stale: CachedResponse, path: string, id: string): Promise<CachedResponse | undefined> {
+    const headers: OutgoingHttpHeaders = { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: constant.Via as string, "x-amz-cf-id": id };
+    if (typeof stale.headers["etag"] === "string") headers["if-none-match"] = stale.headers["etag"];
+    if (typeof stale.headers["last-modified"] === "string") headers["if-modified-since"] = stale.headers["last-modified"];
+    try {
+      const res = await fetchOrigin(origin, { method: "GET", path: origin.pathPrefix + path, headers, viewerProtocol: "http" });
+      const now = deps.clock.now();
+      if (res.statusCode === 304) {
+        res.resume();
+        const refreshed = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(res.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(res.headers["expires"]), now) * 1000 };
+        deps.cache.set(dist.id, key, refreshed);
+        return refreshed;
+      }
+      const body = await readAll(res, deps.maxObjectBytes);
+      const status = res.statusCode ?? 502;
+      if (body === undefined || !CACHEABLE_SUCCESS.has(status)) return undefined;
+      const h = cleanHeaders(res.headers, behavior);
+      const ttl = successTtl(behavior.ttl, str(res.headers["cache-control"]), str(res.headers["expires"]), now);
+      const entry: CachedResponse = { status, headers: h, flat: flatten(h, constant, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
+      if (ttl > 0) deps.cache.set(dist.id, key, entry);
+      return entry;
+    } catch (err) {
+      deps.log.debug(`edge ${dist.id} background refresh of ${path}: ${String(err)}`);
+      return undefined;
+    }
   }
 
   async function fetchErrorPage(dist: CompiledDistribution, path: string, id: string, now: number): Promise<CachedResponse | undefined> {

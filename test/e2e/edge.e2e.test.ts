@@ -709,6 +709,43 @@ describe("the edge", () => {
     });
   });
 
+  describe("stale-while-revalidate and stale-if-error (§9.3)", () => {
+    it("serves an expired object at once within stale-while-revalidate and refreshes it in the background", async () => {
+      let version = "old";
+      origin.on("/swr/page", () => ({ body: version, headers: { "Cache-Control": "max-age=10, stale-while-revalidate=30" } }));
+      const d = await simple();
+      assert.equal((await d.get("/swr/page")).body, "old");
+      version = "new";
+      seconds(15);
+      const stale = await d.get("/swr/page");
+      assert.equal(stale.body, "old", "answered from the expired copy");
+      assertXCache(stale, "Hit from cloudfront");
+      for (let i = 0; i < 200 && origin.hits("/swr/page") < 2; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(origin.hits("/swr/page"), 2, "the edge refreshed it in the background");
+      for (let i = 0; i < 200; i++) {
+        const fresh = await d.get("/swr/page");
+        if (fresh.body === "new") break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const after = await d.get("/swr/page");
+      assert.equal(after.body, "new");
+      assertXCache(after, "Hit from cloudfront");
+    });
+
+    it("stops serving the expired copy on origin errors once stale-if-error has run out", async () => {
+      let failing = false;
+      origin.on("/sie/page", (): Reply => (failing ? { status: 503, body: "busy" } : { body: "good", headers: { "Cache-Control": "max-age=10, stale-if-error=5" } }));
+      const d = await simple();
+      await d.get("/sie/page");
+      failing = true;
+      seconds(12);
+      assert.equal((await d.get("/sie/page")).body, "good", "2 s past expiry: within stale-if-error");
+      seconds(10);
+      const res = await d.get("/sie/page");
+      assert.equal(res.status, 503, "12 s past expiry: the error goes through");
+    });
+  });
+
   describe("request collapsing (§6.4)", () => {
     it("sends concurrent misses for one object to the origin once and serves the followers as Hits", async () => {
       let release: () => void = () => undefined;

@@ -10,19 +10,27 @@ export interface TtlRules {
 export interface Directives {
   readonly maxAge?: number;
   readonly sMaxAge?: number;
+  readonly staleWhileRevalidate?: number;
+  readonly staleIfError?: number;
   readonly noCache: boolean;
   readonly noStore: boolean;
   readonly isPrivate: boolean;
 }
 
 export function parseCacheControl(value: string | undefined): Directives {
-  const d: { maxAge?: number; sMaxAge?: number; noCache: boolean; noStore: boolean; isPrivate: boolean } = { noCache: false, noStore: false, isPrivate: false };
+  const d: { maxAge?: number; sMaxAge?: number; staleWhileRevalidate?: number; staleIfError?: number; noCache: boolean; noStore: boolean; isPrivate: boolean } = {
+    noCache: false,
+    noStore: false,
+    isPrivate: false,
+  };
   for (const part of (value ?? "").split(",")) {
     const [rawName, rawValue] = part.trim().split("=", 2) as [string, string | undefined];
     const name = rawName.toLowerCase();
     const num = rawValue !== undefined && /^"?\d+"?$/.test(rawValue.trim()) ? Number(rawValue.trim().replace(/"/g, "")) : undefined;
     if (name === "max-age" && num !== undefined) d.maxAge = num;
     else if (name === "s-maxage" && num !== undefined) d.sMaxAge = num;
+    else if (name === "stale-while-revalidate" && num !== undefined) d.staleWhileRevalidate = num;
+    else if (name === "stale-if-error" && num !== undefined) d.staleIfError = num;
     else if (name === "no-cache") d.noCache = true;
     else if (name === "no-store") d.noStore = true;
     else if (name === "private") d.isPrivate = true;
@@ -44,6 +52,19 @@ export function successTtl(rules: TtlRules, cacheControl: string | undefined, ex
     return clamp(secs, rules);
   }
   return Math.max(rules.def, rules.min);
+}
+
+/**
+ * §9.3: may an expired object still be served? `stale-while-revalidate=N` serves it for N s
+ * while it is refreshed in the background; on an origin error it is served unless
+ * `stale-if-error=N` says for how long (N=0: never).
+ */
+export function staleUse(cacheControl: string | undefined, expiredForMs: number): { whileRevalidating: boolean; onError: boolean } {
+  const d = parseCacheControl(cacheControl);
+  return {
+    whileRevalidating: d.staleWhileRevalidate !== undefined && expiredForMs < d.staleWhileRevalidate * 1000,
+    onError: d.staleIfError === undefined || expiredForMs < d.staleIfError * 1000,
+  };
 }
 
 /** §9.4: statuses cached always, only with an explicit max-age, or never. */
