@@ -8,13 +8,14 @@ import { OPTION_SPECS, type EmulatorOptions } from "./config.ts";
 // the bulk of what is loaded), so the library is imported only after turning it on.
 enableCompileCache();
 const { isUserError, startEmulator } = await import("./index.ts");
+const { trustHint } = await import("./server/tls.ts");
 
 const USAGE = `Usage: minifront start [options]
 
 A local AWS CloudFront: the CloudFront API on one port, for the aws CLI, the SDKs and Terraform.
 
 Options:
-${OPTION_SPECS.map((s) => `  --${(s.flag + (s.kind === "bool" ? "" : " <value>")).padEnd(24)} ${s.help} (default ${String(s.default)}; env ${s.env})`).join("\n")}
+${OPTION_SPECS.map((s) => `  --${(s.flag + (s.kind === "bool" ? "" : " <value>")).padEnd(24)} ${s.help} (default ${s.default === "" || s.default === null ? "none" : String(s.default)}; env ${s.env})`).join("\n")}
   -h, --help                 Show this help
 `;
 
@@ -48,8 +49,11 @@ async function main(argv: string[]): Promise<number> {
     [
       `minifront ${emu.options.ephemeral ? "(ephemeral) " : ""}listening on ${emu.controlUrl}`,
       `  CloudFront API  ${emu.controlUrl}   (aws --endpoint-url ${emu.controlUrl} cloudfront ...)`,
-      `  S3              ${emu.s3Url}   (served from the next release)`,
+      `  S3              ${emu.s3Url}   (aws --endpoint-url ${emu.s3Url} s3 ...)`,
       `  Edge            http://<id>.${emu.options.domainSuffix}:${port}/`,
+      ...(emu.edgePort !== undefined ? [`  Edge only       http://<id>.${emu.options.domainSuffix}:${emu.edgePort}/`] : []),
+      ...(emu.httpsPort !== undefined ? [`  HTTPS           https://<id>.${emu.options.domainSuffix}:${emu.httpsPort}/   (API and S3 too)`] : []),
+      ...(emu.tls?.selfSigned ? [`  Certificate     ${emu.tls.certPath}   (self-signed; to trust it:)`, ...trustHint(emu.tls.certPath).map((l) => `                    ${l}`)] : []),
       `  Health          ${emu.controlUrl}/_minifront/health`,
       `  State           ${emu.dataDir}`,
       "",

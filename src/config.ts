@@ -28,21 +28,36 @@ export interface EmulatorOptions {
   invalidationDelayMs?: number;
   /** Memory the edge cache may use, in bytes. Default 256 MiB. */
   cacheBytes?: number;
-  /** Largest object the edge caches, in bytes (larger ones are relayed). Default 32 MiB. */
+  /** Largest object the edge caches, in bytes (larger ones are relayed). Default 1 GiB. */
   maxCachedObjectBytes?: number;
-  /** POP code in X-Amz-Cf-Pop. Default LOC50-C1. */
+  /**
+   * Edge locations, comma-separated POP codes (X-Amz-Cf-Pop). The first serves requests that do
+   * not choose one with the X-Minifront-Pop header. Default LOC50-C1.
+   */
   pop?: string;
+  /** An extra HTTP port that serves only the edge; null = none. */
+  edgePort?: number | null;
+  /** An HTTPS port serving everything the main port serves; null = none, 0 = any free port. */
+  httpsPort?: number | null;
+  /** PEM certificate and key files for HTTPS; "" = a self-signed pair generated in the data dir. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Disk the edge's large-object tier may use, in bytes. Default 1 GiB. */
+  diskCacheBytes?: number;
+  /** Objects larger than this are cached on disk instead of in memory, in bytes. Default 10 MB. */
+  memoryObjectBytes?: number;
 }
 
 export type ResolvedOptions = Readonly<Required<EmulatorOptions>>;
 
-type Kind = "int" | "string" | "bool" | "level" | "url";
+type Kind = "int" | "port" | "string" | "path" | "bool" | "level" | "url";
 interface OptionSpec {
   readonly key: keyof EmulatorOptions;
   readonly flag: string;
   readonly env: string;
   readonly kind: Kind;
-  readonly default: string | number | boolean;
+  /** "" and null are shown as "none" in the README. */
+  readonly default: string | number | boolean | null;
   readonly help: string;
 }
 
@@ -59,8 +74,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "maxApiBodyBytes", flag: "max-api-body", env: "MINIFRONT_MAX_API_BODY", kind: "int", default: 1024 * 1024, help: "Largest CloudFront API request body in bytes" },
   { key: "invalidationDelayMs", flag: "invalidation-delay", env: "MINIFRONT_INVALIDATION_DELAY", kind: "int", default: 0, help: "Milliseconds an invalidation stays InProgress before Completed (the purge itself is immediate)" },
   { key: "cacheBytes", flag: "cache-size", env: "MINIFRONT_CACHE_SIZE", kind: "int", default: 256 * 1024 * 1024, help: "Bytes of memory the edge cache may use (least recently used objects are evicted)" },
-  { key: "maxCachedObjectBytes", flag: "max-cached-object", env: "MINIFRONT_MAX_CACHED_OBJECT", kind: "int", default: 32 * 1024 * 1024, help: "Largest object the edge caches in bytes; larger ones are relayed uncached" },
-  { key: "pop", flag: "pop", env: "MINIFRONT_POP", kind: "string", default: "LOC50-C1", help: "Edge location code shown in X-Amz-Cf-Pop" },
+  { key: "maxCachedObjectBytes", flag: "max-cached-object", env: "MINIFRONT_MAX_CACHED_OBJECT", kind: "int", default: 1024 * 1024 * 1024, help: "Largest object the edge caches in bytes; larger ones are relayed uncached" },
+  { key: "pop", flag: "pop", env: "MINIFRONT_POP", kind: "string", default: "LOC50-C1", help: "Edge locations, comma-separated (e.g. LOC50-C1,LOC52-C2): each has its own cache; the first serves requests without an X-Minifront-Pop header" },
+  { key: "edgePort", flag: "edge-port", env: "MINIFRONT_EDGE_PORT", kind: "port", default: null, help: "An extra HTTP port that serves only the edge (0 picks a free port)" },
+  { key: "httpsPort", flag: "https-port", env: "MINIFRONT_HTTPS_PORT", kind: "port", default: null, help: "An HTTPS port serving the edge, the API and S3 (0 picks a free port)" },
+  { key: "tlsCert", flag: "tls-cert", env: "MINIFRONT_TLS_CERT", kind: "path", default: "", help: "PEM certificate (chain) for HTTPS; default: a self-signed one generated in the data directory" },
+  { key: "tlsKey", flag: "tls-key", env: "MINIFRONT_TLS_KEY", kind: "path", default: "", help: "PEM private key for --tls-cert" },
+  { key: "diskCacheBytes", flag: "disk-cache-size", env: "MINIFRONT_DISK_CACHE_SIZE", kind: "int", default: 1024 * 1024 * 1024, help: "Bytes of disk the edge's large-object tier may use (under the data directory)" },
+  { key: "memoryObjectBytes", flag: "memory-object-max", env: "MINIFRONT_MEMORY_OBJECT_MAX", kind: "int", default: 10_000_000, help: "Cached objects larger than this many bytes are kept on disk instead of in memory" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
 ];
 
@@ -83,7 +104,14 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(resolved.domainSuffix)) {
     throw new EmulatorError("ERR_CONFIG", `domain suffix must be a lower-case DNS name, not "${resolved.domainSuffix}"`);
   }
-  if (resolved.port > 65535) throw new EmulatorError("ERR_CONFIG", `port must be 0-65535, not ${resolved.port}`);
+  for (const [name, p] of [["port", resolved.port], ["edge port", resolved.edgePort], ["https port", resolved.httpsPort]] as const) {
+    if (p !== null && p > 65535) throw new EmulatorError("ERR_CONFIG", `${name} must be 0-65535, not ${p}`);
+  }
+  for (const code of resolved.pop.split(",")) {
+    // X-Amz-Cf-Pop format: <IATA letters><digits>-<letter><digit> (data-plane.md §14, observed).
+    if (!/^[A-Z]{3}\d{1,3}-[A-Z]\d{1,2}$/.test(code.trim())) throw new EmulatorError("ERR_CONFIG", `POP codes look like LOC50-C1, not "${code}"`);
+  }
+  if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");
   return Object.freeze(resolved);
 }
 
@@ -93,6 +121,16 @@ function check(spec: OptionSpec, value: unknown, where: string): unknown {
       const n = typeof value === "number" ? value : /^\d+$/.test(String(value).trim()) ? Number(value) : NaN;
       if (!Number.isSafeInteger(n) || n < 0) throw new EmulatorError("ERR_CONFIG", `${where} must be a non-negative integer, not "${String(value)}"`);
       return n;
+    }
+    case "port": {
+      const text = String(value).trim();
+      if (value === null || text === "" || text === "none") return null;
+      if (!/^\d+$/.test(text)) throw new EmulatorError("ERR_CONFIG", `${where} must be a port number or "none", not "${text}"`);
+      return Number(text);
+    }
+    case "path": {
+      if (typeof value !== "string") throw new EmulatorError("ERR_CONFIG", `${where} must be a file path`);
+      return value;
     }
     case "bool": {
       if (typeof value === "boolean") return value;

@@ -13,7 +13,7 @@ describe("README", () => {
       const row = readme.split("\n").find((line) => line.startsWith(`| \`--${spec.flag}\` |`));
       assert.ok(row, `README has no row for --${spec.flag}`);
       assert.ok(row.includes(`\`${spec.env}\``), `README row for --${spec.flag} names ${spec.env}`);
-      const shown = spec.default === "" ? "none" : `\`${String(spec.default)}\``;
+      const shown = spec.default === "" || spec.default === null ? "none" : `\`${String(spec.default)}\``;
       assert.ok(row.includes(shown), `README row for --${spec.flag} gives the default ${shown}`);
     }
   });

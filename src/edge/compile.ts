@@ -10,6 +10,7 @@ import type { CacheBehavior, DefaultCacheBehavior, Origin } from "@aws-sdk/clien
 import type { DistributionRecord } from "../services/cloudfront/state.ts";
 import type { CachePolicyConfig, OriginRequestPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { parseS3OriginDomain, resolveS3Origin, type S3OriginSettings } from "../services/s3/origin-address.ts";
+import { cloudFrontHeaderNames } from "./stages/viewer-headers.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
 export type Selection = "none" | "all" | "whitelist" | "allExcept";
@@ -37,6 +38,11 @@ export interface CompiledBehavior {
   /** Codings in the key (§6.2); the edge compresses only when `compress` is on too (§13). */
   readonly encodings: { readonly gzip: boolean; readonly brotli: boolean };
   readonly compress: boolean;
+  /**
+   * CloudFront-* headers the cache policy or origin request policy names (§7.2), lower-cased:
+   * computed per request, put into the key when the key selects them and sent to the origin.
+   */
+  readonly cloudFrontHeaders: readonly string[];
 }
 
 export interface CompiledOrigin {
@@ -54,6 +60,8 @@ export interface CompiledOrigin {
   readonly readTimeoutMs: number;
   readonly connectionAttempts: number;
   readonly isS3: boolean;
+  /** Origin Shield enabled: one more cache layer in front of this origin (§16). */
+  readonly originShield: boolean;
 }
 
 export interface CompiledDistribution {
@@ -176,7 +184,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
     caching = !forwardAllHeaders && ttl.max > 0;
     // Legacy behaviors: Compress turns on both codings (ServingCompressedFiles.html).
     encodings = { gzip: b.Compress === true, brotli: b.Compress === true };
-    return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE }, encodings);
+    return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE }, encodings, cloudFrontHeaderNames(headers));
   }
   const orp = b.OriginRequestPolicyId ? policies.originRequestPolicy(b.OriginRequestPolicyId) : undefined;
   const forward = orp
@@ -186,7 +194,8 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
         query: union(key.query, selector(orp.QueryStringsConfig?.QueryStringBehavior, orp.QueryStringsConfig?.QueryStrings?.Items, false)),
       }
     : key;
-  return finish(b, pathPattern, allowed, cached, ttl, caching, key, forward, encodings);
+  const named = [...key.headers.names, ...(orp?.HeadersConfig?.HeaderBehavior === "allExcept" ? [] : (orp?.HeadersConfig?.Headers?.Items ?? []))];
+  return finish(b, pathPattern, allowed, cached, ttl, caching, key, forward, encodings, cloudFrontHeaderNames(key.headers.behavior === "whitelist" || orp ? named : []));
 }
 
 function finish(
@@ -199,6 +208,7 @@ function finish(
   key: CompiledBehavior["key"],
   forward: CompiledBehavior["forward"],
   encodings: CompiledBehavior["encodings"],
+  cloudFrontHeaders: readonly string[],
 ): CompiledBehavior {
   return {
     pathPattern,
@@ -214,6 +224,7 @@ function finish(
     encodings,
     // §13: no compression when caching is off.
     compress: b.Compress === true && caching,
+    cloudFrontHeaders,
   };
 }
 
@@ -223,6 +234,7 @@ function compileOrigin(o: Origin, s3: S3OriginSettings): CompiledOrigin {
     customHeaders: (o.CustomHeaders?.Items ?? []).map((h) => [h.HeaderName as string, h.HeaderValue ?? ""] as const),
     connectionTimeoutMs: (o.ConnectionTimeout ?? 10) * 1000,
     connectionAttempts: o.ConnectionAttempts ?? 3,
+    originShield: o.OriginShield?.Enabled === true,
   };
   const originPath = o.OriginPath ?? "";
   const s3Name = parseS3OriginDomain(o.DomainName as string);

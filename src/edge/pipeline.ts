@@ -10,10 +10,16 @@
 // (RefreshHit), conditional and Range requests answered from the cache, invalidations,
 // CloudFront's response headers, custom error pages (§10), compression (§13), request
 // collapsing (§6.4), expired copies served when the origin errors or cannot be reached (§9.3),
-// origin failover (§8), stale-while-revalidate / stale-if-error (§9.3). Not yet (rest of the
-// edge issue): response headers policies, several POPs and tiers, the disk tier, HTTPS listeners.
+// origin failover (§8), stale-while-revalidate / stale-if-error (§9.3), HTTP and HTTPS viewers,
+// CloudFront-* viewer headers (§7.2), several POPs in front of one regional tier and Origin Shield
+// (§16), a disk tier for large objects, custom error pages for CloudFront's own 403s.
+// Not yet: response headers policies, functions, signed URLs, geo restriction (later issues).
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { randomBytes } from "node:crypto";
+import type { TLSSocket } from "node:tls";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream, unlink } from "node:fs";
+import { join } from "node:path";
+import { viewerCountry, viewerHeaders } from "./stages/viewer-headers.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../api/service.ts";
 import type { CloudFrontState, DistributionRecord } from "../services/cloudfront/state.ts";
@@ -33,15 +39,22 @@ export interface EdgeDeps {
   readonly clock: Clock;
   readonly cache: MemoryCache;
   readonly s3: S3OriginSettings;
-  /** Shown in X-Amz-Cf-Pop. */
-  readonly pop: string;
+  /** POP codes (X-Amz-Cf-Pop); the first serves requests that do not pick one (§0). */
+  readonly pops: readonly string[];
   /** Objects larger than this are relayed without being cached (bytes). */
   readonly maxObjectBytes: number;
+  /** Objects larger than this are cached in files under `diskDir` instead of memory (bytes). */
+  readonly memoryObjectBytes: number;
+  readonly diskDir: string;
+  /** The HTTPS listener's port once listening, for redirect-to-https; undefined without one. */
+  readonly httpsPort: () => number | undefined;
   readonly log: Logger;
 }
 
 export interface Edge {
   handle(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): Promise<void>;
+  /** A Host that is no distribution's (edge-only listener): CloudFront's 403 (§2). */
+  unknownHost(req: IncomingMessage, res: ServerResponse): void;
   /** Removes cached objects of a distribution matching invalidation paths (§15). */
   invalidate(distributionId: string, paths: readonly string[]): number;
 }
@@ -57,11 +70,26 @@ const NEVER_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-conn
  * others (Cache-Control, Content-Type, If-*, Range, custom headers...) are forwarded as-is.
  */
 const REMOVED_UNLESS_SELECTED = new Set(["accept", "accept-charset", "accept-encoding", "accept-language", "authorization", "expect", "referer", "user-agent"]);
+/** The header through which a viewer picks a POP (emulator extension, README "Edge locations"). */
+export const POP_HEADER = "x-minifront-pop";
+/** Cache tiers behind the POPs (§16): one regional edge cache, and Origin Shield where enabled. */
+const REC = "REC";
+const SHIELD = "Origin Shield";
+
+/** One edge location: its code, and the Via name of its server (fixed for the process). */
+interface Pop {
+  readonly code: string;
+  readonly via: string;
+}
+
+/** Where a cached response came from, for Server-Timing's cdn-hit-layer (§11, §16). */
+type Layer = "EDGE" | "REC" | "Origin Shield";
 
 export function createEdge(deps: EdgeDeps): Edge {
   const compiled = new WeakMap<DistributionRecord, { version: number; dist: CompiledDistribution }>();
-  // One edge server: its Via name is fixed for the process, as a real edge host's is.
-  const constant: Record<string, string> = { Via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`, "X-Amz-Cf-Pop": deps.pop };
+  // Each POP is one edge server: its Via name is fixed for the process, as a real edge host's is.
+  const pops = new Map<string, Pop>(deps.pops.map((code) => [code.toUpperCase(), { code, via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)` }]));
+  const defaultPop = pops.values().next().value as Pop;
   const nextId = requestIds();
   /** Origin fetches in flight for cacheable keys: followers wait for the leader's result. */
   const inflight = new Map<string, Promise<CachedResponse | undefined>>();
@@ -85,9 +113,18 @@ export function createEdge(deps: EdgeDeps): Edge {
       });
     },
 
+    unknownHost(req, res) {
+      req.resume();
+      const id = nextId();
+      sendError(res, req.method, 403, "Bad request. We can't connect to the server for this app or website at this time.", { Via: defaultPop.via, "X-Amz-Cf-Pop": defaultPop.code, "X-Amz-Cf-Id": id }, id);
+    },
+
     async handle(req, res, rec, state) {
       const id = nextId();
-      const base: Record<string, string> = { ...constant, "X-Amz-Cf-Id": id };
+      const chosen = req.headers[POP_HEADER];
+      const pop = (typeof chosen === "string" ? pops.get(chosen.toUpperCase()) : undefined) ?? defaultPop;
+      const base: Record<string, string> = { Via: pop.via, "X-Amz-Cf-Pop": pop.code, "X-Amz-Cf-Id": id };
+      const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
       const dist = compile(rec, state);
       if (!dist.enabled) return sendError(res, req.method, 403, "The distribution is disabled.", base, id);
       const rawUrl = req.url ?? "/";
@@ -99,17 +136,21 @@ export function createEdge(deps: EdgeDeps): Edge {
       const behavior = matchBehavior(dist, viewerPath);
       if (!behavior.allowedMethods.has(method)) {
         req.resume();
-        return sendError(res, method, 403, "This distribution is not configured to allow the HTTP request method that was used for this request.", base, id);
+        return refuse(dist, req, res, 403, "This distribution is not configured to allow the HTTP request method that was used for this request.", base);
       }
-      // The HTTP listener is the only one so far: https-only cannot be satisfied, redirect-to-https redirects.
-      if (behavior.viewerProtocolPolicy === "https-only") {
+      // §5: over HTTP, https-only refuses and redirect-to-https redirects (to the HTTPS listener's
+      // port when there is one; 307 keeps a body method's method).
+      if (protocol === "http" && behavior.viewerProtocolPolicy === "https-only") {
         req.resume();
-        return sendError(res, method, 403, "This distribution accepts HTTPS requests only.", base, id);
+        return refuse(dist, req, res, 403, "This distribution accepts HTTPS requests only.", base);
       }
-      if (behavior.viewerProtocolPolicy === "redirect-to-https") {
+      if (protocol === "http" && behavior.viewerProtocolPolicy === "redirect-to-https") {
         req.resume();
-        const status = method === "GET" || method === "HEAD" ? 301 : 307;
-        res.writeHead(status, { ...base, Location: `https://${req.headers.host ?? ""}${rawUrl}`, "X-Cache": "Redirect from cloudfront", "Content-Length": "0", Server: "CloudFront" });
+        const status = method === "GET" || method === "HEAD" ? 301 : req.httpVersion === "1.0" ? 403 : 307;
+        const httpsPort = deps.httpsPort();
+        const host = req.headers.host ?? "";
+        const target = httpsPort === undefined ? host : `${host.replace(/:\d+$/, "")}${httpsPort === 443 ? "" : `:${httpsPort}`}`;
+        res.writeHead(status, { ...base, Location: `https://${target}${rawUrl}`, "X-Cache": "Redirect from cloudfront", "Content-Length": "0", Server: "CloudFront" });
         return void res.end();
       }
 
@@ -119,26 +160,38 @@ export function createEdge(deps: EdgeDeps): Edge {
 
       const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
       const acceptEncoding = normalizeAcceptEncoding(str(req.headers["accept-encoding"]), behavior.encodings);
-      const baseKey = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: req.headers }, behavior.key);
+      // §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
+      const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol, country: viewerCountry(req.headers) }) : undefined;
+      const keyHeaders = cloudFront ? { ...req.headers, ...cloudFront } : req.headers;
+      const baseKey = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: keyHeaders }, behavior.key);
       const key = acceptEncoding === undefined ? baseKey : `${baseKey}\u0000ae:${acceptEncoding}`;
       const now = deps.clock.now();
+      // §16: the POP's cache, then the regional tier, then Origin Shield when the origin has it.
+      const tiers = origin.originShield ? [pop.code, REC, SHIELD] : [pop.code, REC];
       let stale: CachedResponse | undefined;
       if (cacheable) {
-        const hit = deps.cache.get(dist.id, key);
-        if (hit && now < hit.storedAt + hit.ttlMs) {
-          req.resume();
-          if (hit.status >= 400 && (await serveErrorPage(dist, hit.status, req, res, base, now))) return;
-          return serveCached(req, res, hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, now);
+        for (let i = 0; i < tiers.length; i++) {
+          const hit = deps.cache.get(tiers[i] as string, dist.id, key);
+          if (hit && now < hit.storedAt + hit.ttlMs) {
+            req.resume();
+            // A hit in a tier behind the POP fills the tiers in front of it.
+            for (let j = 0; j < i; j++) deps.cache.set(tiers[j] as string, dist.id, key, hit);
+            if (hit.status >= 400 && (await serveErrorPage(dist, hit.status, req, res, base, now))) return;
+            return serveCached(req, res, hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, now);
+          }
+          stale ??= hit;
         }
-        stale = hit;
       }
+      const store = (entry: CachedResponse) => {
+        for (const t of tiers) deps.cache.set(t, dist.id, key, entry);
+      };
       const staleOk = stale ? staleUse(str(stale.headers["cache-control"]), now - (stale.storedAt + stale.ttlMs)) : undefined;
       if (stale && staleOk?.whileRevalidating) {
         // §9.3 stale-while-revalidate: answer now, refresh in the background (once per key).
         req.resume();
         const flightKey = `${dist.id}\u0001${key}`;
         if (!inflight.has(flightKey)) {
-          const refresh = refreshInBackground(dist, behavior, origin, key, stale, path, base["X-Amz-Cf-Id"] as string).finally(() => inflight.delete(flightKey));
+          const refresh = refreshInBackground(dist, behavior, origin, store, stale, path, pop, id).finally(() => inflight.delete(flightKey));
           inflight.set(flightKey, refresh);
         }
         return serveCached(req, res, stale, "Hit from cloudfront", base, now);
@@ -162,7 +215,8 @@ export function createEdge(deps: EdgeDeps): Edge {
       try {
         const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
         const ask = (o: CompiledOrigin): Promise<IncomingMessage> => {
-          const originHeaders = buildOriginHeaders(req, behavior, o.hostHeader, o.customHeaders, id, base.Via as string, cacheable);
+          const originHeaders = buildOriginHeaders(req, behavior, o.hostHeader, o.customHeaders, id, pop.via, cacheable);
+          if (cloudFront) Object.assign(originHeaders, cloudFront);
           // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
           if (acceptEncoding !== undefined) originHeaders["accept-encoding"] = acceptEncoding;
           if (stale) {
@@ -175,7 +229,7 @@ export function createEdge(deps: EdgeDeps): Edge {
             method: cacheable && method === "HEAD" ? "GET" : method,
             path: o.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
             headers: originHeaders,
-            viewerProtocol: "http",
+            viewerProtocol: protocol,
             ...(method !== "GET" && method !== "HEAD" ? { body: req } : {}),
           });
         };
@@ -202,8 +256,7 @@ export function createEdge(deps: EdgeDeps): Edge {
           if (stale && staleOk?.onError) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
           const status = err instanceof OriginError ? err.status : 502;
           deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
-          if (await serveErrorPage(dist, status, req, res, base, now)) return;
-          return sendError(res, method, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, id);
+          return refuse(dist, req, res, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base);
         }
         req.resume();
         const status = originRes.statusCode ?? 502;
@@ -212,7 +265,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         if (stale && status === 304) {
           originRes.resume();
           const refreshed: CachedResponse = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(originRes.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(originRes.headers["expires"]), now) * 1000 };
-          if (refreshed.ttlMs > 0) deps.cache.set(dist.id, key, refreshed);
+          if (refreshed.ttlMs > 0) store(refreshed);
           produced = refreshed;
           return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now);
         }
@@ -227,6 +280,12 @@ export function createEdge(deps: EdgeDeps): Edge {
         if (status >= 400 && dist.errorPages.has(status) && (!cacheable || !small)) {
           originRes.resume();
           if (await serveErrorPage(dist, status, req, res, base, now)) return;
+        }
+        const successTtlNow = () => successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now);
+        if (cacheable && small && declared > deps.memoryObjectBytes && CACHEABLE_SUCCESS.has(status) && successTtlNow() > 0) {
+          // The disk tier: the body goes to the viewer and to a file at once; the entry is
+          // stored when the whole body has been written (never compressed: see memoryObjectBytes).
+          return relayToDisk(req, res, originRes, status, headers, base, declared, successTtlNow() * 1000, store, now, (entry) => (produced = entry));
         }
         if (!cacheable || !small) {
           const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
@@ -244,15 +303,15 @@ export function createEdge(deps: EdgeDeps): Edge {
           return sendError(res, method, 502, "The origin response could not be read.", base, id);
         }
         const ttl = CACHEABLE_SUCCESS.has(status)
-          ? successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now)
+          ? successTtlNow()
           : status >= 400
             ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
             : 0;
         const coding = behavior.compress && ttl > 0 ? chooseCoding(acceptEncoding, status, headers, body.length) : undefined;
         const stored = coding ? await compress(coding, body, headers) : { body, headers };
-        const entry: CachedResponse = { status, headers: stored.headers, flat: flatten(stored.headers, constant, stored.body.length), body: stored.body, storedAt: now, ttlMs: ttl * 1000 };
+        const entry: CachedResponse = { status, headers: stored.headers, flat: flatten(stored.headers, stored.body.length), body: stored.body, storedAt: now, ttlMs: ttl * 1000 };
         if (ttl > 0) {
-          deps.cache.set(dist.id, key, entry);
+          store(entry);
           produced = entry;
         }
         if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now))) return;
@@ -267,6 +326,69 @@ export function createEdge(deps: EdgeDeps): Edge {
   };
 
   /**
+   * A response CloudFront itself makes (method not allowed, HTTPS only, origin unreachable): the
+   * distribution's custom error page for that status when it has one (§10), else CloudFront's page.
+   */
+  async function refuse(dist: CompiledDistribution, req: IncomingMessage, res: ServerResponse, status: number, reason: string, base: Record<string, string>): Promise<void> {
+    if (await serveErrorPage(dist, status, req, res, base, deps.clock.now())) return;
+    sendError(res, req.method, status, reason, base, base["X-Amz-Cf-Id"] as string);
+  }
+
+  /**
+   * Sends a large origin response to the viewer while writing it to a disk-tier file; stores the
+   * entry in every tier once the file is complete. A short or failed body stores nothing.
+   */
+  function relayToDisk(
+    req: IncomingMessage,
+    res: ServerResponse,
+    originRes: IncomingMessage,
+    status: number,
+    headers: Record<string, string | string[]>,
+    base: Record<string, string>,
+    size: number,
+    ttlMs: number,
+    store: (entry: CachedResponse) => void,
+    now: number,
+    produced: (entry: CachedResponse) => void,
+  ): Promise<void> {
+    const path = join(deps.diskDir, randomUUID());
+    const file = createWriteStream(path);
+    res.writeHead(status, { ...headers, ...base, "X-Cache": "Miss from cloudfront" });
+    let written = 0;
+    let failed = false;
+    return new Promise((resolve) => {
+      const fail = () => {
+        if (failed) return;
+        failed = true;
+        file.destroy();
+        unlink(path, () => undefined);
+        res.destroy();
+        resolve();
+      };
+      originRes.on("data", (chunk: Buffer) => {
+        written += chunk.length;
+        file.write(chunk);
+        // The viewer gets the body even if it is slow; a HEAD viewer gets none.
+        if (req.method !== "HEAD" && !res.destroyed) res.write(chunk);
+      });
+      originRes.on("error", fail);
+      originRes.on("aborted", fail);
+      file.on("error", fail);
+      originRes.on("end", () => {
+        if (failed) return;
+        res.end();
+        if (written !== size) return void fail();
+        file.end(() => {
+          const entry: CachedResponse = { status, headers, flat: flatten(headers, size), body: EMPTY, file: { path, size }, storedAt: now, ttlMs };
+          store(entry);
+          produced(entry);
+          resolve();
+        });
+      });
+    });
+  }
+
+  /**
    * §10: when the distribution has a custom error page for `status`, serve it (fetched through
    * the cache with the behavior its path selects) with the configured ResponseCode. If the page
    * itself cannot be had, the page's own error is what the viewer gets. False: no page configured.
@@ -274,7 +396,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   async function serveErrorPage(dist: CompiledDistribution, status: number, req: IncomingMessage, res: ServerResponse, base: Record<string, string>, now: number): Promise<boolean> {
     const page = dist.errorPages.get(status);
     if (!page) return false;
-    const entry = await fetchErrorPage(dist, page.path, base["X-Amz-Cf-Id"] as string, now);
+    const entry = await fetchErrorPage(dist, page.path, base, now);
     if (!entry) return false;
     if (entry.status >= 400) {
       serveCached(req, res, entry, "Error from cloudfront", base, now, false);
@@ -287,8 +409,8 @@ export function createEdge(deps: EdgeDeps): Edge {
   }
 
   /** Revalidates or refetches an expired object without a viewer waiting (stale-while-revalidate). */
-  async function refreshInBackground(dist: CompiledDistribution, behavior: CompiledBehavior, origin: CompiledOrigin, key: string, stale: CachedResponse, path: string, id: string): Promise<CachedResponse | undefined> {
-    const headers: OutgoingHttpHeaders = { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: constant.Via as string, "x-amz-cf-id": id };
+  async function refreshInBackground(dist: CompiledDistribution, behavior: CompiledBehavior, origin: CompiledOrigin, store: (entry: CachedResponse) => void, stale: CachedResponse, path: string, pop: Pop, id: string): Promise<CachedResponse | undefined> {
+    const headers: OutgoingHttpHeaders = { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: pop.via, "x-amz-cf-id": id };
     if (typeof stale.headers["etag"] === "string") headers["if-none-match"] = stale.headers["etag"];
     if (typeof stale.headers["last-modified"] === "string") headers["if-modified-since"] = stale.headers["last-modified"];
     try {
@@ -297,7 +419,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       if (res.statusCode === 304) {
         res.resume();
         const refreshed = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(res.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(res.headers["expires"]), now) * 1000 };
-        deps.cache.set(dist.id, key, refreshed);
+        store(refreshed);
         return refreshed;
       }
       const body = await readAll(res, deps.maxObjectBytes);
@@ -305,8 +427,8 @@ export function createEdge(deps: EdgeDeps): Edge {
       if (body === undefined || !CACHEABLE_SUCCESS.has(status)) return undefined;
       const h = cleanHeaders(res.headers, behavior);
       const ttl = successTtl(behavior.ttl, str(res.headers["cache-control"]), str(res.headers["expires"]), now);
-      const entry: CachedResponse = { status, headers: h, flat: flatten(h, constant, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
-      if (ttl > 0) deps.cache.set(dist.id, key, entry);
+      const entry: CachedResponse = { status, headers: h, flat: flatten(h, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
+      if (ttl > 0) store(entry);
       return entry;
     } catch (err) {
       deps.log.debug(`edge ${dist.id} background refresh of ${path}: ${String(err)}`);
@@ -314,19 +436,20 @@ export function createEdge(deps: EdgeDeps): Edge {
     }
   }
 
-  async function fetchErrorPage(dist: CompiledDistribution, path: string, id: string, now: number): Promise<CachedResponse | undefined> {
+  async function fetchErrorPage(dist: CompiledDistribution, path: string, base: Record<string, string>, now: number): Promise<CachedResponse | undefined> {
     const behavior = matchBehavior(dist, path);
     const origin = dist.origins.get(behavior.targetOriginId);
     if (!origin) return undefined;
     const key = buildCacheKey({ distributionId: dist.id, method: "GET", path, rawQuery: "", headers: {} }, behavior.key);
-    const cached = deps.cache.get(dist.id, key);
-    if (cached && now < cached.storedAt + cached.ttlMs) return cached;
+    const tier = base["X-Amz-Cf-Pop"] as string;
+    const cached = deps.cache.get(tier, dist.id, key);
+    if (cached && now < cached.storedAt + cached.ttlMs && !cached.file) return cached;
     let res: IncomingMessage;
     try {
       res = await fetchOrigin(origin, {
         method: "GET",
         path: origin.pathPrefix + path,
-        headers: { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: constant.Via as string, "x-amz-cf-id": id },
+        headers: { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: base.Via as string, "x-amz-cf-id": base["X-Amz-Cf-Id"] as string },
         viewerProtocol: "http",
       });
     } catch {
@@ -337,8 +460,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     const status = res.statusCode ?? 502;
     const headers = cleanHeaders(res.headers, behavior);
     const ttl = CACHEABLE_SUCCESS.has(status) && behavior.caching ? successTtl(behavior.ttl, str(res.headers["cache-control"]), str(res.headers["expires"]), now) : 0;
-    const entry: CachedResponse = { status, headers, flat: flatten(headers, constant, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
-    if (ttl > 0) deps.cache.set(dist.id, key, entry);
+    const entry: CachedResponse = { status, headers, flat: flatten(headers, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
+    if (ttl > 0) deps.cache.set(tier, dist.id, key, entry);
     return entry;
   }
 }
@@ -363,14 +486,15 @@ function requestIds(): () => string {
   };
 }
 
-function flatten(headers: Readonly<Record<string, string | string[]>>, constant: Readonly<Record<string, string>>, length: number): string[] {
+const EMPTY = Buffer.alloc(0);
+
+function flatten(headers: Readonly<Record<string, string | string[]>>, length: number): string[] {
   const flat: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (name === "content-length") continue;
     if (Array.isArray(value)) for (const v of value) flat.push(name, v);
     else flat.push(name, value);
   }
-  for (const [name, value] of Object.entries(constant)) flat.push(name, value);
   flat.push("content-length", String(length));
   return flat;
 }
@@ -386,7 +510,7 @@ function buildOriginHeaders(
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || NEVER_FORWARDED.has(name) || name === "cookie" || name.startsWith("proxy-") || name.startsWith("x-edge-")) continue;
+    if (value === undefined || NEVER_FORWARDED.has(name) || name === "cookie" || name.startsWith("proxy-") || name.startsWith("x-edge-") || name.startsWith("x-minifront-")) continue;
     // A cacheable request fetches the whole object; Range and conditionals are answered from the cache.
     if (cacheable && (name === "range" || name.startsWith("if-"))) continue;
     if (REMOVED_UNLESS_SELECTED.has(name) && !selects(behavior.forward.headers, name)) continue;
@@ -436,12 +560,14 @@ function serveCached(req: IncomingMessage, res: ServerResponse, entry: CachedRes
   const rh = req.headers;
   if (entry.status !== 200 || (rh["if-none-match"] === undefined && rh["if-modified-since"] === undefined && rh.range === undefined)) {
     // The common case: the whole object, headers rendered at store time.
-    const flat = [...entry.flat, "X-Amz-Cf-Id", base["X-Amz-Cf-Id"] as string, "X-Cache", xCache];
+    const flat = [...entry.flat, "Via", base.Via as string, "X-Amz-Cf-Pop", base["X-Amz-Cf-Pop"] as string, "X-Amz-Cf-Id", base["X-Amz-Cf-Id"] as string, "X-Cache", xCache];
     if (withAge) flat.push("Age", String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))));
     res.writeHead(entry.status, flat);
+    if (entry.file && req.method !== "HEAD") return sendFile(res, entry.file.path);
     res.end(req.method === "HEAD" ? undefined : entry.body);
     return;
   }
+  const size = entry.file?.size ?? entry.body.length;
   const headers: Record<string, string | string[]> = { ...entry.headers, ...base, "X-Cache": xCache };
   if (withAge) headers["Age"] = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
   const method = req.method ?? "GET";
@@ -458,21 +584,30 @@ function serveCached(req: IncomingMessage, res: ServerResponse, entry: CachedRes
       return void res.end();
     }
     const range = str(req.headers["range"]);
-    const r = range ? parseByteRange(range, entry.body.length) : undefined;
+    const r = range ? parseByteRange(range, size) : undefined;
     if (r === "unsatisfiable") {
-      res.writeHead(416, { ...base, "X-Cache": xCache, "Content-Range": `bytes */${entry.body.length}`, "Content-Length": "0" });
+      res.writeHead(416, { ...base, "X-Cache": xCache, "Content-Range": `bytes */${size}`, "Content-Length": "0" });
       return void res.end();
     }
     if (r) {
-      headers["content-range"] = `bytes ${r.start}-${r.end}/${entry.body.length}`;
+      headers["content-range"] = `bytes ${r.start}-${r.end}/${size}`;
       headers["content-length"] = String(r.end - r.start + 1);
       res.writeHead(206, headers);
+      if (entry.file && method !== "HEAD") return sendFile(res, entry.file.path, r.start, r.end);
       return void res.end(method === "HEAD" ? undefined : entry.body.subarray(r.start, r.end + 1));
     }
   }
-  headers["content-length"] = String(entry.body.length);
+  headers["content-length"] = String(size);
   res.writeHead(entry.status, headers);
+  if (entry.file && method !== "HEAD") return sendFile(res, entry.file.path);
   res.end(method === "HEAD" ? undefined : entry.body);
+}
+
+/** Streams a disk-tier body (or part of it); a file evicted meanwhile ends the response early. */
+function sendFile(res: ServerResponse, path: string, start?: number, end?: number): void {
+  const stream = createReadStream(path, start === undefined ? {} : { start, end });
+  stream.on("error", () => res.destroy());
+  stream.pipe(res);
 }
 
 function weakMatch(condition: string, etag: string): boolean {

@@ -7,30 +7,53 @@ const entry = (bytes: number): CachedResponse => ({ status: 200, headers: {}, fl
 describe("MemoryCache", () => {
   it("evicts the least recently used entries past its byte budget", () => {
     const cache = new MemoryCache(3 * (1000 + 512));
-    cache.set("E1", "a", entry(1000));
-    cache.set("E1", "b", entry(1000));
-    cache.set("E1", "c", entry(1000));
-    assert.ok(cache.get("E1", "a")); // a is now the most recent
-    cache.set("E1", "d", entry(1000));
-    assert.equal(cache.get("E1", "b"), undefined);
-    assert.ok(cache.get("E1", "a"));
-    assert.ok(cache.get("E1", "c"));
-    assert.ok(cache.get("E1", "d"));
+    cache.set("P", "E1", "a", entry(1000));
+    cache.set("P", "E1", "b", entry(1000));
+    cache.set("P", "E1", "c", entry(1000));
+    assert.ok(cache.get("P", "E1", "a")); // a is now the most recent
+    cache.set("P", "E1", "d", entry(1000));
+    assert.equal(cache.get("P", "E1", "b"), undefined);
+    assert.ok(cache.get("P", "E1", "a"));
+    assert.ok(cache.get("P", "E1", "c"));
+    assert.ok(cache.get("P", "E1", "d"));
   });
   it("does not store an object larger than the whole budget", () => {
     const cache = new MemoryCache(1000);
-    cache.set("E1", "big", entry(5000));
+    cache.set("P", "E1", "big", entry(5000));
     assert.equal(cache.size.entries, 0);
   });
   it("purges only the given distribution's matching keys", () => {
     const cache = new MemoryCache(1 << 20);
-    cache.set("E1", "/a", entry(1));
-    cache.set("E1", "/b", entry(1));
-    cache.set("E2", "/a", entry(1));
+    cache.set("P", "E1", "/a", entry(1));
+    cache.set("P", "E1", "/b", entry(1));
+    cache.set("P", "E2", "/a", entry(1));
     assert.equal(cache.purge("E1", (k) => k === "/a"), 1);
-    assert.equal(cache.get("E1", "/a"), undefined);
-    assert.ok(cache.get("E1", "/b"));
-    assert.ok(cache.get("E2", "/a"));
+    assert.equal(cache.get("P", "E1", "/a"), undefined);
+    assert.ok(cache.get("P", "E1", "/b"));
+    assert.ok(cache.get("P", "E2", "/a"));
     assert.equal(cache.size.bytes, 2 * 513);
+  });
+  it("purges a key in every tier", () => {
+    const cache = new MemoryCache(1 << 20);
+    for (const tier of ["POP1", "POP2", "REC"]) cache.set(tier, "E1", "/a", entry(1));
+    assert.equal(cache.purge("E1", (k) => k === "/a"), 3);
+    assert.equal(cache.size.entries, 0);
+  });
+  it("keeps disk-tier entries within their own budget and deletes evicted files", () => {
+    const dropped: string[] = [];
+    const cache = new MemoryCache(1 << 20, 2500, (p) => dropped.push(p));
+    const onDisk = (path: string): CachedResponse => ({ ...entry(0), file: { path, size: 1000 } });
+    cache.set("P", "E1", "small", entry(10));
+    cache.set("P", "E1", "/f1", onDisk("f1"));
+    cache.set("REC", "E1", "/f1", onDisk("f1")); // the same file backs two tiers
+    assert.deepEqual(dropped, []);
+    cache.set("P", "E1", "/f2", onDisk("f2")); // 3000 > 2500: the oldest disk entry goes, not the small object
+    assert.ok(cache.get("P", "E1", "small"));
+    assert.equal(cache.get("P", "E1", "/f1"), undefined);
+    assert.deepEqual(dropped, [], "f1 is still referenced by the regional tier");
+    cache.purge("E1", (k) => k === "/f1");
+    assert.deepEqual(dropped, ["f1"]);
+    cache.set("P", "E1", "/huge", { ...entry(0), file: { path: "huge", size: 9999 } });
+    assert.deepEqual(dropped, ["f1", "huge"], "a file larger than the disk budget is not kept");
   });
 });

@@ -1,37 +1,54 @@
-// The edge cache: objects in memory, bounded by total bytes, least recently used evicted first
-// (a Map's insertion order is the recency list: a hit re-inserts). Keys are per distribution so an
-// invalidation only walks its own distribution's entries.
-// Not yet (edge issue): a disk tier for large objects, several POPs and a regional tier.
+// The edge cache: every tier's entries (each POP, the regional tier, Origin Shield; §16) in one
+// least-recently-used Map (a Map's insertion order is the recency list: a hit re-inserts).
+// Bodies live in memory, bounded by total bytes; large objects live in files of the disk tier
+// (§ "bounded cache" of the edge issue), bounded by their own byte budget, and the entry here
+// only points at the file. An evicted or purged disk entry's file is deleted.
+// Note: a body stored in several tiers is one Buffer, but each tier's entry counts its size.
 
 export interface CachedResponse {
   readonly status: number;
   /** Response headers as the origin sent them, minus hop-by-hop ones; lower-case names. */
   readonly headers: Readonly<Record<string, string | string[]>>;
   /**
-   * The same headers plus the edge's constant ones (Via, X-Amz-Cf-Pop, Content-Length) as a flat
+   * The same headers plus the edge's constant ones (Via, Content-Length) as a flat
    * [name, value, ...] list, rendered once at store time: a plain hit only appends the per-request
    * ones before writeHead.
    */
   readonly flat: readonly string[];
+  /** The body in memory; empty when `file` holds it. */
   readonly body: Buffer;
+  /** Disk tier: the file holding the body, and its size. */
+  readonly file?: { readonly path: string; readonly size: number };
   /** When it was stored or last revalidated (ms). */
   readonly storedAt: number;
   /** Freshness lifetime in ms from storedAt. */
   readonly ttlMs: number;
 }
 
+interface Slot {
+  readonly dist: string;
+  readonly key: string;
+  readonly value: CachedResponse;
+}
+
 export class MemoryCache {
   private readonly maxBytes: number;
+  private readonly maxDiskBytes: number;
+  private readonly dropFile: (path: string) => void;
   private bytes = 0;
-  private readonly entries = new Map<string, { dist: string; value: CachedResponse }>();
+  private diskBytes = 0;
+  private readonly entries = new Map<string, Slot>();
 
-  constructor(maxBytes: number) {
+  /** `dropFile` deletes a disk-tier file once no entry points at it. */
+  constructor(maxBytes: number, maxDiskBytes = 0, dropFile: (path: string) => void = () => undefined) {
     this.maxBytes = maxBytes;
+    this.maxDiskBytes = maxDiskBytes;
+    this.dropFile = dropFile;
   }
 
-  /** The entry, marked as most recently used; undefined when absent. */
-  get(dist: string, key: string): CachedResponse | undefined {
-    const k = `${dist}\u0001${key}`;
+  /** The entry of one tier, marked as most recently used; undefined when absent. */
+  get(tier: string, dist: string, key: string): CachedResponse | undefined {
+    const k = `${tier}\u0001${dist}\u0001${key}`;
     const e = this.entries.get(k);
     if (!e) return undefined;
     this.entries.delete(k);
@@ -39,25 +56,30 @@ export class MemoryCache {
     return e.value;
   }
 
-  set(dist: string, key: string, value: CachedResponse): void {
-    const size = entrySize(value);
-    if (size > this.maxBytes) return;
-    const k = `${dist}\u0001${key}`;
+  set(tier: string, dist: string, key: string, value: CachedResponse): void {
+    const disk = value.file?.size ?? 0;
+    if (entrySize(value) > this.maxBytes || disk > this.maxDiskBytes) {
+      if (value.file && !this.references(value.file.path)) this.dropFile(value.file.path);
+      return;
+    }
+    const k = `${tier}\u0001${dist}\u0001${key}`;
     this.remove(k);
-    this.entries.set(k, { dist, value });
-    this.bytes += size;
-    for (const [oldest] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+    this.entries.set(k, { dist, key, value });
+    this.bytes += entrySize(value);
+    this.diskBytes += disk;
+    for (const [oldest, slot] of this.entries) {
+      if (this.bytes <= this.maxBytes && this.diskBytes <= this.maxDiskBytes) break;
+      // Over the disk budget only: evict the oldest disk entries, keep small objects.
+      if (this.bytes <= this.maxBytes && !slot.value.file) continue;
       this.remove(oldest);
     }
   }
 
-  /** Removes every entry of `dist` whose key satisfies `matches`; returns how many. */
+  /** Removes every entry of `dist`, in all tiers, whose key satisfies `matches`; returns how many. */
   purge(dist: string, matches: (key: string) => boolean): number {
     let n = 0;
-    const prefix = `${dist}\u0001`;
     for (const [k, e] of this.entries) {
-      if (e.dist === dist && matches(k.slice(prefix.length))) {
+      if (e.dist === dist && matches(e.key)) {
         this.remove(k);
         n++;
       }
@@ -66,12 +88,11 @@ export class MemoryCache {
   }
 
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
+    for (const k of [...this.entries.keys()]) this.remove(k);
   }
 
-  get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
+  get size(): { entries: number; bytes: number; diskBytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes, diskBytes: this.diskBytes };
   }
 
   private remove(k: string): void {
@@ -79,6 +100,17 @@ export class MemoryCache {
     if (!e) return;
     this.entries.delete(k);
     this.bytes -= entrySize(e.value);
+    const file = e.value.file;
+    if (file) {
+      this.diskBytes -= file.size;
+      if (!this.references(file.path)) this.dropFile(file.path);
+    }
+  }
+
+  /** Whether any tier's entry still points at the file (one file may back several tiers). */
+  private references(path: string): boolean {
+    for (const e of this.entries.values()) if (e.value.file?.path === path) return true;
+    return false;
   }
 }
 
