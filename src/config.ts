@@ -42,6 +42,10 @@ export interface EmulatorOptions {
   /** PEM certificate and key files for HTTPS; "" = a self-signed pair generated in the data dir. */
   tlsCert?: string;
   tlsKey?: string;
+  /** The viewer country when neither the request header nor the map says (ISO code). Default US. */
+  viewerCountry?: string;
+  /** A JSON file mapping CIDR ranges to ISO country codes for viewers; "" = none. */
+  viewerCountryMap?: string;
   /** Disk the edge's large-object tier may use, in bytes. Default 1 GiB. */
   diskCacheBytes?: number;
   /** Objects larger than this are cached on disk instead of in memory, in bytes. Default 10 MB. */
@@ -80,6 +84,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "httpsPort", flag: "https-port", env: "MINIFRONT_HTTPS_PORT", kind: "port", default: null, help: "An HTTPS port serving the edge, the API and S3 (0 picks a free port)" },
   { key: "tlsCert", flag: "tls-cert", env: "MINIFRONT_TLS_CERT", kind: "path", default: "", help: "PEM certificate (chain) for HTTPS; default: a self-signed one generated in the data directory" },
   { key: "tlsKey", flag: "tls-key", env: "MINIFRONT_TLS_KEY", kind: "path", default: "", help: "PEM private key for --tls-cert" },
+  { key: "viewerCountry", flag: "viewer-country", env: "MINIFRONT_VIEWER_COUNTRY", kind: "string", default: "US", help: "Country of viewers whose country no X-Minifront-Viewer-Country header or map entry gives" },
+  { key: "viewerCountryMap", flag: "viewer-country-map", env: "MINIFRONT_VIEWER_COUNTRY_MAP", kind: "path", default: "", help: "JSON file mapping viewer IP ranges to countries, e.g. {\"10.1.0.0/16\": \"DE\"}" },
   { key: "diskCacheBytes", flag: "disk-cache-size", env: "MINIFRONT_DISK_CACHE_SIZE", kind: "int", default: 1024 * 1024 * 1024, help: "Bytes of disk the edge's large-object tier may use (under the data directory)" },
   { key: "memoryObjectBytes", flag: "memory-object-max", env: "MINIFRONT_MEMORY_OBJECT_MAX", kind: "int", default: 10_000_000, help: "Cached objects larger than this many bytes are kept on disk instead of in memory" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
@@ -111,6 +117,7 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
     // X-Amz-Cf-Pop format: <IATA letters><digits>-<letter><digit> (data-plane.md §14, observed).
     if (!/^[A-Z]{3}\d{1,3}-[A-Z]\d{1,2}$/.test(code.trim())) throw new EmulatorError("ERR_CONFIG", `POP codes look like LOC50-C1, not "${code}"`);
   }
+  if (!/^[A-Z]{2}$/.test(resolved.viewerCountry)) throw new EmulatorError("ERR_CONFIG", `viewer country must be a two-letter ISO code such as US, not "${resolved.viewerCountry}"`);
   if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");
   return Object.freeze(resolved);
 }

@@ -11,6 +11,7 @@ import type { DistributionRecord } from "../services/cloudfront/state.ts";
 import type { CachePolicyConfig, OriginRequestPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { parseS3OriginDomain, resolveS3Origin, type S3OriginSettings } from "../services/s3/origin-address.ts";
 import { cloudFrontHeaderNames } from "./stages/viewer-headers.ts";
+import type { GeoRestriction } from "./stages/geo.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
 export type Selection = "none" | "all" | "whitelist" | "allExcept";
@@ -76,6 +77,8 @@ export interface CompiledDistribution {
   readonly defaultRootObject: string;
   /** ErrorCode → ErrorCachingMinTTL seconds. */
   readonly errorCachingMinTtl: ReadonlyMap<number, number>;
+  /** Restrictions.GeoRestriction (§3). */
+  readonly geo: GeoRestriction;
   /** ErrorCode → the custom error page to serve instead (data-plane.md §10). */
   readonly errorPages: ReadonlyMap<number, { readonly path: string; readonly responseCode: number | undefined }>;
 }
@@ -112,6 +115,7 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
     origins,
     failover,
     defaultRootObject: c.DefaultRootObject ?? "",
+    geo: { type: c.Restrictions?.GeoRestriction?.RestrictionType ?? "none", locations: new Set(c.Restrictions?.GeoRestriction?.Items ?? []) },
     errorCachingMinTtl: new Map((c.CustomErrorResponses?.Items ?? []).map((e) => [e.ErrorCode as number, e.ErrorCachingMinTTL ?? DEFAULT_ERROR_CACHING_MIN_TTL])),
     errorPages: new Map(
       (c.CustomErrorResponses?.Items ?? [])

@@ -19,7 +19,8 @@ import type { TLSSocket } from "node:tls";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, unlink } from "node:fs";
 import { join } from "node:path";
-import { viewerCountry, viewerHeaders } from "./stages/viewer-headers.ts";
+import { viewerHeaders } from "./stages/viewer-headers.ts";
+import { geoAllowed, type CountryOf } from "./stages/geo.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../api/service.ts";
 import type { CloudFrontState, DistributionRecord } from "../services/cloudfront/state.ts";
@@ -46,6 +47,8 @@ export interface EdgeDeps {
   /** Objects larger than this are cached in files under `diskDir` instead of memory (bytes). */
   readonly memoryObjectBytes: number;
   readonly diskDir: string;
+  /** The viewer's country (§0, §3). */
+  readonly countryOf: CountryOf;
   /** The HTTPS listener's port once listening, for redirect-to-https; undefined without one. */
   readonly httpsPort: () => number | undefined;
   readonly log: Logger;
@@ -127,6 +130,11 @@ export function createEdge(deps: EdgeDeps): Edge {
       const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
       const dist = compile(rec, state);
       if (!dist.enabled) return sendError(res, req.method, 403, "The distribution is disabled.", base, id);
+      const country = deps.countryOf(req.headers, req.socket.remoteAddress ?? "");
+      if (!geoAllowed(dist.geo, country)) {
+        req.resume();
+        return refuse(dist, req, res, 403, "The Amazon CloudFront distribution is configured to block access from your country.", base);
+      }
       const rawUrl = req.url ?? "/";
       const q = rawUrl.indexOf("?");
       const viewerPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
@@ -161,7 +169,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
       const acceptEncoding = normalizeAcceptEncoding(str(req.headers["accept-encoding"]), behavior.encodings);
       // §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
-      const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol, country: viewerCountry(req.headers) }) : undefined;
+      const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol, country }) : undefined;
       const keyHeaders = cloudFront ? { ...req.headers, ...cloudFront } : req.headers;
       const baseKey = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: keyHeaders }, behavior.key);
       const key = acceptEncoding === undefined ? baseKey : `${baseKey}\u0000ae:${acceptEncoding}`;

@@ -5,7 +5,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { request as httpsRequest } from "node:https";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
 import { CreateDistributionCommand, CreateInvalidationCommand, type CloudFrontClient, type DefaultCacheBehavior, type DistributionConfig, type Origin } from "@aws-sdk/client-cloudfront";
@@ -283,6 +284,21 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
     });
   });
 
+  describe("geo restriction (§3)", () => {
+    it("blocks countries on a block list and admits only listed ones on an allow list", async () => {
+      const blocked = await distribution({}, { Restrictions: { GeoRestriction: { RestrictionType: "blacklist", Quantity: 1, Items: ["RU"] } } });
+      const ru = await blocked.get("/geo/blocked", { headers: { "X-Minifront-Viewer-Country": "RU" } });
+      assert.equal(ru.status, 403);
+      assert.equal(header(ru, "x-cache"), "Error from cloudfront");
+      assert.equal((await blocked.get("/geo/blocked", { headers: { "X-Minifront-Viewer-Country": "DE" } })).status, 200);
+      assert.equal((await blocked.get("/geo/blocked")).status, 200, "the default country US is not blocked");
+      const allowed = await distribution({}, { Restrictions: { GeoRestriction: { RestrictionType: "whitelist", Quantity: 2, Items: ["DE", "FR"] } } });
+      assert.equal((await allowed.get("/geo/allowed", { headers: { "X-Minifront-Viewer-Country": "FR" } })).status, 200);
+      assert.equal((await allowed.get("/geo/allowed")).status, 403, "US is not on the allow list");
+      assert.equal(origin.hits("/geo/allowed"), 1);
+    });
+  });
+
   describe("custom error pages for CloudFront's own errors (§10)", () => {
     it("serves the distribution's 403 page when CloudFront refuses a method", async () => {
       const s3 = new S3Client({ endpoint: t.emu.s3Url, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
@@ -310,5 +326,41 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
       assert.equal(httpOnly.status, 403);
       assert.equal(httpOnly.body, "<h1>forbidden here</h1>", "the https-only refusal gets the page too");
     });
+  });
+});
+
+describe("the viewer country map (--viewer-country-map)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "minifront-geo-"));
+  const mapFile = join(dir, "countries.json");
+  writeFileSync(mapFile, JSON.stringify({ "10.0.0.0/8": "FR", "127.0.0.0/8": "CA" }));
+  const t = useEmulator({ viewerCountryMap: mapFile, viewerCountry: "BR" });
+  const origin = new TestOrigin();
+  before(() => origin.start());
+  after(async () => {
+    await origin.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("finds the country of the TCP peer in the map, and the header still wins", async () => {
+    const cf = t.cloudfront();
+    const out = await cf.send(
+      new CreateDistributionCommand({
+        DistributionConfig: {
+          CallerReference: "geo-map",
+          Comment: "",
+          Enabled: true,
+          Origins: list([{ Id: "o", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: origin.port, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }]),
+          DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", OriginRequestPolicyId: ALL_VIEWER_AND_CLOUDFRONT_HEADERS },
+          Restrictions: { GeoRestriction: { RestrictionType: "whitelist", Quantity: 1, Items: ["CA"] } },
+        },
+      }),
+    );
+    cf.destroy();
+    const host = `${out.Distribution?.DomainName}:${t.emu.port}`;
+    const res = await sendToEdge(t.emu.port, host, "/where");
+    assert.equal(res.status, 200, "127.0.0.1 is in CA by the map");
+    assert.equal(origin.last("/where").headers["cloudfront-viewer-country"], "CA");
+    const fr = await sendToEdge(t.emu.port, host, "/where", { headers: { "X-Minifront-Viewer-Country": "FR" } });
+    assert.equal(fr.status, 403);
   });
 });

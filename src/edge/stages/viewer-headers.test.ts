@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { cloudFrontHeaderNames, deviceOf, viewerCountry } from "./viewer-headers.ts";
+import { cloudFrontHeaderNames, deviceOf } from "./viewer-headers.ts";
 
 describe("CloudFront-* viewer headers", () => {
   const cases: Array<[string, string, Partial<ReturnType<typeof deviceOf>>]> = [
@@ -22,9 +22,4 @@ describe("CloudFront-* viewer headers", () => {
     assert.deepEqual(cloudFrontHeaderNames(["Origin", "CloudFront-Viewer-Country", "cloudfront-is-mobile-viewer", "CloudFront-Unknown"]), ["cloudfront-is-mobile-viewer", "cloudfront-viewer-country"]);
   });
 
-  it("takes the country from X-Minifront-Viewer-Country, else the default", () => {
-    assert.equal(viewerCountry({ "x-minifront-viewer-country": "de" }), "DE");
-    assert.equal(viewerCountry({}), "US");
-    assert.equal(viewerCountry({ "x-minifront-viewer-country": "Germany" }, "FR"), "FR");
-  });
 });

@@ -5,7 +5,7 @@
 // Where the values come from here: protocol, address, HTTP version, TLS and header order from the
 // connection; device types from User-Agent with CloudFront's documented categories; the country
 // from the `X-Minifront-Viewer-Country` request header (default `US`, emulator extension,
-// data-plane.md §0), its name from the platform's ICU data. Other geo headers (city, region,
+// data-plane.md §0; see geo.ts), its name from the platform's ICU data. Other geo headers (city, region,
 // postal code, time zone, latitude/longitude, metro code, ASN) are taken from the matching
 // `X-Minifront-Viewer-<Name>` request header when given and are otherwise absent, as CloudFront
 // leaves out what it cannot determine. Not emulated: CloudFront-Viewer-JA3-Fingerprint/JA4.
@@ -42,7 +42,6 @@ export const CLOUDFRONT_HEADERS = [
 const KNOWN: ReadonlySet<string> = new Set(CLOUDFRONT_HEADERS);
 
 /** Request headers through which a test or user states the viewer's location (emulator extension). */
-export const VIEWER_COUNTRY_HEADER = "x-minifront-viewer-country";
 const GEO_OVERRIDES: Readonly<Record<string, string>> = {
   "cloudfront-viewer-asn": "x-minifront-viewer-asn",
   "cloudfront-viewer-city": "x-minifront-viewer-city",
@@ -66,13 +65,6 @@ export interface ViewerFacts {
 }
 
 const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
-
-/** The viewer's country: the override header, else the configured default. */
-export function viewerCountry(headers: IncomingMessage["headers"], fallback = "US"): string {
-  const given = headers[VIEWER_COUNTRY_HEADER];
-  const code = (Array.isArray(given) ? given[0] : given)?.trim().toUpperCase();
-  return code && /^[A-Z]{2}$/.test(code) ? code : fallback;
-}
 
 /** Values of the requested CloudFront-* headers for this request; names not determinable are left out. */
 export function viewerHeaders(req: IncomingMessage, names: readonly string[], facts: ViewerFacts): Record<string, string> {

@@ -1,0 +1,57 @@
+// The viewer's country and geo restriction (data-plane.md §0, §3). CloudFront knows the country
+// from the viewer's IP; here it comes from, in order: the `X-Minifront-Viewer-Country` request
+// header (a test or a developer says where the viewer is), the user's IP-to-country map
+// (`--viewer-country-map`, CIDR → ISO code, matched against the TCP peer), and the default
+// (`--viewer-country`, US). A blocked country gets 403 (with the distribution's 403 page when it
+// has one); an unknown country is allowed (§3).
+import { BlockList, isIPv6 } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
+import { EmulatorError } from "../../api/errors.ts";
+
+export const VIEWER_COUNTRY_HEADER = "x-minifront-viewer-country";
+
+export type CountryOf = (headers: IncomingHttpHeaders, ip: string) => string;
+
+/**
+ * A resolver from request to country. `map` is CIDR (or single address) → ISO 3166-1 alpha-2
+ * code; the first matching entry wins, in the map's order.
+ */
+export function countryResolver(defaultCountry: string, map: Readonly<Record<string, string>> = {}): CountryOf {
+  const ranges: Array<[BlockList, string]> = [];
+  for (const [cidr, code] of Object.entries(map)) {
+    if (!/^[A-Z]{2}$/.test(code)) throw new EmulatorError("ERR_CONFIG", `viewer country map: "${code}" is not a two-letter ISO country code`);
+    const [address = "", bits] = cidr.split("/");
+    const family = isIPv6(address) ? "ipv6" : "ipv4";
+    const list = new BlockList();
+    try {
+      if (bits === undefined) list.addAddress(address, family);
+      else list.addSubnet(address, Number(bits), family);
+    } catch {
+      throw new EmulatorError("ERR_CONFIG", `viewer country map: "${cidr}" is not an IP address or CIDR range`);
+    }
+    ranges.push([list, code]);
+  }
+  return (headers, ip) => {
+    const given = headers[VIEWER_COUNTRY_HEADER];
+    const code = (Array.isArray(given) ? given[0] : given)?.trim().toUpperCase();
+    if (code && /^[A-Z]{2}$/.test(code)) return code;
+    if (ranges.length > 0) {
+      const plain = ip.replace(/^::ffff:/, "");
+      const family = isIPv6(plain) ? "ipv6" : "ipv4";
+      for (const [list, c] of ranges) if (list.check(plain, family)) return c;
+    }
+    return defaultCountry;
+  };
+}
+
+export interface GeoRestriction {
+  readonly type: "none" | "whitelist" | "blacklist";
+  readonly locations: ReadonlySet<string>;
+}
+
+/** §3: an allow list admits only its countries, a block list refuses its countries. */
+export function geoAllowed(restriction: GeoRestriction, country: string): boolean {
+  if (restriction.type === "whitelist") return restriction.locations.has(country);
+  if (restriction.type === "blacklist") return !restriction.locations.has(country);
+  return true;
+}
