@@ -11,6 +11,8 @@ import { SIZES } from "./sizes.ts";
 const bodies = new Map(Object.entries(SIZES).map(([p, n]) => [p, Buffer.alloc(n, 97)]));
 
 const [kind, portArg, originPortArg] = process.argv.slice(2);
+// Exit normally on SIGTERM so `--cpu-prof` can write its profile.
+process.on("SIGTERM", () => process.exit(0));
 const port = Number(portArg);
 
 if (kind === "origin" || kind === "bare") {

@@ -1,7 +1,7 @@
 // minifront as a library: `startEmulator()` starts the CloudFront API (and, in later issues, the
 // embedded S3 and the edge) on one port and returns the URLs and `dispose()`. The CLI is a thin
 // wrapper around this.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlink } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -20,7 +20,12 @@ import { MemoryCache } from "./edge/cache/memory-cache.ts";
 import { createEdge } from "./edge/pipeline.ts";
 import { CloudFrontState } from "./services/cloudfront/state.ts";
 import { createCloudFrontApi } from "./services/cloudfront/index.ts";
+import { MAX_STORE_BYTES, type ImportReader } from "./services/cloudfront/key-value-stores.ts";
+import { createKvsApi } from "./services/kvs/index.ts";
 import { createHttpServer } from "./server/http-server.ts";
+import type { Server } from "node:http";
+import { loadTlsMaterial, type TlsMaterial } from "./server/tls.ts";
+import { countryResolver } from "./edge/stages/geo.ts";
 import { createInternalEndpoints } from "./server/internal-endpoints.ts";
 import type { Logger } from "./api/service.ts";
 
@@ -49,6 +54,12 @@ export interface Emulator {
   /** The edge URL of one distribution domain name (or alias). */
   edgeUrlFor(domainName: string): string;
   readonly port: number;
+  /** The `--edge-port` listener's port, when there is one. */
+  readonly edgePort: number | undefined;
+  /** The `--https-port` listener's port, when there is one. */
+  readonly httpsPort: number | undefined;
+  /** The certificate the HTTPS listener presents (a file to trust), when there is one. */
+  readonly tls: TlsMaterial | undefined;
   readonly options: ResolvedOptions;
   /** The data directory in use (a temporary one when ephemeral). */
   readonly dataDir: string;
@@ -95,8 +106,24 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     embedded: { hostname: options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host, port: 0 },
     external: options.s3Endpoint ? new URL(options.s3Endpoint) : undefined,
   };
-  const cache = new MemoryCache(options.cacheBytes);
-  const edge = createEdge({ clock, cache, s3: s3Origins, pop: options.pop, maxObjectBytes: options.maxCachedObjectBytes, log });
+  // The disk tier's files do not outlive the process's index of them: start empty.
+  const diskDir = join(dataDir, "edge-cache");
+  rmSync(diskDir, { recursive: true, force: true });
+  mkdirSync(diskDir, { recursive: true });
+  const cache = new MemoryCache(options.cacheBytes, options.diskCacheBytes, (path) => unlink(path, () => undefined));
+  const listening: { https?: number } = {};
+  const edge = createEdge({
+    clock,
+    cache,
+    s3: s3Origins,
+    pops: options.pop.split(",").map((p) => p.trim()),
+    maxObjectBytes: options.maxCachedObjectBytes,
+    memoryObjectBytes: options.memoryObjectBytes,
+    diskDir,
+    httpsPort: () => listening.https,
+    countryOf: countryResolver(options.viewerCountry, readCountryMap(options.viewerCountryMap)),
+    log,
+  });
   const onInvalidation = (id: string, paths: readonly string[]) => void edge.invalidate(id, paths);
   const s3Service: S3Service = {
     storage,
@@ -105,7 +132,17 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     // S3 owners are 64-hex canonical ids; derive a stable one from the account id.
     owner: { ID: createHash("sha256").update(options.accountId).digest("hex"), DisplayName: "minifront" },
   };
+  // CreateKeyValueStore's ImportSource reads the embedded S3; one byte past the 5 MB file limit is
+  // enough to tell a file that is too large.
+  const readKvsImport: ImportReader = async (bucket, key) => {
+    const obj = storage.getObject(bucket, key);
+    if (!obj) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of storage.readBlob(obj.blob, { start: 0, end: MAX_STORE_BYTES })) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
   let live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
+  live.cloudfront.keyValueStores.setImportReader(readKvsImport);
 
   const internal = createInternalEndpoints({
     version: VERSION,
@@ -114,33 +151,49 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       storage.clear();
       cache.clear();
       live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
+      live.cloudfront.keyValueStores.setImportReader(readKvsImport);
     },
   });
-  const server = createHttpServer({
+  const serverDeps = {
     cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
     s3: createS3Api(log),
+    kvs: createKvsApi(log),
     state: () => live,
     edge,
     log,
     internal,
-  });
-
-  try {
+  };
+  const servers: Server[] = [];
+  let tls: TlsMaterial | undefined;
+  const listen = async (server: Server, port: number): Promise<number> => {
+    servers.push(server);
     await new Promise<void>((resolveListen, reject) => {
       server.once("error", reject);
-      server.listen(options.port, options.host, () => {
+      server.listen(port, options.host, () => {
         server.off("error", reject);
         resolveListen();
       });
     });
+    return (server.address() as AddressInfo).port;
+  };
+  let port: number;
+  let edgePort: number | undefined;
+  try {
+    port = await listen(createHttpServer(serverDeps), options.port);
+    if (options.edgePort !== null) edgePort = await listen(createHttpServer(serverDeps, { edgeOnly: true }), options.edgePort);
+    if (options.httpsPort !== null) {
+      tls = loadTlsMaterial({ certPath: options.tlsCert, keyPath: options.tlsKey, dataDir, domainSuffix: options.domainSuffix, now: Date.now() });
+      listening.https = await listen(createHttpServer(serverDeps, { tls }), options.httpsPort);
+    }
   } catch (err) {
+    for (const s of servers) s.close();
     db.close();
     if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new EmulatorError("ERR_LISTEN", code === "EADDRINUSE" ? `port ${options.port} on ${options.host} is already in use` : `cannot listen on ${options.host}:${options.port}: ${String(err)}`);
+    if (err instanceof EmulatorError) throw err;
+    const e = err as NodeJS.ErrnoException & { port?: number };
+    throw new EmulatorError("ERR_LISTEN", e.code === "EADDRINUSE" ? `port ${e.port ?? options.port} on ${options.host} is already in use` : `cannot listen on ${options.host}: ${String(err)}`);
   }
 
-  const port = (server.address() as AddressInfo).port;
   s3Origins.embedded.port = port;
   const urlHost = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host.includes(":") ? `[${options.host}]` : options.host;
   let disposed = false;
@@ -150,18 +203,41 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     edgeUrl: `http://<distribution-domain>:${port}/`,
     edgeUrlFor: (domainName: string) => `http://${domainName}:${port}/`,
     port,
+    edgePort,
+    httpsPort: listening.https,
+    tls,
     options,
     dataDir,
     clock,
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((r) => {
+              server.close(() => r());
+              server.closeAllConnections();
+            }),
+        ),
+      );
       db.close();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `--viewer-country-map`: a JSON object of CIDR range → ISO country code. */
+function readCountryMap(path: string): Record<string, string> {
+  if (path === "") return {};
+  let map: unknown;
+  try {
+    map = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new EmulatorError("ERR_CONFIG", `cannot read the viewer country map ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof map !== "object" || map === null || Array.isArray(map) || !Object.values(map).every((v) => typeof v === "string")) {
+    throw new EmulatorError("ERR_CONFIG", `the viewer country map ${path} must be a JSON object of "CIDR": "CC" pairs`);
+  }
+  return map as Record<string, string>;
 }

@@ -8,10 +8,11 @@
 // managed or custom; the edge recompiles when any policy changes.
 import type { CacheBehavior, DefaultCacheBehavior, Origin } from "@aws-sdk/client-cloudfront";
 import type { DistributionRecord } from "../services/cloudfront/state.ts";
-import type { CachePolicyConfig, OriginRequestPolicyConfig } from "@aws-sdk/client-cloudfront";
+import type { CachePolicyConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { parseS3OriginDomain, resolveS3Origin, type S3OriginSettings } from "../services/s3/origin-address.ts";
 import { cloudFrontHeaderNames } from "./stages/viewer-headers.ts";
 import type { GeoRestriction } from "./stages/geo.ts";
+import { compileResponseHeadersPolicy, type CompiledResponseHeadersPolicy } from "./stages/response-headers.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
 export type Selection = "none" | "all" | "whitelist" | "allExcept";
@@ -44,6 +45,8 @@ export interface CompiledBehavior {
    * computed per request, put into the key when the key selects them and sent to the origin.
    */
   readonly cloudFrontHeaders: readonly string[];
+  /** The behavior's response headers policy (§11), compiled; undefined without one. */
+  readonly responseHeaders: CompiledResponseHeadersPolicy | undefined;
 }
 
 export interface CompiledOrigin {
@@ -90,6 +93,7 @@ const ALL: ValueSelector = { behavior: "all", names: new Set() };
 export interface PolicyLookup {
   cachePolicy(id: string): CachePolicyConfig | undefined;
   originRequestPolicy(id: string): OriginRequestPolicyConfig | undefined;
+  responseHeadersPolicy(id: string): ResponseHeadersPolicyConfig | undefined;
 }
 
 export function compileDistribution(rec: DistributionRecord, s3: S3OriginSettings, policies: PolicyLookup): CompiledDistribution {
@@ -188,7 +192,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
     caching = !forwardAllHeaders && ttl.max > 0;
     // Legacy behaviors: Compress turns on both codings (ServingCompressedFiles.html).
     encodings = { gzip: b.Compress === true, brotli: b.Compress === true };
-    return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE }, encodings, cloudFrontHeaderNames(headers));
+    return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE }, encodings, cloudFrontHeaderNames(headers), policies);
   }
   const orp = b.OriginRequestPolicyId ? policies.originRequestPolicy(b.OriginRequestPolicyId) : undefined;
   const forward = orp
@@ -199,7 +203,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
       }
     : key;
   const named = [...key.headers.names, ...(orp?.HeadersConfig?.HeaderBehavior === "allExcept" ? [] : (orp?.HeadersConfig?.Headers?.Items ?? []))];
-  return finish(b, pathPattern, allowed, cached, ttl, caching, key, forward, encodings, cloudFrontHeaderNames(key.headers.behavior === "whitelist" || orp ? named : []));
+  return finish(b, pathPattern, allowed, cached, ttl, caching, key, forward, encodings, cloudFrontHeaderNames(key.headers.behavior === "whitelist" || orp ? named : []), policies);
 }
 
 function finish(
@@ -213,7 +217,9 @@ function finish(
   forward: CompiledBehavior["forward"],
   encodings: CompiledBehavior["encodings"],
   cloudFrontHeaders: readonly string[],
+  policies: PolicyLookup,
 ): CompiledBehavior {
+  const rhp = b.ResponseHeadersPolicyId ? policies.responseHeadersPolicy(b.ResponseHeadersPolicyId) : undefined;
   return {
     pathPattern,
     matcher: pathPattern === "*" ? undefined : patternToRegExp(pathPattern),
@@ -229,6 +235,7 @@ function finish(
     // §13: no compression when caching is off.
     compress: b.Compress === true && caching,
     cloudFrontHeaders,
+    responseHeaders: rhp ? compileResponseHeadersPolicy(rhp) : undefined,
   };
 }
 

@@ -13,7 +13,8 @@
 // origin failover (§8), stale-while-revalidate / stale-if-error (§9.3), HTTP and HTTPS viewers,
 // CloudFront-* viewer headers (§7.2), several POPs in front of one regional tier and Origin Shield
 // (§16), a disk tier for large objects, custom error pages for CloudFront's own 403s.
-// Not yet: response headers policies, functions, signed URLs, geo restriction (later issues).
+// geo restriction (§3), response headers policies (§11) on every response of a behavior.
+// Not yet: functions, signed URLs (later issues).
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -21,11 +22,12 @@ import { createReadStream, createWriteStream, unlink } from "node:fs";
 import { join } from "node:path";
 import { viewerHeaders } from "./stages/viewer-headers.ts";
 import { geoAllowed, type CountryOf } from "./stages/geo.ts";
+import { applyResponseHeaders, type ResponseHeaders } from "./stages/response-headers.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../api/service.ts";
 import type { CloudFrontState, DistributionRecord } from "../services/cloudfront/state.ts";
-import { CACHE, ORIGIN_REQUEST, findPolicy } from "../services/cloudfront/handlers/policies.ts";
-import type { CachePolicyConfig, OriginRequestPolicyConfig } from "@aws-sdk/client-cloudfront";
+import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "../services/cloudfront/handlers/policies.ts";
+import type { CachePolicyConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 import type { S3OriginSettings } from "../services/s3/origin-address.ts";
 import { compileDistribution, type CompiledBehavior, type CompiledDistribution, type CompiledOrigin } from "./compile.ts";
 import { matchBehavior } from "./stages/match-behavior.ts";
@@ -87,6 +89,14 @@ interface Pop {
 
 /** Where a cached response came from, for Server-Timing's cdn-hit-layer (§11, §16). */
 type Layer = "EDGE" | "REC" | "Origin Shield";
+const LAYERS: readonly Layer[] = ["EDGE", "REC", "Origin Shield"];
+
+/**
+ * The behavior's response headers policy (§11) bound to one request: applied to the lower-cased
+ * headers of whatever response the request gets. Undefined when the behavior has no policy,
+ * which keeps the pre-rendered header fast path for hits.
+ */
+type Decorate = (headers: ResponseHeaders, cache: "hit" | "refresh" | "miss") => void;
 
 export function createEdge(deps: EdgeDeps): Edge {
   const compiled = new WeakMap<DistributionRecord, { version: number; dist: CompiledDistribution }>();
@@ -102,6 +112,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     const dist = compileDistribution(rec, deps.s3, {
       cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
       originRequestPolicy: (id) => findPolicy(state, ORIGIN_REQUEST, id)?.config as OriginRequestPolicyConfig | undefined,
+      responseHeadersPolicy: (id) => findPolicy(state, RESPONSE_HEADERS, id)?.config as ResponseHeadersPolicyConfig | undefined,
     });
     compiled.set(rec, { version: state.policyVersion, dist });
     return dist;
@@ -133,7 +144,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       const country = deps.countryOf(req.headers, req.socket.remoteAddress ?? "");
       if (!geoAllowed(dist.geo, country)) {
         req.resume();
-        return refuse(dist, req, res, 403, "The Amazon CloudFront distribution is configured to block access from your country.", base);
+        return refuse(dist, req, res, 403, "The Amazon CloudFront distribution is configured to block access from your country.", base, undefined);
       }
       const rawUrl = req.url ?? "/";
       const q = rawUrl.indexOf("?");
@@ -142,15 +153,27 @@ export function createEdge(deps: EdgeDeps): Edge {
       const method = req.method ?? "GET";
 
       const behavior = matchBehavior(dist, viewerPath);
+      const policy = behavior.responseHeaders;
+      let layer: Layer = "EDGE";
+      const decor: Decorate | undefined = policy
+        ? (headers, cache) =>
+            applyResponseHeaders(
+              policy,
+              { method, origin: str(req.headers.origin), accessControlRequestMethod: str(req.headers["access-control-request-method"]), pragma: str(req.headers.pragma) },
+              headers,
+              () => ({ cache, pop: pop.code, requestId: id, layer }),
+              Math.random,
+            )
+        : undefined;
       if (!behavior.allowedMethods.has(method)) {
         req.resume();
-        return refuse(dist, req, res, 403, "This distribution is not configured to allow the HTTP request method that was used for this request.", base);
+        return refuse(dist, req, res, 403, "This distribution is not configured to allow the HTTP request method that was used for this request.", base, decor);
       }
       // §5: over HTTP, https-only refuses and redirect-to-https redirects (to the HTTPS listener's
       // port when there is one; 307 keeps a body method's method).
       if (protocol === "http" && behavior.viewerProtocolPolicy === "https-only") {
         req.resume();
-        return refuse(dist, req, res, 403, "This distribution accepts HTTPS requests only.", base);
+        return refuse(dist, req, res, 403, "This distribution accepts HTTPS requests only.", base, decor);
       }
       if (protocol === "http" && behavior.viewerProtocolPolicy === "redirect-to-https") {
         req.resume();
@@ -184,12 +207,15 @@ export function createEdge(deps: EdgeDeps): Edge {
             req.resume();
             // A hit in a tier behind the POP fills the tiers in front of it.
             for (let j = 0; j < i; j++) deps.cache.set(tiers[j] as string, dist.id, key, hit);
-            if (hit.status >= 400 && (await serveErrorPage(dist, hit.status, req, res, base, now))) return;
-            return serveCached(req, res, hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, now);
+            layer = LAYERS[i] as Layer;
+            if (hit.status >= 400 && (await serveErrorPage(dist, hit.status, req, res, base, now, decor))) return;
+            return serveCached(req, res, hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
           }
           stale ??= hit;
         }
       }
+      // A miss reaches the origin from the last tier (§16; Server-Timing cdn-upstream-layer).
+      if (cacheable) layer = LAYERS[tiers.length - 1] as Layer;
       const store = (entry: CachedResponse) => {
         for (const t of tiers) deps.cache.set(t, dist.id, key, entry);
       };
@@ -202,7 +228,7 @@ export function createEdge(deps: EdgeDeps): Edge {
           const refresh = refreshInBackground(dist, behavior, origin, store, stale, path, pop, id).finally(() => inflight.delete(flightKey));
           inflight.set(flightKey, refresh);
         }
-        return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+        return serveCached(req, res, stale, "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
       }
 
       // §6.4: concurrent misses for one key wait for the first origin response and are served
@@ -214,7 +240,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         const entry = await flight;
         if (entry) {
           req.resume();
-          return serveCached(req, res, entry, entry.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, deps.clock.now());
+          return serveCached(req, res, entry, entry.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, deps.clock.now(), true, decor && ((h) => decor(h, "hit")));
         }
       }
       let settle: ((entry: CachedResponse | undefined) => void) | undefined;
@@ -261,10 +287,10 @@ export function createEdge(deps: EdgeDeps): Edge {
         } catch (err) {
           req.resume();
           // §9.3: an expired object is served instead of an origin that cannot be reached.
-          if (stale && staleOk?.onError) return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+          if (stale && staleOk?.onError) return serveCached(req, res, stale, "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
           const status = err instanceof OriginError ? err.status : 502;
           deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
-          return refuse(dist, req, res, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base);
+          return refuse(dist, req, res, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, decor);
         }
         req.resume();
         const status = originRes.statusCode ?? 502;
@@ -275,28 +301,29 @@ export function createEdge(deps: EdgeDeps): Edge {
           const refreshed: CachedResponse = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(originRes.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(originRes.headers["expires"]), now) * 1000 };
           if (refreshed.ttlMs > 0) store(refreshed);
           produced = refreshed;
-          return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now);
+          return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now, true, decor && ((h) => decor(h, "refresh")));
         }
 
         if (stale && staleOk?.onError && status >= 500) {
           // §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
           originRes.resume();
-          return serveCached(req, res, stale, "Hit from cloudfront", base, now);
+          return serveCached(req, res, stale, "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
         }
         const declared = Number(originRes.headers["content-length"] ?? NaN);
         const small = !(declared > deps.maxObjectBytes);
         if (status >= 400 && dist.errorPages.has(status) && (!cacheable || !small)) {
           originRes.resume();
-          if (await serveErrorPage(dist, status, req, res, base, now)) return;
+          if (await serveErrorPage(dist, status, req, res, base, now, decor)) return;
         }
         const successTtlNow = () => successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now);
         if (cacheable && small && declared > deps.memoryObjectBytes && CACHEABLE_SUCCESS.has(status) && successTtlNow() > 0) {
           // The disk tier: the body goes to the viewer and to a file at once; the entry is
           // stored when the whole body has been written (never compressed: see memoryObjectBytes).
-          return relayToDisk(req, res, originRes, status, headers, base, declared, successTtlNow() * 1000, store, now, (entry) => (produced = entry));
+          return relayToDisk(req, res, originRes, status, headers, base, declared, successTtlNow() * 1000, store, now, (entry) => (produced = entry), decor);
         }
         if (!cacheable || !small) {
           const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
+          decor?.(headers, "miss");
           res.writeHead(status, { ...headers, ...base, "X-Cache": xCache });
           if (method === "HEAD") {
             originRes.resume();
@@ -308,7 +335,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         const body = await readAll(originRes, deps.maxObjectBytes);
         if (body === undefined) {
           // Larger than announced, or cut off: relay what there is, cache nothing.
-          return sendError(res, method, 502, "The origin response could not be read.", base, id);
+          return sendError(res, method, 502, "The origin response could not be read.", base, id, decor);
         }
         const ttl = CACHEABLE_SUCCESS.has(status)
           ? successTtlNow()
@@ -322,8 +349,8 @@ export function createEdge(deps: EdgeDeps): Edge {
           store(entry);
           produced = entry;
         }
-        if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now))) return;
-        return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false);
+        if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now, decor))) return;
+        return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false, decor && ((h) => decor(h, "miss")));
       } finally {
         if (settle) {
           inflight.delete(flightKey);
@@ -337,9 +364,9 @@ export function createEdge(deps: EdgeDeps): Edge {
    * A response CloudFront itself makes (method not allowed, HTTPS only, origin unreachable): the
    * distribution's custom error page for that status when it has one (§10), else CloudFront's page.
    */
-  async function refuse(dist: CompiledDistribution, req: IncomingMessage, res: ServerResponse, status: number, reason: string, base: Record<string, string>): Promise<void> {
-    if (await serveErrorPage(dist, status, req, res, base, deps.clock.now())) return;
-    sendError(res, req.method, status, reason, base, base["X-Amz-Cf-Id"] as string);
+  async function refuse(dist: CompiledDistribution, req: IncomingMessage, res: ServerResponse, status: number, reason: string, base: Record<string, string>, decor: Decorate | undefined): Promise<void> {
+    if (await serveErrorPage(dist, status, req, res, base, deps.clock.now(), decor)) return;
+    sendError(res, req.method, status, reason, base, base["X-Amz-Cf-Id"] as string, decor);
   }
 
   /**
@@ -358,10 +385,13 @@ export function createEdge(deps: EdgeDeps): Edge {
     store: (entry: CachedResponse) => void,
     now: number,
     produced: (entry: CachedResponse) => void,
+    decor: Decorate | undefined,
   ): Promise<void> {
     const path = join(deps.diskDir, randomUUID());
     const file = createWriteStream(path);
-    res.writeHead(status, { ...headers, ...base, "X-Cache": "Miss from cloudfront" });
+    const shown = { ...headers };
+    decor?.(shown, "miss");
+    res.writeHead(status, { ...shown, ...base, "X-Cache": "Miss from cloudfront" });
     let written = 0;
     let failed = false;
     return new Promise((resolve) => {
@@ -401,16 +431,18 @@ export function createEdge(deps: EdgeDeps): Edge {
    * the cache with the behavior its path selects) with the configured ResponseCode. If the page
    * itself cannot be had, the page's own error is what the viewer gets. False: no page configured.
    */
-  async function serveErrorPage(dist: CompiledDistribution, status: number, req: IncomingMessage, res: ServerResponse, base: Record<string, string>, now: number): Promise<boolean> {
+  async function serveErrorPage(dist: CompiledDistribution, status: number, req: IncomingMessage, res: ServerResponse, base: Record<string, string>, now: number, decor: Decorate | undefined): Promise<boolean> {
     const page = dist.errorPages.get(status);
     if (!page) return false;
     const entry = await fetchErrorPage(dist, page.path, base, now);
     if (!entry) return false;
     if (entry.status >= 400) {
-      serveCached(req, res, entry, "Error from cloudfront", base, now, false);
+      serveCached(req, res, entry, "Error from cloudfront", base, now, false, decor && ((h) => decor(h, "miss")));
       return true;
     }
-    const headers: Record<string, string | string[]> = { ...entry.headers, ...base, "X-Cache": "Error from cloudfront", "content-length": String(entry.body.length) };
+    const shown: ResponseHeaders = { ...entry.headers, "content-length": String(entry.body.length) };
+    decor?.(shown, "miss");
+    const headers: Record<string, string | string[]> = { ...shown, ...base, "X-Cache": "Error from cloudfront" };
     res.writeHead(page.responseCode ?? status, headers);
     res.end(req.method === "HEAD" ? undefined : entry.body);
     return true;
@@ -564,9 +596,18 @@ async function readAll(res: IncomingMessage, limit: number): Promise<Buffer | un
 }
 
 /** Sends a cached (or just fetched) object: conditional → 304, Range → 206, HEAD → no body (§12). */
-function serveCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, xCache: string, base: Record<string, string>, now: number, withAge = true): void {
+function serveCached(
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: CachedResponse,
+  xCache: string,
+  base: Record<string, string>,
+  now: number,
+  withAge = true,
+  decorate?: (headers: ResponseHeaders) => void,
+): void {
   const rh = req.headers;
-  if (entry.status !== 200 || (rh["if-none-match"] === undefined && rh["if-modified-since"] === undefined && rh.range === undefined)) {
+  if (!decorate && (entry.status !== 200 || (rh["if-none-match"] === undefined && rh["if-modified-since"] === undefined && rh.range === undefined))) {
     // The common case: the whole object, headers rendered at store time.
     const flat = [...entry.flat, "Via", base.Via as string, "X-Amz-Cf-Pop", base["X-Amz-Cf-Pop"] as string, "X-Amz-Cf-Id", base["X-Amz-Cf-Id"] as string, "X-Cache", xCache];
     if (withAge) flat.push("Age", String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))));
@@ -576,7 +617,9 @@ function serveCached(req: IncomingMessage, res: ServerResponse, entry: CachedRes
     return;
   }
   const size = entry.file?.size ?? entry.body.length;
-  const headers: Record<string, string | string[]> = { ...entry.headers, ...base, "X-Cache": xCache };
+  const shown: ResponseHeaders = { ...entry.headers };
+  decorate?.(shown);
+  const headers: Record<string, string | string[]> = { ...shown, ...base, "X-Cache": xCache };
   if (withAge) headers["Age"] = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
   const method = req.method ?? "GET";
   if (entry.status === 200) {
@@ -652,12 +695,14 @@ export function invalidationMatcher(path: string): (p: string) => boolean {
 }
 
 /** CloudFront's own error page (data-plane.md §14; layout unverified). */
-function sendError(res: ServerResponse, method: string | undefined, status: number, reason: string, base: Record<string, string>, id: string): void {
+function sendError(res: ServerResponse, method: string | undefined, status: number, reason: string, base: Record<string, string>, id: string, decorate?: Decorate): void {
   const body =
     `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n` +
     `<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">\n<TITLE>ERROR: The request could not be satisfied</TITLE>\n</HEAD><BODY>\n` +
     `<H1>${status} ERROR</H1>\n<H2>The request could not be satisfied.</H2>\n<HR noshade size="1px">\n${reason}\n<BR clear="all">\n` +
     `<HR noshade size="1px">\n<PRE>\nGenerated by cloudfront (CloudFront)\nRequest ID: ${id}\n</PRE>\n<ADDRESS>\n</ADDRESS>\n</BODY></HTML>`;
-  res.writeHead(status, { ...base, "X-Cache": "Error from cloudfront", Server: "CloudFront", "Content-Type": "text/html", "Content-Length": String(Buffer.byteLength(body)) });
+  const shown: ResponseHeaders = { server: "CloudFront", "content-type": "text/html", "content-length": String(Buffer.byteLength(body)) };
+  decorate?.(shown, "miss");
+  res.writeHead(status, { ...shown, ...base, "X-Cache": "Error from cloudfront" });
   res.end(method === "HEAD" ? undefined : body);
 }

@@ -1,12 +1,13 @@
 // The single node:http listener: reads what each request is (classify.ts) and hands it to the
 // CloudFront API, the embedded S3, the S3 website endpoint, the edge or minifront's own endpoints.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ApiRequest, ApiService, Logger } from "../api/service.ts";
-import { escapeXml } from "../api/rest-xml.ts";
 import type { CloudFrontState } from "../services/cloudfront/state.ts";
+import type { KeyValueStores } from "../services/cloudfront/key-value-stores.ts";
 import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
 import { serveWebsite } from "../services/s3/website.ts";
@@ -22,6 +23,8 @@ export interface LiveState {
 export interface ServerDeps {
   readonly cloudfront: ApiService<CloudFrontState>;
   readonly s3: ApiService<S3Service>;
+  /** The KeyValueStore data API (`cloudfront-keyvaluestore`). */
+  readonly kvs: ApiService<KeyValueStores>;
   readonly state: () => LiveState;
   readonly edge: Edge;
   readonly log: Logger;
@@ -29,9 +32,17 @@ export interface ServerDeps {
   readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
 }
 
-export function createHttpServer(deps: ServerDeps): Server {
-  const server = createServer({ keepAlive: true, requestTimeout: 0 }, (req, res) => {
-    handle(req, res, deps).catch((err: unknown) => {
+export interface ListenerOptions {
+  /** An edge-only listener (`--edge-port`): every Host is looked up as a distribution. */
+  readonly edgeOnly?: boolean;
+  /** PEM certificate and key: the listener speaks HTTPS (`--https-port`). */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {}): Server {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : handle(req, res, deps);
+    handled.catch((err: unknown) => {
       deps.log.error(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) {
         res.writeHead(500, { "Content-Type": "text/plain" });
@@ -40,11 +51,21 @@ export function createHttpServer(deps: ServerDeps): Server {
         res.destroy();
       }
     });
-  });
+  };
+  const options = { keepAlive: true, requestTimeout: 0 };
+  const server: Server = listener.tls ? createTlsServer({ ...options, cert: listener.tls.cert, key: listener.tls.key }, onRequest) : createServer(options, onRequest);
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
   return server;
+}
+
+/** `--edge-port`: only distributions are served; an unknown Host gets CloudFront's 403. */
+async function handleEdgeOnly(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+  const state = deps.state().cloudfront;
+  const dist = state.distributionForHost(hostWithoutPort(req.headers.host ?? ""));
+  if (!dist) return deps.edge.unknownHost(req, res);
+  return deps.edge.handle(req, res, dist, state);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
@@ -84,10 +105,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       const out = serveWebsite(state.s3.storage, bucket, { method, path, host, headers: req.headers, requestId: randomUUID() });
       return send(res, method, out);
     }
-    case "kvs":
-      // The KeyValueStore data API arrives with the CloudFront Functions issue.
-      req.resume();
-      return sendS3StyleError(res, 501, "NotImplemented", "minifront does not serve the KeyValueStore data API in this version.");
+    case "kvs": {
+      const out = await deps.kvs.handle(apiRequest(), state.cloudfront.keyValueStores);
+      deps.log.debug(`KeyValueStore ${out.operation ?? "?"} → ${out.status}`);
+      return send(res, method, out);
+    }
     case "edge": {
       const dist = state.cloudfront.distributionForHost(hostWithoutPort(host));
       if (!dist) return sendJson(res, 404, { error: "no such distribution" });
@@ -114,10 +136,4 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
   res.end(text);
-}
-
-function sendS3StyleError(res: ServerResponse, status: number, code: string, message: string): void {
-  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
-  res.writeHead(status, { "Content-Type": "application/xml" });
-  res.end(body);
 }

@@ -11,7 +11,12 @@ import type { CloudFrontState } from "./state.ts";
 import * as distributions from "./handlers/distributions.ts";
 import * as tags from "./handlers/tags.ts";
 import * as invalidations from "./handlers/invalidations.ts";
-import { CACHE, ORIGIN_REQUEST, policyHandlers } from "./handlers/policies.ts";
+import * as keyValueStores from "./handlers/key-value-stores.ts";
+import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, policyHandlers } from "./handlers/policies.ts";
+import * as publicKeys from "./handlers/public-keys.ts";
+import * as keyGroups from "./handlers/key-groups.ts";
+import * as originAccessControls from "./handlers/origin-access-controls.ts";
+import * as originAccessIdentities from "./handlers/origin-access-identities.ts";
 
 export const CLOUDFRONT_XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
@@ -37,6 +42,37 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
   ListInvalidations: invalidations.ListInvalidations,
   ...policyHandlers(CACHE),
   ...policyHandlers(ORIGIN_REQUEST),
+  ...policyHandlers(RESPONSE_HEADERS),
+  CreateKeyValueStore: keyValueStores.CreateKeyValueStore,
+  DescribeKeyValueStore: keyValueStores.DescribeKeyValueStore,
+  UpdateKeyValueStore: keyValueStores.UpdateKeyValueStore,
+  DeleteKeyValueStore: keyValueStores.DeleteKeyValueStore,
+  ListKeyValueStores: keyValueStores.ListKeyValueStores,
+  CreatePublicKey: publicKeys.CreatePublicKey,
+  GetPublicKey: publicKeys.GetPublicKey,
+  GetPublicKeyConfig: publicKeys.GetPublicKeyConfig,
+  UpdatePublicKey: publicKeys.UpdatePublicKey,
+  DeletePublicKey: publicKeys.DeletePublicKey,
+  ListPublicKeys: publicKeys.ListPublicKeys,
+  CreateKeyGroup: keyGroups.CreateKeyGroup,
+  GetKeyGroup: keyGroups.GetKeyGroup,
+  GetKeyGroupConfig: keyGroups.GetKeyGroupConfig,
+  UpdateKeyGroup: keyGroups.UpdateKeyGroup,
+  DeleteKeyGroup: keyGroups.DeleteKeyGroup,
+  ListKeyGroups: keyGroups.ListKeyGroups,
+  ListDistributionsByKeyGroup: keyGroups.ListDistributionsByKeyGroup,
+  CreateOriginAccessControl: originAccessControls.CreateOriginAccessControl,
+  GetOriginAccessControl: originAccessControls.GetOriginAccessControl,
+  GetOriginAccessControlConfig: originAccessControls.GetOriginAccessControlConfig,
+  UpdateOriginAccessControl: originAccessControls.UpdateOriginAccessControl,
+  DeleteOriginAccessControl: originAccessControls.DeleteOriginAccessControl,
+  ListOriginAccessControls: originAccessControls.ListOriginAccessControls,
+  CreateCloudFrontOriginAccessIdentity: originAccessIdentities.CreateCloudFrontOriginAccessIdentity,
+  GetCloudFrontOriginAccessIdentity: originAccessIdentities.GetCloudFrontOriginAccessIdentity,
+  GetCloudFrontOriginAccessIdentityConfig: originAccessIdentities.GetCloudFrontOriginAccessIdentityConfig,
+  UpdateCloudFrontOriginAccessIdentity: originAccessIdentities.UpdateCloudFrontOriginAccessIdentity,
+  DeleteCloudFrontOriginAccessIdentity: originAccessIdentities.DeleteCloudFrontOriginAccessIdentity,
+  ListCloudFrontOriginAccessIdentities: originAccessIdentities.ListCloudFrontOriginAccessIdentities,
   TagResource: tags.TagResource,
   UntagResource: tags.UntagResource,
   ListTagsForResource: tags.ListTagsForResource,

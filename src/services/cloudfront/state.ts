@@ -1,10 +1,15 @@
 // CloudFront control-plane state: typed maps in memory, written through to the document store on
 // every change before the API call answers (so an acknowledged write survives kill -9). The edge
 // reads distributions through `distributionForHost`.
-import type { CachePolicyConfig, DistributionConfig, InvalidationBatch, OriginRequestPolicyConfig, Tag } from "@aws-sdk/client-cloudfront";
+import type { CachePolicyConfig, DistributionConfig, InvalidationBatch, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig, Tag } from "@aws-sdk/client-cloudfront";
 import type { Clock } from "../../clock.ts";
 import type { Ids } from "../../ids.ts";
 import type { DocumentStore } from "../../store/document-store.ts";
+import { KeyValueStores } from "./key-value-stores.ts";
+import { PublicKeyStore } from "./stores/public-keys.ts";
+import { KeyGroupStore } from "./stores/key-groups.ts";
+import { OriginAccessControlStore } from "./stores/origin-access-controls.ts";
+import { OriginAccessIdentityStore } from "./stores/origin-access-identities.ts";
 
 /** A distribution as stored. Times are epoch milliseconds. */
 export interface DistributionRecord {
@@ -30,13 +35,13 @@ export interface InvalidationRecord {
   readonly batch: InvalidationBatch;
 }
 
-/** A custom cache or origin request policy as stored (managed ones are seeded, not stored). */
+/** A custom cache, origin request or response headers policy as stored (managed ones are seeded, not stored). */
 export interface PolicyRecord {
   readonly Id: string;
-  readonly kind: "cache" | "origin-request";
+  readonly kind: "cache" | "origin-request" | "response-headers";
   readonly ETag: string;
   readonly lastModified: number;
-  readonly config: CachePolicyConfig | OriginRequestPolicyConfig;
+  readonly config: CachePolicyConfig | OriginRequestPolicyConfig | ResponseHeadersPolicyConfig;
 }
 
 export interface CloudFrontSettings {
@@ -57,6 +62,13 @@ export class CloudFrontState {
   readonly settings: CloudFrontSettings;
   readonly clock: Clock;
   readonly ids: Ids;
+  /** KeyValueStores and their keys (control and data plane); what CloudFront Functions read. */
+  readonly keyValueStores: KeyValueStores;
+  /** Public keys, key groups, origin access controls and identities (issue 6), one store each. */
+  readonly publicKeys: PublicKeyStore;
+  readonly keyGroups: KeyGroupStore;
+  readonly originAccessControls: OriginAccessControlStore;
+  readonly originAccessIdentities: OriginAccessIdentityStore;
   private readonly store: DocumentStore;
   private readonly distributions = new Map<string, DistributionRecord>();
   /** Lower-cased domain name or alias → distribution id. */
@@ -73,10 +85,15 @@ export class CloudFrontState {
     this.settings = settings;
     this.clock = clock;
     this.ids = ids;
+    this.keyValueStores = new KeyValueStores(store, settings.accountId, clock, ids);
+    this.publicKeys = new PublicKeyStore(store);
+    this.keyGroups = new KeyGroupStore(store);
+    this.originAccessControls = new OriginAccessControlStore(store);
+    this.originAccessIdentities = new OriginAccessIdentityStore(store);
     this.onInvalidation = onInvalidation;
     for (const rec of store.list<DistributionRecord>(DISTRIBUTION)) this.index(rec);
     for (const inv of store.list<InvalidationRecord>(INVALIDATION)) this.listInvalidations(inv.distributionId).push(inv);
-    for (const kind of ["cache", "origin-request"] as const) {
+    for (const kind of ["cache", "origin-request", "response-headers"] as const) {
       for (const p of store.list<PolicyRecord>(POLICY(kind))) this.policies.set(`${kind}/${p.Id}`, p);
     }
   }

@@ -2,11 +2,11 @@
 // (control-plane.md §5 and §9). The XML reader already checked types and required members; this
 // checks the rules between fields. Throws on the first violation; the caller changes nothing.
 //
-// Cache policy and origin request policy ids must exist (the managed ones until the policy APIs
-// land). Not checked yet, because those resources arrive in later issues: that
-// ResponseHeadersPolicyId, OriginAccessControlId and OAI ids exist. Function
-// associations, trusted key groups and field-level encryption ids are checked against the (so far
-// empty) sets of those resources, so a reference to one is rejected as unknown, as CloudFront would.
+// Cache policy, origin request policy and response headers policy ids must exist (managed or
+// custom), and so must origin access controls (of the origin's type), origin access identities and
+// trusted key groups (validateOriginAccess, validateBehavior). Function associations and field-level
+// encryption ids are checked against the (so far empty) sets of those resources, so a reference to
+// one is rejected as unknown, as CloudFront would.
 import {
   GeoRestrictionType,
   HttpVersion,
@@ -38,6 +38,8 @@ export const LIMITS = {
   comment: 128,
   pathPattern: 255,
   defaultRootObject: 255,
+  /** Key groups per cache behavior and per distribution ("Quotas on key groups"). */
+  keyGroupsPerDistribution: 4,
 } as const;
 
 const ALLOWED_METHOD_SETS = [
@@ -62,11 +64,17 @@ export interface ValidationContext {
   readonly selfId?: string;
   /** Functions published to LIVE, by ARN (CloudFront Functions issue). */
   liveFunctionArns(): ReadonlySet<string>;
+  /** Key groups that exist (TrustedKeyGroups must name them). */
   keyGroupIds(): ReadonlySet<string>;
+  /** The OriginAccessControlOriginType of an origin access control, or undefined when there is none with this id. */
+  originAccessControlType(id: string): string | undefined;
+  /** Whether an origin access identity with this id exists. */
+  originAccessIdentityExists(id: string): boolean;
   fieldLevelEncryptionIds(): ReadonlySet<string>;
   /** Cache policies and origin request policies that exist (managed ones, and custom ones later). */
   cachePolicyExists(id: string): boolean;
   originRequestPolicyExists(id: string): boolean;
+  responseHeadersPolicyExists(id: string): boolean;
 }
 
 export function validateDistributionConfig(config: DistributionConfig, ctx: ValidationContext): void {
@@ -74,6 +82,7 @@ export function validateDistributionConfig(config: DistributionConfig, ctx: Vali
     fail("InvalidArgument", `The parameter Comment is too long: at most ${LIMITS.comment} characters.`);
   }
   const originIds = validateOrigins(config);
+  validateOriginAccess(config, ctx);
   const groupIds = validateOriginGroups(config, originIds);
   const targets = new Set([...originIds, ...groupIds]);
 
@@ -248,6 +257,9 @@ function validateBehavior(b: DefaultCacheBehavior | CacheBehavior, targets: Set<
   if (b.OriginRequestPolicyId && !ctx.originRequestPolicyExists(b.OriginRequestPolicyId)) {
     fail("NoSuchOriginRequestPolicy", `The origin request policy ${b.OriginRequestPolicyId} used by ${where} does not exist.`);
   }
+  if (b.ResponseHeadersPolicyId && !ctx.responseHeadersPolicyExists(b.ResponseHeadersPolicyId)) {
+    fail("NoSuchResponseHeadersPolicy", `The response headers policy ${b.ResponseHeadersPolicyId} used by ${where} does not exist.`);
+  }
   if (legacy) {
     oneOf(legacy.Cookies?.Forward, ItemSelection, `Cookies.Forward of ${where}`, "InvalidForwardCookies");
     const names = legacy.Cookies?.WhitelistedNames?.Items ?? [];
@@ -286,9 +298,65 @@ function validateBehavior(b: DefaultCacheBehavior | CacheBehavior, targets: Set<
   for (const id of keyGroups) {
     if (!known.has(id)) fail("TrustedKeyGroupDoesNotExist", `The key group ${id} trusted by ${where} does not exist.`);
   }
+  if (keyGroups.length > LIMITS.keyGroupsPerDistribution) {
+    fail("TooManyKeyGroupsAssociatedToDistribution", `${where} trusts more than ${LIMITS.keyGroupsPerDistribution} key groups.`);
+  }
+  // Signed URLs are required with no key to verify them: every request would be refused (unverified error).
+  if (b.TrustedKeyGroups?.Enabled && keyGroups.length === 0) {
+    fail("InvalidArgument", `${where} enables TrustedKeyGroups but lists no key group.`);
+  }
   if (b.FieldLevelEncryptionId && !ctx.fieldLevelEncryptionIds().has(b.FieldLevelEncryptionId)) {
     fail("NoSuchFieldLevelEncryptionConfig", `The field-level encryption configuration ${b.FieldLevelEncryptionId} does not exist.`);
   }
+}
+
+/**
+ * Origin access (data-plane.md §7.5, control-plane.md §5): an origin's OriginAccessControlId must
+ * name an existing OAC (InvalidOriginAccessControl) whose OriginAccessControlOriginType fits the
+ * origin's domain (an S3 REST endpoint for s3, a Lambda function URL for lambda, …): a domain of
+ * another OAC-capable type is InvalidOriginAccessControl, any other domain (an S3 website endpoint,
+ * a custom server) InvalidDomainNameForOriginAccessControl. An S3 origin's OriginAccessIdentity must
+ * name an existing OAI (InvalidOriginAccessIdentity; its format is checked in validateOrigin). A
+ * distribution trusts at most 4 key groups across its behaviors (cloudfront-limits.html).
+ */
+function validateOriginAccess(config: DistributionConfig, ctx: ValidationContext): void {
+  for (const origin of config.Origins?.Items ?? []) {
+    const where = `origin ${origin.Id}`;
+    const oacId = origin.OriginAccessControlId ?? "";
+    if (oacId !== "") {
+      const type = ctx.originAccessControlType(oacId);
+      if (type === undefined) fail("InvalidOriginAccessControl", `The origin access control ${oacId} used by ${where} does not exist.`);
+      const kind = oacOriginKind(origin.DomainName ?? "");
+      if (kind === undefined) {
+        fail("InvalidDomainNameForOriginAccessControl", `The domain name ${origin.DomainName} of ${where} cannot be used with an origin access control of type ${type}.`);
+      }
+      if (kind !== type) {
+        fail("InvalidOriginAccessControl", `${where} is a ${kind} origin, but the origin access control ${oacId} is for ${type} origins.`);
+      }
+    }
+    const oai = origin.S3OriginConfig?.OriginAccessIdentity ?? "";
+    const oaiId = /^origin-access-identity\/cloudfront\/([A-Z0-9]+)$/.exec(oai)?.[1];
+    if (oaiId !== undefined && !ctx.originAccessIdentityExists(oaiId)) {
+      fail("InvalidOriginAccessIdentity", `The origin access identity ${oaiId} used by ${where} does not exist.`);
+    }
+  }
+  const trusted = new Set<string>();
+  for (const b of [config.DefaultCacheBehavior, ...(config.CacheBehaviors?.Items ?? [])]) {
+    for (const id of b?.TrustedKeyGroups?.Items ?? []) trusted.add(id);
+  }
+  if (trusted.size > LIMITS.keyGroupsPerDistribution) {
+    fail("TooManyKeyGroupsAssociatedToDistribution", `The distribution trusts ${trusted.size} key groups; at most ${LIMITS.keyGroupsPerDistribution} are allowed.`);
+  }
+}
+
+/** Which OriginAccessControlOriginType an origin domain name is, if any (data-plane.md §7.5 "Origin types"). */
+function oacOriginKind(domainName: string): string | undefined {
+  const host = domainName.toLowerCase();
+  if (parseS3OriginDomain(host)?.kind === "rest") return "s3";
+  if (/\.lambda-url\.[a-z0-9-]+\.on\.aws$/.test(host)) return "lambda";
+  if (/\.mediastore\.([a-z0-9-]+\.)*amazonaws\.com$/.test(host)) return "mediastore";
+  if (/\.mediapackagev2\.([a-z0-9-]+\.)*amazonaws\.com$/.test(host)) return "mediapackagev2";
+  return undefined;
 }
 
 const LAMBDA_VERSION_ARN = /^arn:aws:lambda:us-east-1:\d{12}:function:[A-Za-z0-9_-]+:(\d+)$/;

@@ -33,7 +33,7 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, DistributionRecord } from "../state.ts";
 import { withDistributionDefaults } from "../distribution-defaults.ts";
 import { validateDistributionConfig } from "../validate-distribution.ts";
-import { CACHE, ORIGIN_REQUEST, findPolicy } from "./policies.ts";
+import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "./policies.ts";
 import { messages } from "../messages.ts";
 import { checkIfMatch, pageAfterMarker } from "./common.ts";
 import { validateTags } from "./tags.ts";
@@ -170,13 +170,16 @@ function validate(state: CloudFrontState, config: DistributionConfig, selfId: st
   validateDistributionConfig(config, {
     selfId,
     aliasOwner: (alias) => state.aliasOwner(alias),
-    // Functions, key groups and field-level encryption configs arrive in later issues; until
-    // then there are none, so any reference to one is to a resource that does not exist.
+    // Functions and field-level encryption configs arrive in later issues; until then there are
+    // none, so any reference to one is to a resource that does not exist.
     liveFunctionArns: () => new Set(),
-    keyGroupIds: () => new Set(),
+    keyGroupIds: () => state.keyGroups.ids(),
+    originAccessControlType: (id) => state.originAccessControls.get(id)?.config.OriginAccessControlOriginType,
+    originAccessIdentityExists: (id) => state.originAccessIdentities.has(id),
     fieldLevelEncryptionIds: () => new Set(),
     cachePolicyExists: (id) => findPolicy(state, CACHE, id) !== undefined,
     originRequestPolicyExists: (id) => findPolicy(state, ORIGIN_REQUEST, id) !== undefined,
+    responseHeadersPolicyExists: (id) => findPolicy(state, RESPONSE_HEADERS, id) !== undefined,
   });
 }
 

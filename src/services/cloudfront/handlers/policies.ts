@@ -1,23 +1,46 @@
-// Cache policies and origin request policies: Create, Get, GetConfig, Update, Delete, List, and
-// ListDistributionsBy{CachePolicy,OriginRequestPolicy}Id (control-plane.md §4 "name-keyed
-// resources", §9 "Cache policy", managed-policies.md). Both kinds share one implementation; what
-// differs (shape names, error codes, limits, defaults) is in the two KIND tables below.
-// Managed policies are listed with Type=managed, readable by id, never updatable (IllegalUpdate)
-// or deletable (IllegalDelete). A policy used by a distribution cannot be deleted (…InUse).
+// Cache policies, origin request policies and response headers policies: Create, Get, GetConfig,
+// Update, Delete, List and ListDistributionsBy…PolicyId (control-plane.md §4 "name-keyed
+// resources", §9 "Cache policy", managed-policies.md, data-plane.md §11). The three kinds share
+// one implementation; what differs (shape names, error codes, defaults, kind-specific checks) is in
+// the KIND tables below. Managed policies are listed with Type=managed, readable by id, never
+// updatable (IllegalUpdate) or deletable (IllegalDelete). A policy used by a distribution cannot be
+// deleted (…InUse). Every check runs before anything is stored, so a refused call changes nothing.
+//
+// Response headers policy checks (understanding-response-headers-policies.html, the model docs and
+// observed CloudFront errors). Where AWS documents nothing the rule is marked "(choice)":
+// - Content-Security-Policy longer than 1,783 characters → TooLongCSPInResponseHeadersPolicy.
+// - More than 10 custom headers → TooManyCustomHeadersInResponseHeadersPolicy; more than 10 remove
+//   headers → TooManyRemoveHeadersInResponseHeadersPolicy (the quota page lists 10 custom headers;
+//   10 remove headers is our choice, unverified).
+// - Removing a header CloudFront manages (the documented list) → InvalidArgument; adding one of
+//   those as a custom header → InvalidArgument too (choice: CloudFront sets them itself, and a
+//   policy value would break framing or spoof CloudFront's own headers).
+// - The same header twice in custom headers or in remove headers, or a custom header that another
+//   section of the same policy already sets (security headers, CORS headers when CorsConfig is
+//   present, Server-Timing when enabled) → InvalidArgument (choice: which one wins is undefined).
+// - X-XSS-Protection with both ModeBlock and ReportUri → InvalidArgument (documented).
+// - Server-Timing SamplingRate outside 0–100 or with more than four decimals → InvalidArgument.
+// - CORS: AllowOrigins/AllowHeaders/AllowMethods need at least one item; `*` only alone or as the
+//   leftmost label of an origin's host (documented); methods from the model's enum with `ALL`
+//   alone; AllowHeaders containing `*` together with AllowCredentials → InvalidArgument (observed
+//   CloudFront message). AllowOrigins `*` with AllowCredentials is accepted (no evidence either way).
+// - Header names must be HTTP tokens and values must not hold control characters (choice: a CR/LF
+//   in a value would split the response at the edge).
 import type {
   CachePolicyConfig,
   DistributionConfig,
   OriginRequestPolicyConfig,
+  ResponseHeadersPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
 import { fail } from "../../../api/errors.ts";
 import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, PolicyRecord } from "../state.ts";
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "../managed-policies.ts";
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_RESPONSE_HEADERS_POLICIES } from "../managed-policies.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL } from "../distribution-defaults.ts";
 import { checkIfMatch, pageAfterMarker } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
-type AnyConfig = CachePolicyConfig | OriginRequestPolicyConfig;
+type AnyConfig = CachePolicyConfig | OriginRequestPolicyConfig | ResponseHeadersPolicyConfig;
 
 /** Custom policies per account, and names/headers/cookies/query strings per policy (cloudfront-limits.html). */
 export const MAX_CUSTOM_POLICIES = 20;
@@ -26,35 +49,56 @@ const MAX_ITEMS = 10;
 const MANAGED_ETAG = "E23ZP02F085DFQ";
 const MANAGED_TIME = new Date("2020-07-22T00:00:00.000Z");
 
-interface Kind {
-  readonly kind: "cache" | "origin-request";
+/** Response headers policy limits (understanding-response-headers-policies.html, cloudfront-limits.html). */
+export const RHP_LIMITS = {
+  /** "The Content-Security-Policy header value is limited to 1783 characters." */
+  csp: 1783,
+  customHeaders: 10,
+  /** Not on the quota page we have; the same as custom headers (unverified). */
+  removeHeaders: 10,
+} as const;
+
+export interface Kind {
+  readonly kind: PolicyRecord["kind"];
+  /** For messages: "cache policy". */
+  readonly label: string;
   /** Output member names: `CachePolicy`, `CachePolicyConfig`, `CachePolicyList`. */
-  readonly shape: "CachePolicy" | "OriginRequestPolicy";
+  readonly shape: "CachePolicy" | "OriginRequestPolicy" | "ResponseHeadersPolicy";
+  /** The List operation's noun: `ListCachePolicies`. */
+  readonly plural: "CachePolicies" | "OriginRequestPolicies" | "ResponseHeadersPolicies";
   readonly managed: ReadonlyMap<string, AnyConfig>;
-  readonly codes: { readonly exists: string; readonly noSuch: string; readonly inUse: string; readonly tooMany: string; readonly tooManyHeaders: string; readonly tooManyCookies: string; readonly tooManyQueryStrings: string };
+  readonly codes: { readonly exists: string; readonly noSuch: string; readonly inUse: string; readonly tooMany: string };
   /** URI path segment for Location headers. */
   readonly path: string;
   /** Which distributions use the policy. */
   readonly usedBy: (config: DistributionConfig, id: string) => boolean;
+  /** Fills the defaults CloudFront returns for omitted members. */
   readonly normalize: (config: AnyConfig) => AnyConfig;
-  readonly selectors: (config: AnyConfig) => Array<[string, { behavior?: string; items: readonly string[] }, string]>;
+  /** Kind-specific checks, after the shared name, comment and uniqueness checks. */
+  readonly validate: (config: AnyConfig) => void;
 }
 
 const behaviors = (c: DistributionConfig) => [c.DefaultCacheBehavior, ...(c.CacheBehaviors?.Items ?? [])];
 
+type Selector = [what: string, sel: { behavior?: string | undefined; items: readonly string[] }, tooMany: string];
+
+/** Header/cookie/query string selections: items exactly when the behavior lists names, at most 10. */
+function validateSelectors(selectors: readonly Selector[]): void {
+  for (const [what, sel, tooMany] of selectors) {
+    const needsItems = sel.behavior === "whitelist" || sel.behavior === "allExcept" || sel.behavior === "allViewerAndWhitelistCloudFront";
+    if (needsItems && sel.items.length === 0) fail("InvalidArgument", `${what}Config with behavior ${sel.behavior} must list at least one name.`);
+    if (!needsItems && sel.items.length > 0) fail("InvalidArgument", `${what}Config with behavior ${sel.behavior ?? "none"} cannot list names.`);
+    if (sel.items.length > MAX_ITEMS) fail(tooMany, `A policy can list at most ${MAX_ITEMS} ${what.toLowerCase()}.`);
+  }
+}
+
 export const CACHE: Kind = {
   kind: "cache",
+  label: "cache policy",
   shape: "CachePolicy",
+  plural: "CachePolicies",
   managed: MANAGED_CACHE_POLICIES,
-  codes: {
-    exists: "CachePolicyAlreadyExists",
-    noSuch: "NoSuchCachePolicy",
-    inUse: "CachePolicyInUse",
-    tooMany: "TooManyCachePolicies",
-    tooManyHeaders: "TooManyHeadersInCachePolicy",
-    tooManyCookies: "TooManyCookiesInCachePolicy",
-    tooManyQueryStrings: "TooManyQueryStringsInCachePolicy",
-  },
+  codes: { exists: "CachePolicyAlreadyExists", noSuch: "NoSuchCachePolicy", inUse: "CachePolicyInUse", tooMany: "TooManyCachePolicies" },
   path: "cache-policy",
   usedBy: (c, id) => behaviors(c).some((b) => b?.CachePolicyId === id),
   normalize(config) {
@@ -79,41 +123,211 @@ export const CACHE: Kind = {
       },
     };
   },
-  selectors(config) {
-    const p = (config as CachePolicyConfig).ParametersInCacheKeyAndForwardedToOrigin;
-    return [
-      ["Headers", { behavior: p?.HeadersConfig?.HeaderBehavior, items: p?.HeadersConfig?.Headers?.Items ?? [] }, CACHE.codes.tooManyHeaders],
-      ["Cookies", { behavior: p?.CookiesConfig?.CookieBehavior, items: p?.CookiesConfig?.Cookies?.Items ?? [] }, CACHE.codes.tooManyCookies],
-      ["QueryStrings", { behavior: p?.QueryStringsConfig?.QueryStringBehavior, items: p?.QueryStringsConfig?.QueryStrings?.Items ?? [] }, CACHE.codes.tooManyQueryStrings],
-    ];
+  validate(config) {
+    const c = config as CachePolicyConfig;
+    for (const [field, v] of [["MinTTL", c.MinTTL], ["DefaultTTL", c.DefaultTTL], ["MaxTTL", c.MaxTTL]] as const) {
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) fail("InvalidArgument", `${field} must be a non-negative whole number of seconds.`);
+    }
+    if (c.DefaultTTL !== undefined && (c.MinTTL ?? 0) > c.DefaultTTL) fail("InvalidArgument", "MinTTL must be less than or equal to DefaultTTL.");
+    if (c.MaxTTL !== undefined && ((c.DefaultTTL ?? 0) > c.MaxTTL || (c.MinTTL ?? 0) > c.MaxTTL)) fail("InvalidArgument", "DefaultTTL and MinTTL must be less than or equal to MaxTTL.");
+    const p = c.ParametersInCacheKeyAndForwardedToOrigin;
+    validateSelectors([
+      ["Headers", { behavior: p?.HeadersConfig?.HeaderBehavior, items: p?.HeadersConfig?.Headers?.Items ?? [] }, "TooManyHeadersInCachePolicy"],
+      ["Cookies", { behavior: p?.CookiesConfig?.CookieBehavior, items: p?.CookiesConfig?.Cookies?.Items ?? [] }, "TooManyCookiesInCachePolicy"],
+      ["QueryStrings", { behavior: p?.QueryStringsConfig?.QueryStringBehavior, items: p?.QueryStringsConfig?.QueryStrings?.Items ?? [] }, "TooManyQueryStringsInCachePolicy"],
+    ]);
   },
 };
 
 export const ORIGIN_REQUEST: Kind = {
   kind: "origin-request",
+  label: "origin request policy",
   shape: "OriginRequestPolicy",
+  plural: "OriginRequestPolicies",
   managed: MANAGED_ORIGIN_REQUEST_POLICIES,
-  codes: {
-    exists: "OriginRequestPolicyAlreadyExists",
-    noSuch: "NoSuchOriginRequestPolicy",
-    inUse: "OriginRequestPolicyInUse",
-    tooMany: "TooManyOriginRequestPolicies",
-    tooManyHeaders: "TooManyHeadersInOriginRequestPolicy",
-    tooManyCookies: "TooManyCookiesInOriginRequestPolicy",
-    tooManyQueryStrings: "TooManyQueryStringsInOriginRequestPolicy",
-  },
+  codes: { exists: "OriginRequestPolicyAlreadyExists", noSuch: "NoSuchOriginRequestPolicy", inUse: "OriginRequestPolicyInUse", tooMany: "TooManyOriginRequestPolicies" },
   path: "origin-request-policy",
   usedBy: (c, id) => behaviors(c).some((b) => b?.OriginRequestPolicyId === id),
   normalize: (config) => ({ ...config, Comment: config.Comment ?? "" }),
-  selectors(config) {
+  validate(config) {
     const c = config as OriginRequestPolicyConfig;
-    return [
-      ["Headers", { behavior: c.HeadersConfig?.HeaderBehavior, items: c.HeadersConfig?.Headers?.Items ?? [] }, ORIGIN_REQUEST.codes.tooManyHeaders],
-      ["Cookies", { behavior: c.CookiesConfig?.CookieBehavior, items: c.CookiesConfig?.Cookies?.Items ?? [] }, ORIGIN_REQUEST.codes.tooManyCookies],
-      ["QueryStrings", { behavior: c.QueryStringsConfig?.QueryStringBehavior, items: c.QueryStringsConfig?.QueryStrings?.Items ?? [] }, ORIGIN_REQUEST.codes.tooManyQueryStrings],
-    ];
+    validateSelectors([
+      ["Headers", { behavior: c.HeadersConfig?.HeaderBehavior, items: c.HeadersConfig?.Headers?.Items ?? [] }, "TooManyHeadersInOriginRequestPolicy"],
+      ["Cookies", { behavior: c.CookiesConfig?.CookieBehavior, items: c.CookiesConfig?.Cookies?.Items ?? [] }, "TooManyCookiesInOriginRequestPolicy"],
+      ["QueryStrings", { behavior: c.QueryStringsConfig?.QueryStringBehavior, items: c.QueryStringsConfig?.QueryStrings?.Items ?? [] }, "TooManyQueryStringsInOriginRequestPolicy"],
+    ]);
   },
 };
+
+export const RESPONSE_HEADERS: Kind = {
+  kind: "response-headers",
+  label: "response headers policy",
+  shape: "ResponseHeadersPolicy",
+  plural: "ResponseHeadersPolicies",
+  managed: MANAGED_RESPONSE_HEADERS_POLICIES,
+  codes: { exists: "ResponseHeadersPolicyAlreadyExists", noSuch: "NoSuchResponseHeadersPolicy", inUse: "ResponseHeadersPolicyInUse", tooMany: "TooManyResponseHeadersPolicies" },
+  path: "response-headers-policy",
+  usedBy: (c, id) => behaviors(c).some((b) => b?.ResponseHeadersPolicyId === id),
+  normalize(config) {
+    const c = config as ResponseHeadersPolicyConfig;
+    const cors = c.CorsConfig;
+    return {
+      ...c,
+      Comment: c.Comment ?? "",
+      // Observed: CloudFront returns an omitted AccessControlExposeHeaders as Quantity 0.
+      ...(cors ? { CorsConfig: { ...cors, AccessControlExposeHeaders: cors.AccessControlExposeHeaders ?? { Quantity: 0 } } } : {}),
+    };
+  },
+  validate: (config) => validateResponseHeadersPolicyConfig(config as ResponseHeadersPolicyConfig),
+};
+
+/**
+ * data-plane.md §11 / remove-headers-disallowed: headers a response headers policy may not remove.
+ * Exact names, plus the documented `X-Amz-Cf-.*` and `X-Edge-.*` patterns and (per the spec's
+ * summary of the four documented X-Accel-* names) the `X-Accel-` prefix.
+ */
+const CLOUDFRONT_MANAGED_HEADERS = new Set([
+  "connection", "content-encoding", "content-length", "expect", "host", "keep-alive", "proxy-authenticate", "proxy-authorization",
+  "proxy-connection", "trailer", "transfer-encoding", "upgrade", "via", "warning", "x-amzn-auth", "x-amzn-cf-billing", "x-amzn-cf-id",
+  "x-amzn-cf-xff", "x-amzn-errortype", "x-amzn-fle-profile", "x-amzn-header-count", "x-amzn-header-order",
+  "x-amzn-lambda-integration-tag", "x-amzn-requestid", "x-cache", "x-forwarded-proto", "x-real-ip",
+]);
+const CLOUDFRONT_MANAGED_PREFIXES = ["x-amz-cf-", "x-edge-", "x-accel-"];
+
+/** Whether CloudFront manages this header itself, so a policy may neither remove nor add it. */
+export function isCloudFrontManagedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return CLOUDFRONT_MANAGED_HEADERS.has(lower) || CLOUDFRONT_MANAGED_PREFIXES.some((p) => lower.startsWith(p));
+}
+
+/** RFC 9110 §5.6.2 token: what a header name may be made of. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A field value without control characters other than HTAB (RFC 9110 §5.5). */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const REFERRER_POLICIES = new Set(["no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"]);
+const FRAME_OPTIONS = new Set(["DENY", "SAMEORIGIN"]);
+const CORS_METHODS = new Set(["GET", "DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "ALL"]);
+const CORS_HEADERS = ["access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-headers", "access-control-allow-methods", "access-control-expose-headers", "access-control-max-age"];
+/** `*`, or an origin whose host's leftmost label may be `*` (`https://*.example.org`); no other `*`. */
+const ALLOWED_ORIGIN = /^(?:\*|(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:\*\.)?[^\s,*/]+)$/;
+
+function checkValue(value: string, where: string): void {
+  if (!FIELD_VALUE.test(value)) fail("InvalidArgument", `The value of ${where} contains characters that are not allowed in an HTTP header.`);
+}
+
+function checkNonNegativeInteger(value: number | undefined, where: string): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0)) fail("InvalidArgument", `${where} must be a non-negative whole number of seconds.`);
+}
+
+/** data-plane.md §11: the checks on a ResponseHeadersPolicyConfig (see the module header). */
+export function validateResponseHeadersPolicyConfig(c: ResponseHeadersPolicyConfig): void {
+  const setBySections = new Map<string, string>();
+
+  const cors = c.CorsConfig;
+  if (cors) {
+    const origins = cors.AccessControlAllowOrigins?.Items ?? [];
+    const allowHeaders = cors.AccessControlAllowHeaders?.Items ?? [];
+    const methods = cors.AccessControlAllowMethods?.Items ?? [];
+    const expose = cors.AccessControlExposeHeaders?.Items ?? [];
+    if (origins.length === 0) fail("InvalidArgument", "CorsConfig AccessControlAllowOrigins must list at least one origin.");
+    if (allowHeaders.length === 0) fail("InvalidArgument", "CorsConfig AccessControlAllowHeaders must list at least one header name or *.");
+    if (methods.length === 0) fail("InvalidArgument", "CorsConfig AccessControlAllowMethods must list at least one method.");
+    for (const o of origins) {
+      if (!ALLOWED_ORIGIN.test(o)) {
+        fail("InvalidArgument", `The origin "${o}" in AccessControlAllowOrigins is not valid: use *, an origin, or an origin whose leftmost domain label is * (https://*.example.org).`);
+      }
+    }
+    for (const h of [...allowHeaders, ...expose]) {
+      if (!TOKEN.test(h)) fail("InvalidArgument", `"${h}" in the CORS header lists is not a valid header name or *.`);
+    }
+    for (const m of methods) {
+      if (!CORS_METHODS.has(m)) fail("InvalidArgument", `"${m}" in AccessControlAllowMethods is not one of GET, DELETE, HEAD, OPTIONS, PATCH, POST, PUT, ALL.`);
+    }
+    if (methods.includes("ALL") && methods.length > 1) fail("InvalidArgument", "AccessControlAllowMethods ALL stands for every method and cannot be combined with others.");
+    if (cors.AccessControlAllowCredentials && allowHeaders.some((h) => h.includes("*"))) {
+      // The message CloudFront returns for this case (observed through CloudFormation).
+      fail("InvalidArgument", "The parameter Access-Control-Allow-Headers cannot contain * when allowCredentials is true.");
+    }
+    checkNonNegativeInteger(cors.AccessControlMaxAgeSec, "CorsConfig AccessControlMaxAgeSec");
+    for (const h of CORS_HEADERS) setBySections.set(h, "CorsConfig");
+  }
+
+  const sec = c.SecurityHeadersConfig;
+  if (sec) {
+    const csp = sec.ContentSecurityPolicy;
+    if (csp) {
+      const value = csp.ContentSecurityPolicy ?? "";
+      if (value.length > RHP_LIMITS.csp) {
+        fail("TooLongCSPInResponseHeadersPolicy", `The Content-Security-Policy is ${value.length} characters long; the maximum is ${RHP_LIMITS.csp}.`);
+      }
+      if (value.trim() === "") fail("InvalidArgument", "The Content-Security-Policy value cannot be empty.");
+      checkValue(value, "Content-Security-Policy");
+      setBySections.set("content-security-policy", "SecurityHeadersConfig");
+    }
+    if (sec.ReferrerPolicy) {
+      if (!REFERRER_POLICIES.has(sec.ReferrerPolicy.ReferrerPolicy ?? "")) {
+        fail("InvalidArgument", `"${sec.ReferrerPolicy.ReferrerPolicy ?? ""}" is not a valid Referrer-Policy: use one of ${[...REFERRER_POLICIES].join(", ")}.`);
+      }
+      setBySections.set("referrer-policy", "SecurityHeadersConfig");
+    }
+    if (sec.FrameOptions) {
+      if (!FRAME_OPTIONS.has(sec.FrameOptions.FrameOption ?? "")) fail("InvalidArgument", `"${sec.FrameOptions.FrameOption ?? ""}" is not a valid X-Frame-Options value: use DENY or SAMEORIGIN.`);
+      setBySections.set("x-frame-options", "SecurityHeadersConfig");
+    }
+    if (sec.StrictTransportSecurity) {
+      checkNonNegativeInteger(sec.StrictTransportSecurity.AccessControlMaxAgeSec, "StrictTransportSecurity AccessControlMaxAgeSec");
+      setBySections.set("strict-transport-security", "SecurityHeadersConfig");
+    }
+    if (sec.ContentTypeOptions) setBySections.set("x-content-type-options", "SecurityHeadersConfig");
+    const xss = sec.XSSProtection;
+    if (xss) {
+      // Model docs: "You cannot specify a ReportUri when ModeBlock is true."
+      if (xss.ModeBlock && xss.ReportUri) fail("InvalidArgument", "X-XSS-Protection cannot have both ModeBlock and a ReportUri.");
+      if (xss.ReportUri !== undefined) checkValue(xss.ReportUri, "X-XSS-Protection ReportUri");
+      setBySections.set("x-xss-protection", "SecurityHeadersConfig");
+    }
+  }
+
+  const timing = c.ServerTimingHeadersConfig;
+  if (timing) {
+    const rate = timing.SamplingRate;
+    // Model docs: "any number 0–100 with up to four decimal places".
+    if (rate !== undefined && !(rate >= 0 && rate <= 100 && /^\d+(\.\d{1,4})?$/.test(String(rate)))) {
+      fail("InvalidArgument", `The Server-Timing SamplingRate ${rate} must be a number from 0 to 100 with at most four decimal places.`);
+    }
+    if (timing.Enabled) setBySections.set("server-timing", "ServerTimingHeadersConfig");
+  }
+
+  const custom = c.CustomHeadersConfig?.Items ?? [];
+  if (custom.length > RHP_LIMITS.customHeaders) {
+    fail("TooManyCustomHeadersInResponseHeadersPolicy", `A response headers policy can have at most ${RHP_LIMITS.customHeaders} custom headers; this one has ${custom.length}.`);
+  }
+  const customNames = new Set<string>();
+  for (const h of custom) {
+    const name = h.Header ?? "";
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name)) fail("InvalidArgument", `The custom header name "${name}" is not a valid HTTP header name.`);
+    if (isCloudFrontManagedHeader(name)) fail("InvalidArgument", `The custom header ${name} is set by CloudFront and cannot be added by a response headers policy.`);
+    if (customNames.has(lower)) fail("InvalidArgument", `The custom header ${name} is listed more than once.`);
+    const section = setBySections.get(lower);
+    if (section) fail("InvalidArgument", `The custom header ${name} is already set by the policy's ${section}.`);
+    customNames.add(lower);
+    checkValue(h.Value ?? "", `the custom header ${name}`);
+  }
+
+  const remove = c.RemoveHeadersConfig?.Items ?? [];
+  if (remove.length > RHP_LIMITS.removeHeaders) {
+    fail("TooManyRemoveHeadersInResponseHeadersPolicy", `A response headers policy can remove at most ${RHP_LIMITS.removeHeaders} headers; this one lists ${remove.length}.`);
+  }
+  const removeNames = new Set<string>();
+  for (const r of remove) {
+    const name = r.Header ?? "";
+    if (!TOKEN.test(name)) fail("InvalidArgument", `The header name "${name}" in RemoveHeadersConfig is not a valid HTTP header name.`);
+    if (isCloudFrontManagedHeader(name)) fail("InvalidArgument", `The header ${name} cannot be removed by a response headers policy.`);
+    if (removeNames.has(name.toLowerCase())) fail("InvalidArgument", `The header ${name} is listed more than once in RemoveHeadersConfig.`);
+    removeNames.add(name.toLowerCase());
+  }
+}
 
 /** A policy by id, managed or custom, as stored or as seeded. */
 export function findPolicy(state: CloudFrontState, k: Kind, id: string): PolicyRecord | undefined {
@@ -123,7 +337,7 @@ export function findPolicy(state: CloudFrontState, k: Kind, id: string): PolicyR
 }
 
 function mustFind(state: CloudFrontState, k: Kind, id: string | undefined): PolicyRecord {
-  return findPolicy(state, k, id ?? "") ?? fail(k.codes.noSuch, `The ${k.kind} policy ${id ?? ""} does not exist.`);
+  return findPolicy(state, k, id ?? "") ?? fail(k.codes.noSuch, `The ${k.label} ${id ?? ""} does not exist.`);
 }
 
 function validate(state: CloudFrontState, k: Kind, config: AnyConfig, selfId: string | undefined): void {
@@ -131,28 +345,15 @@ function validate(state: CloudFrontState, k: Kind, config: AnyConfig, selfId: st
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(name)) fail("InvalidArgument", `The policy name "${name}" must be 1-128 letters, digits, hyphens and underscores.`);
   if ((config.Comment ?? "").length > 128) fail("InvalidArgument", "The policy Comment is longer than 128 characters.");
   const clash = [...k.managed.values()].some((m) => m.Name === name) || state.listPolicies(k.kind).some((p) => p.config.Name === name && p.Id !== selfId);
-  if (clash) fail(k.codes.exists, `A ${k.kind} policy named ${name} already exists.`);
-  if (k === CACHE) {
-    const c = config as CachePolicyConfig;
-    for (const [field, v] of [["MinTTL", c.MinTTL], ["DefaultTTL", c.DefaultTTL], ["MaxTTL", c.MaxTTL]] as const) {
-      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) fail("InvalidArgument", `${field} must be a non-negative whole number of seconds.`);
-    }
-    if (c.DefaultTTL !== undefined && (c.MinTTL ?? 0) > c.DefaultTTL) fail("InvalidArgument", "MinTTL must be less than or equal to DefaultTTL.");
-    if (c.MaxTTL !== undefined && ((c.DefaultTTL ?? 0) > c.MaxTTL || (c.MinTTL ?? 0) > c.MaxTTL)) fail("InvalidArgument", "DefaultTTL and MinTTL must be less than or equal to MaxTTL.");
-  }
-  for (const [what, sel, tooMany] of k.selectors(config)) {
-    const needsItems = sel.behavior === "whitelist" || sel.behavior === "allExcept" || sel.behavior === "allViewerAndWhitelistCloudFront";
-    if (needsItems && sel.items.length === 0) fail("InvalidArgument", `${what}Config with behavior ${sel.behavior} must list at least one name.`);
-    if (!needsItems && sel.items.length > 0) fail("InvalidArgument", `${what}Config with behavior ${sel.behavior ?? "none"} cannot list names.`);
-    if (sel.items.length > MAX_ITEMS) fail(tooMany, `A policy can list at most ${MAX_ITEMS} ${what.toLowerCase()}.`);
-  }
+  if (clash) fail(k.codes.exists, `A ${k.label} named ${name} already exists.`);
+  k.validate(config);
 }
 
 function view(k: Kind, rec: PolicyRecord): Record<string, unknown> {
   return { Id: rec.Id, LastModifiedTime: new Date(rec.lastModified), [`${k.shape}Config`]: rec.config };
 }
 
-/** The six handlers of one policy kind, named as the operations are. */
+/** The six handlers of one policy kind, and its ListDistributionsBy…Id, named as the operations are. */
 export function policyHandlers(k: Kind) {
   const s = k.shape;
   return {
@@ -160,7 +361,7 @@ export function policyHandlers(k: Kind) {
       const state = ctx.service;
       const config = k.normalize(input[`${s}Config`] as AnyConfig);
       validate(state, k, config, undefined);
-      if (state.listPolicies(k.kind).length >= MAX_CUSTOM_POLICIES) fail(k.codes.tooMany, `You cannot create more than ${MAX_CUSTOM_POLICIES} ${k.kind} policies.`);
+      if (state.listPolicies(k.kind).length >= MAX_CUSTOM_POLICIES) fail(k.codes.tooMany, `You cannot create more than ${MAX_CUSTOM_POLICIES} ${k.label} resources.`);
       const rec: PolicyRecord = { Id: state.ids.uuid(), kind: k.kind, ETag: state.ids.resourceId(), lastModified: state.clock.now(), config };
       state.putPolicy(rec);
       return { [s]: view(k, rec), ETag: rec.ETag, Location: `${ctx.baseUrl}/2020-05-31/${k.path}/${rec.Id}` };
@@ -176,7 +377,7 @@ export function policyHandlers(k: Kind) {
     [`Update${s}`]: (input: Record<string, unknown> & { Id?: string; IfMatch?: string }, ctx: Ctx) => {
       const state = ctx.service;
       const rec = mustFind(state, k, input.Id);
-      if (k.managed.has(rec.Id)) fail("IllegalUpdate", `The managed ${k.kind} policy ${rec.Id} cannot be updated.`);
+      if (k.managed.has(rec.Id)) fail("IllegalUpdate", `The managed ${k.label} ${rec.Id} cannot be updated.`);
       checkIfMatch(input.IfMatch, rec.ETag);
       const config = k.normalize(input[`${s}Config`] as AnyConfig);
       validate(state, k, config, rec.Id);
@@ -187,13 +388,13 @@ export function policyHandlers(k: Kind) {
     [`Delete${s}`]: ({ Id, IfMatch }: { Id?: string; IfMatch?: string }, ctx: Ctx) => {
       const state = ctx.service;
       const rec = mustFind(state, k, Id);
-      if (k.managed.has(rec.Id)) fail("IllegalDelete", `The managed ${k.kind} policy ${rec.Id} cannot be deleted.`);
+      if (k.managed.has(rec.Id)) fail("IllegalDelete", `The managed ${k.label} ${rec.Id} cannot be deleted.`);
       checkIfMatch(IfMatch, rec.ETag);
-      if (state.listDistributions().some((d) => k.usedBy(d.config, rec.Id))) fail(k.codes.inUse, `The ${k.kind} policy ${rec.Id} is attached to one or more cache behaviors.`);
+      if (state.listDistributions().some((d) => k.usedBy(d.config, rec.Id))) fail(k.codes.inUse, `The ${k.label} ${rec.Id} is attached to one or more cache behaviors.`);
       state.deletePolicy(k.kind, rec.Id);
       return {};
     },
-    [`List${s === "CachePolicy" ? "CachePolicies" : "OriginRequestPolicies"}`]: ({ Type, Marker, MaxItems }: { Type?: string; Marker?: string; MaxItems?: number }, ctx: Ctx) => {
+    [`List${k.plural}`]: ({ Type, Marker, MaxItems }: { Type?: string; Marker?: string; MaxItems?: number }, ctx: Ctx) => {
       if (Type !== undefined && Type !== "managed" && Type !== "custom") fail("InvalidArgument", `Type must be managed or custom, not ${Type}.`);
       const managed = Type === "custom" ? [] : [...k.managed.keys()].map((id) => ({ type: "managed", rec: findPolicy(ctx.service, k, id) as PolicyRecord }));
       const custom = Type === "managed" ? [] : ctx.service.listPolicies(k.kind).map((rec) => ({ type: "custom", rec }));
@@ -207,7 +408,7 @@ export function policyHandlers(k: Kind) {
         },
       };
     },
-    [`ListDistributionsBy${s === "CachePolicy" ? "CachePolicyId" : "OriginRequestPolicyId"}`]: (input: Record<string, string | number | undefined>, ctx: Ctx) => {
+    [`ListDistributionsBy${s}Id`]: (input: Record<string, string | number | undefined>, ctx: Ctx) => {
       const id = String(input[`${s}Id`] ?? "");
       mustFind(ctx.service, k, id);
       const ids = ctx.service.listDistributions().filter((d) => k.usedBy(d.config, id));

@@ -1,0 +1,586 @@
+// Runs inside QuickJS, once per context, before the function's code (see README.md). It builds
+// what CloudFront Functions offer on top of the JavaScript language (functions.md §2, §4.3):
+// console.log, a frozen Date, no eval/Function constructor, require() and the crypto,
+// querystring, buffer and cloudfront modules, the 1.0 byte-string methods, and `invoke`, which the
+// host calls once per request. Everything native comes from `host` (sandbox.ts); nothing here can
+// reach the Node process.
+//
+// The value of this script is a function; the host calls it with (host, version, kvsArns) and
+// keeps what it returns.
+(function (host, version, kvsArns) {
+  "use strict";
+  var G = globalThis;
+  var v2 = version === 2;
+  var JSONparse = JSON.parse;
+  var JSONstringify = JSON.stringify;
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var defineProperty = Object.defineProperty;
+  var slice = Array.prototype.slice;
+  /** Per-run state, set by invoke: start time, event type, edge location, origin changes. */
+  var run = null;
+  var handlerFn;
+
+  function hide(obj, name, value) {
+    defineProperty(obj, name, { value: value, writable: true, configurable: true, enumerable: false });
+  }
+  function setOwn(obj, name, value) {
+    defineProperty(obj, name, { value: value, writable: true, configurable: true, enumerable: true });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // console.log only (functions.md §2)
+
+  function show(v) {
+    if (typeof v === "string") return v;
+    if (v === undefined) return "undefined";
+    if (typeof v === "function") return "[Function" + (v.name ? ": " + v.name : "") + "]";
+    if (v instanceof Error) return String(v);
+    if (typeof v === "object" && v !== null) {
+      try {
+        var s = JSONstringify(v);
+        if (s !== undefined) return s;
+      } catch (e) {
+        // circular or otherwise not serializable: fall through
+      }
+      return Object.prototype.toString.call(v);
+    }
+    return String(v);
+  }
+  hide(G, "console", {
+    log: function log() {
+      var parts = [];
+      for (var i = 0; i < arguments.length; i++) parts.push(show(arguments[i]));
+      host.log(parts.join(" "));
+    },
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Date is frozen at the function's start time (functions.md §2 "Restricted")
+
+  var RealDate = Date;
+  var FrozenDate = function Date() {
+    var now = run ? run.now : RealDate.now();
+    if (new.target === undefined) return new RealDate(now).toString();
+    var args = arguments.length === 0 ? [now] : slice.call(arguments);
+    return Reflect.construct(RealDate, args, new.target === FrozenDate ? RealDate : new.target);
+  };
+  FrozenDate.prototype = RealDate.prototype;
+  FrozenDate.now = function now() {
+    return run ? run.now : RealDate.now();
+  };
+  FrozenDate.parse = RealDate.parse;
+  FrozenDate.UTC = RealDate.UTC;
+  hide(RealDate.prototype, "constructor", FrozenDate);
+  hide(G, "Date", FrozenDate);
+
+  // ------------------------------------------------------------------------------------------
+  // No dynamic code evaluation (functions.md §2 "Restricted": eval and Function throw)
+
+  var NoFunction = function Function() {
+    throw new EvalError("Function constructor is not supported");
+  };
+  NoFunction.prototype = Function.prototype;
+  hide(Function.prototype, "constructor", NoFunction);
+  [async function () {}, function* () {}, async function* () {}].forEach(function (f) {
+    hide(Object.getPrototypeOf(f), "constructor", NoFunction);
+  });
+  hide(G, "Function", NoFunction);
+  hide(G, "eval", function noEval() {
+    throw new EvalError("eval is not supported");
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Bytes across the boundary: strings stay strings, everything else becomes an ArrayBuffer copy
+
+  function toHostBytes(data, what) {
+    if (typeof data === "string") return data;
+    if (data instanceof ArrayBuffer) return data;
+    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    throw new TypeError(what + " must be a string, Buffer, TypedArray or DataView");
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Buffer (2.0): a Node-compatible subset (functions.md §2)
+
+  var ENCODINGS = {
+    utf8: "utf8", "utf-8": "utf8", hex: "hex", base64: "base64", base64url: "base64url",
+    latin1: "latin1", binary: "latin1", ascii: "ascii", ucs2: "utf16le", "ucs-2": "utf16le", utf16le: "utf16le", "utf-16le": "utf16le",
+  };
+  function encodingOf(e) {
+    if (e === undefined || e === null) return "utf8";
+    var n = hasOwn.call(ENCODINGS, String(e).toLowerCase()) ? ENCODINGS[String(e).toLowerCase()] : undefined;
+    if (!n) throw new TypeError("Unknown encoding: " + e);
+    return n;
+  }
+
+  var Buffer;
+  if (v2) {
+    var checkSize = function (size) {
+      if (typeof size !== "number" || !(size >= 0) || size > 0x7fffffff) throw new RangeError('The "size" argument must be a non-negative number, not ' + size);
+      return Math.floor(size);
+    };
+    var clamp = function (v, dflt, len) {
+      if (v === undefined) return dflt;
+      v = Math.trunc(Number(v)) || 0;
+      if (v < 0) v += len;
+      return v < 0 ? 0 : v > len ? len : v;
+    };
+    Buffer = class Buffer extends Uint8Array {
+      static from(value, encodingOrOffset, length) {
+        if (typeof value === "string") return fromArrayBuffer(host.decode(value, encodingOf(encodingOrOffset)));
+        if (value instanceof ArrayBuffer) {
+          var off = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset) >>> 0;
+          var len = length === undefined ? value.byteLength - off : Number(length) >>> 0;
+          return new Buffer(value, off, len);
+        }
+        if (ArrayBuffer.isView(value)) {
+          var copy = new Buffer(value.length);
+          copy.set(value);
+          return copy;
+        }
+        if (value !== null && typeof value === "object") {
+          if (value.type === "Buffer" && Array.isArray(value.data)) return Buffer.from(value.data);
+          if (typeof value.length === "number") {
+            var b = new Buffer(value.length);
+            for (var i = 0; i < value.length; i++) b[i] = Number(value[i]) & 255;
+            return b;
+          }
+        }
+        throw new TypeError("The first argument must be a string, Buffer, ArrayBuffer, Array, or array-like object");
+      }
+      static alloc(size, fill, encoding) {
+        var b = new Buffer(checkSize(size));
+        if (fill !== undefined && fill !== 0 && b.length > 0) b.fill(fill, 0, b.length, encoding);
+        return b;
+      }
+      static allocUnsafe(size) {
+        return new Buffer(checkSize(size));
+      }
+      static byteLength(value, encoding) {
+        if (typeof value === "string") return host.decode(value, encodingOf(encoding)).byteLength;
+        if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
+        throw new TypeError('The "string" argument must be a string, Buffer, or ArrayBuffer');
+      }
+      static isBuffer(b) {
+        return b instanceof Buffer;
+      }
+      static isEncoding(e) {
+        return typeof e === "string" && hasOwn.call(ENCODINGS, e.toLowerCase());
+      }
+      static concat(list, totalLength) {
+        if (!Array.isArray(list)) throw new TypeError('The "list" argument must be an Array of Buffers');
+        var total = 0;
+        for (var i = 0; i < list.length; i++) total += list[i].length;
+        if (totalLength !== undefined) total = checkSize(totalLength);
+        var out = new Buffer(total);
+        var pos = 0;
+        for (var j = 0; j < list.length && pos < total; j++) {
+          var item = list[j];
+          if (!(item instanceof Uint8Array)) throw new TypeError('The "list" argument must contain Buffers or Uint8Arrays');
+          var part = item.length > total - pos ? item.subarray(0, total - pos) : item;
+          out.set(part, pos);
+          pos += part.length;
+        }
+        return out;
+      }
+      static compare(a, b) {
+        var n = Math.min(a.length, b.length);
+        for (var i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+        return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+      }
+      toString(encoding, start, end) {
+        var s = clamp(start, 0, this.length);
+        var e = clamp(end, this.length, this.length);
+        if (e <= s) return "";
+        return host.encode(this.buffer.slice(this.byteOffset + s, this.byteOffset + e), encodingOf(encoding));
+      }
+      toJSON() {
+        return { type: "Buffer", data: Array.prototype.slice.call(this) };
+      }
+      equals(other) {
+        if (!(other instanceof Uint8Array)) throw new TypeError('The "otherBuffer" argument must be a Buffer or Uint8Array');
+        return Buffer.compare(this, other) === 0;
+      }
+      compare(other) {
+        return Buffer.compare(this, other);
+      }
+      subarray(start, end) {
+        var s = clamp(start, 0, this.length);
+        var e = clamp(end, this.length, this.length);
+        return new Buffer(this.buffer, this.byteOffset + s, Math.max(0, e - s));
+      }
+      slice(start, end) {
+        return this.subarray(start, end);
+      }
+      write(string, offset, length, encoding) {
+        if (typeof offset === "string") {
+          encoding = offset;
+          offset = 0;
+          length = undefined;
+        } else if (typeof length === "string") {
+          encoding = length;
+          length = undefined;
+        }
+        var o = offset === undefined ? 0 : offset >>> 0;
+        var bytes = new Uint8Array(host.decode(String(string), encodingOf(encoding)));
+        var n = Math.min(bytes.length, this.length - o, length === undefined ? Infinity : length >>> 0);
+        if (n <= 0) return 0;
+        this.set(bytes.subarray(0, n), o);
+        return n;
+      }
+      copy(target, targetStart, sourceStart, sourceEnd) {
+        var ts = targetStart === undefined ? 0 : targetStart >>> 0;
+        var ss = sourceStart === undefined ? 0 : sourceStart >>> 0;
+        var se = sourceEnd === undefined ? this.length : Math.min(sourceEnd >>> 0, this.length);
+        var n = Math.min(se - ss, target.length - ts);
+        if (n <= 0) return 0;
+        target.set(new Uint8Array(this.buffer, this.byteOffset + ss, n), ts);
+        return n;
+      }
+      fill(value, offset, end, encoding) {
+        if (typeof offset === "string") {
+          encoding = offset;
+          offset = 0;
+          end = this.length;
+        }
+        var s = clamp(offset, 0, this.length);
+        var e = clamp(end, this.length, this.length);
+        if (typeof value === "string" || value instanceof Uint8Array) {
+          var bytes = typeof value === "string" ? new Uint8Array(host.decode(value, encodingOf(encoding))) : value;
+          if (bytes.length === 0) return super.fill(0, s, e);
+          for (var i = s; i < e; i++) this[i] = bytes[(i - s) % bytes.length];
+          return this;
+        }
+        return super.fill(Number(value) & 255, s, e);
+      }
+      indexOf(value, byteOffset, encoding) {
+        var from = clamp(byteOffset, 0, this.length);
+        if (typeof value === "number") return super.indexOf(value & 255, from);
+        var needle = typeof value === "string" ? new Uint8Array(host.decode(value, encodingOf(encoding))) : value;
+        if (!(needle instanceof Uint8Array)) throw new TypeError('The "value" argument must be a string, number, Buffer or Uint8Array');
+        if (needle.length === 0) return from;
+        outer: for (var i = from; i <= this.length - needle.length; i++) {
+          for (var j = 0; j < needle.length; j++) if (this[i + j] !== needle[j]) continue outer;
+          return i;
+        }
+        return -1;
+      }
+      includes(value, byteOffset, encoding) {
+        return this.indexOf(value, byteOffset, encoding) !== -1;
+      }
+    };
+    var fromArrayBuffer = function (ab) {
+      return new Buffer(ab, 0, ab.byteLength);
+    };
+    // readUInt8, readUInt16LE, …, writeDoubleBE through DataView, with Node's lower-case aliases.
+    [
+      ["UInt8", "Uint8", 1, false], ["Int8", "Int8", 1, false],
+      ["UInt16LE", "Uint16", 2, true], ["UInt16BE", "Uint16", 2, false], ["Int16LE", "Int16", 2, true], ["Int16BE", "Int16", 2, false],
+      ["UInt32LE", "Uint32", 4, true], ["UInt32BE", "Uint32", 4, false], ["Int32LE", "Int32", 4, true], ["Int32BE", "Int32", 4, false],
+      ["FloatLE", "Float32", 4, true], ["FloatBE", "Float32", 4, false], ["DoubleLE", "Float64", 8, true], ["DoubleBE", "Float64", 8, false],
+    ].forEach(function (spec) {
+      var name = spec[0], view = spec[1], size = spec[2], little = spec[3];
+      var check = function (buf, offset) {
+        var o = offset === undefined ? 0 : offset;
+        if (typeof o !== "number" || o !== Math.floor(o) || o < 0 || o + size > buf.length) throw new RangeError('The value of "offset" is out of range: ' + offset);
+        return o;
+      };
+      var read = function (offset) {
+        var o = check(this, offset);
+        return new DataView(this.buffer, this.byteOffset, this.byteLength)["get" + view](o, little);
+      };
+      var write = function (value, offset) {
+        var o = check(this, offset);
+        new DataView(this.buffer, this.byteOffset, this.byteLength)["set" + view](o, Number(value), little);
+        return o + size;
+      };
+      hide(Buffer.prototype, "read" + name, read);
+      hide(Buffer.prototype, "write" + name, write);
+      if (name.indexOf("UInt") === 0) {
+        hide(Buffer.prototype, "readUint" + name.slice(4), read);
+        hide(Buffer.prototype, "writeUint" + name.slice(4), write);
+      }
+    });
+    hide(G, "Buffer", Buffer);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // 1.0 byte strings (functions-javascript-runtime-10.html "Nonstandard methods"): a byte string
+  // is a string whose characters are all 0–255.
+
+  var NOT_BYTES = /[^\u0000-\u00ff]/;
+  if (!v2) {
+    hide(String, "bytesFrom", function bytesFrom(value, encoding) {
+      if (typeof value === "string") {
+        if (encoding !== "hex" && encoding !== "base64" && encoding !== "base64url") throw new TypeError('Unknown encoding: "' + encoding + '"');
+        return host.encode(host.decode(value, encoding), "latin1");
+      }
+      if (value === null || typeof value !== "object" || typeof value.length !== "number") throw new TypeError("value must be a string or an array of octets");
+      var out = "";
+      for (var i = 0; i < value.length; i++) out += String.fromCharCode(Number(value[i]) & 255);
+      return out;
+    });
+    hide(String.prototype, "fromBytes", function fromBytes(start, end) {
+      var s = String(this).slice(start, end);
+      return NOT_BYTES.test(s) ? null : s;
+    });
+    hide(String.prototype, "toBytes", function toBytes(start, end) {
+      var s = String(this).slice(start, end);
+      return NOT_BYTES.test(s) ? null : s;
+    });
+    hide(String.prototype, "fromUTF8", function fromUTF8(start, end) {
+      var s = String(this).slice(start, end);
+      if (NOT_BYTES.test(s)) return null;
+      var text = host.encode(host.decode(s, "latin1"), "utf8");
+      // Invalid UTF-8 decodes to U+FFFD; the round trip tells it apart from a real one.
+      return host.encode(host.decode(text, "utf8"), "latin1") === s ? text : null;
+    });
+    hide(String.prototype, "toUTF8", function toUTF8(start, end) {
+      return host.encode(host.decode(String(this).slice(start, end), "utf8"), "latin1");
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // crypto: createHash / createHmac with md5, sha1, sha256 (functions.md §2)
+
+  var DIGESTS = { md5: true, sha1: true, sha256: true };
+  var DIGEST_ENCODINGS = { hex: true, base64: true, base64url: true };
+  // The data stays here until digest(): one host call per hash, not one per update() (a call
+  // into the host costs several microseconds).
+  function Hash(algorithm, key, hmac) {
+    if (typeof algorithm !== "string" || !hasOwn.call(DIGESTS, algorithm)) throw new TypeError('not supported algorithm: "' + algorithm + '"');
+    this._algorithm = algorithm;
+    this._key = hmac ? toHostBytes(key, "key") : undefined;
+    this._parts = [];
+    this._text = true;
+    this._done = false;
+  }
+  Hash.prototype.update = function update(data, inputEncoding) {
+    if (this._done) throw new Error("Digest already called");
+    if (typeof data === "string") {
+      var enc = encodingOf(inputEncoding);
+      if (enc !== "utf8") {
+        data = host.decode(data, enc);
+        this._text = false;
+      }
+    } else {
+      data = toHostBytes(data, "data");
+      this._text = false;
+    }
+    this._parts.push(data);
+    return this;
+  };
+  Hash.prototype.digest = function digest(encoding) {
+    if (this._done) throw new Error("Digest already called");
+    this._done = true;
+    var out;
+    if (encoding === undefined) out = v2 ? "buffer" : "latin1"; // 2.0: a Buffer, 1.0: a byte string (functions.md §2)
+    else if (hasOwn.call(DIGEST_ENCODINGS, encoding)) out = encoding;
+    else throw new TypeError('Unknown digest encoding: "' + encoding + '"');
+    var parts = this._parts;
+    this._parts = [];
+    var data = this._text ? parts.join("") : joinBytes(parts);
+    var result = host.digest(this._algorithm, this._key, data, out);
+    return out === "buffer" ? new Buffer(result, 0, result.byteLength) : result;
+  };
+  function joinBytes(parts) {
+    var arrays = parts.map(function (p) {
+      return new Uint8Array(typeof p === "string" ? host.decode(p, "utf8") : p);
+    });
+    var total = 0;
+    for (var i = 0; i < arrays.length; i++) total += arrays[i].length;
+    var out = new Uint8Array(total);
+    for (var j = 0, pos = 0; j < arrays.length; pos += arrays[j].length, j++) out.set(arrays[j], pos);
+    return out.buffer;
+  }
+  var cryptoModule = {
+    createHash: function createHash(algorithm) {
+      return new Hash(algorithm, undefined, false);
+    },
+    createHmac: function createHmac(algorithm, key) {
+      return new Hash(algorithm, key, true);
+    },
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // querystring (functions.md §2): parse/decode, stringify/encode, escape, unescape
+
+  function unescapeQuery(s) {
+    try {
+      return decodeURIComponent(s);
+    } catch (e) {
+      return s;
+    }
+  }
+  function primitive(v) {
+    if (typeof v === "string") return v;
+    if (typeof v === "number") return isFinite(v) ? String(v) : "";
+    if (typeof v === "bigint") return String(v);
+    if (typeof v === "boolean") return v ? "true" : "false";
+    return "";
+  }
+  var querystringModule = {
+    escape: function escape(s) {
+      return encodeURIComponent(String(s));
+    },
+    unescape: function unescape(s) {
+      return unescapeQuery(String(s));
+    },
+    parse: function parse(str, sep, eq, options) {
+      sep = sep || "&";
+      eq = eq || "=";
+      var decode = options && typeof options.decodeURIComponent === "function" ? options.decodeURIComponent : querystringModule.unescape;
+      var maxKeys = options && typeof options.maxKeys === "number" ? options.maxKeys : 1000;
+      var out = {};
+      if (typeof str !== "string" || str.length === 0) return out;
+      var parts = str.split(sep);
+      if (maxKeys > 0 && parts.length > maxKeys) parts = parts.slice(0, maxKeys);
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i] === "") continue;
+        var at = parts[i].indexOf(eq);
+        var k = decode((at >= 0 ? parts[i].slice(0, at) : parts[i]).replace(/\+/g, " "));
+        var v = at >= 0 ? decode(parts[i].slice(at + eq.length).replace(/\+/g, " ")) : "";
+        if (!hasOwn.call(out, k)) setOwn(out, k, v);
+        else if (Array.isArray(out[k])) out[k].push(v);
+        else out[k] = [out[k], v];
+      }
+      return out;
+    },
+    stringify: function stringify(obj, sep, eq, options) {
+      sep = sep || "&";
+      eq = eq || "=";
+      var encode = options && typeof options.encodeURIComponent === "function" ? options.encodeURIComponent : querystringModule.escape;
+      if (obj === null || typeof obj !== "object") return "";
+      var parts = [];
+      Object.keys(obj).forEach(function (key) {
+        var v = obj[key];
+        var k = encode(primitive(key)) + eq;
+        if (Array.isArray(v)) v.forEach(function (item) { parts.push(k + encode(primitive(item))); });
+        else parts.push(k + encode(primitive(v)));
+      });
+      return parts.join(sep);
+    },
+  };
+  querystringModule.decode = querystringModule.parse;
+  querystringModule.encode = querystringModule.stringify;
+
+  // ------------------------------------------------------------------------------------------
+  // cloudfront (2.0): KeyValueStore handles and origin changes (functions.md §4.3)
+
+  function storeArn(id) {
+    if (id === undefined) {
+      if (kvsArns.length === 0) throw new Error("No key value store is associated with this function");
+      return kvsArns[0];
+    }
+    for (var i = 0; i < kvsArns.length; i++) {
+      if (kvsArns[i] === id || kvsArns[i].slice(kvsArns[i].lastIndexOf("/") + 1) === id) return kvsArns[i];
+    }
+    throw new Error('The key value store "' + id + '" is not associated with this function');
+  }
+  function checkKey(key) {
+    if (typeof key !== "string" || key.length === 0) throw new TypeError("The key must be a non-empty string");
+    return key;
+  }
+  function kvsHandle(arn) {
+    return {
+      get: function get(key, options) {
+        checkKey(key);
+        var format = options && options.format !== undefined ? options.format : "string";
+        if (format !== "string" && format !== "json" && format !== "bytes") throw new TypeError('Unknown format: "' + format + '" (string, json or bytes)');
+        return host.kvs("get", arn, key).then(function (value) {
+          if (value === undefined) throw new Error('Key "' + key + '" not found');
+          if (format === "json") return JSONparse(value);
+          if (format === "bytes") return Buffer.from(value, "utf8");
+          return value;
+        });
+      },
+      exists: function exists(key) {
+        checkKey(key);
+        return host.kvs("get", arn, key).then(function (value) {
+          return value !== undefined;
+        });
+      },
+      meta: function meta() {
+        return host.kvs("meta", arn, "").then(function (json) {
+          if (json === undefined) throw new Error("The key value store does not exist");
+          return JSONparse(json);
+        });
+      },
+    };
+  }
+  function originChange(name) {
+    if (!run) throw new Error(name + " can only be called while handling a request");
+    if (run.eventType !== "viewer-request") throw new Error(name + " is available in viewer-request functions only");
+  }
+  function detached(value) {
+    return value === undefined ? undefined : JSONparse(JSONstringify(value));
+  }
+  var cloudfrontModule = {
+    kvs: function kvs(id) {
+      return kvsHandle(storeArn(id));
+    },
+    updateRequestOrigin: function updateRequestOrigin(params) {
+      originChange("updateRequestOrigin");
+      run.origin.push({ type: "updateRequestOrigin", params: detached(params) });
+    },
+    selectRequestOriginById: function selectRequestOriginById(originId) {
+      originChange("selectRequestOriginById");
+      run.origin.push({ type: "selectRequestOriginById", originId: originId });
+    },
+    createRequestOriginGroup: function createRequestOriginGroup(params) {
+      originChange("createRequestOriginGroup");
+      run.origin.push({ type: "createRequestOriginGroup", params: detached(params) });
+    },
+  };
+  defineProperty(cloudfrontModule, "edgeLocation", {
+    enumerable: true,
+    get: function () {
+      return run && run.eventType === "viewer-request" && run.edge ? run.edge : {};
+    },
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // require / import
+
+  var modules = { crypto: cryptoModule, querystring: querystringModule };
+  if (v2) modules.buffer = { Buffer: Buffer };
+  function requireModule(name) {
+    if (typeof name === "string" && hasOwn.call(modules, name)) return modules[name];
+    throw new Error('Cannot find module "' + name + '"');
+  }
+  hide(G, "require", requireModule);
+  // Target of the rewritten 2.0 import declarations (syntax.ts).
+  hide(G, "__cfModule", function (name) {
+    return v2 && name === "cloudfront" ? cloudfrontModule : requireModule(name);
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // One request
+
+  function finish(out) {
+    return JSONstringify({ output: out === undefined ? null : out, undefinedOutput: out === undefined, origin: run.origin });
+  }
+
+  return {
+    setHandler: function (fn) {
+      handlerFn = fn;
+    },
+    /** The handler's result as JSON, or a promise of it (2.0 async handlers). */
+    invoke: function (eventJson, now, eventType, rawQueryString, edgeJson) {
+      run = { now: now, eventType: eventType, edge: edgeJson === undefined ? undefined : JSONparse(edgeJson), origin: [] };
+      var event = JSONparse(eventJson);
+      if (v2 && event !== null && typeof event.request === "object" && event.request !== null) {
+        var raw = rawQueryString;
+        hide(event.request, "rawQueryString", function rawQueryString() {
+          return raw;
+        });
+      }
+      if (typeof handlerFn !== "function") throw new ReferenceError('"handler" is not defined');
+      var out = handlerFn(event);
+      if (v2 && out !== null && typeof out === "object" && typeof out.then === "function") {
+        return Promise.resolve(out).then(finish);
+      }
+      return finish(out);
+    },
+  };
+});

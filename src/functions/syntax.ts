@@ -1,0 +1,428 @@
+// The language rules CloudFront's two runtimes add on top of JavaScript (functions.md §2;
+// functions-javascript-runtime-10.html, …-20.html, async-await-syntax.html), checked on tokens
+// before QuickJS compiles the code, and the rewrite of 2.0 `import` declarations into bindings the
+// sandbox provides.
+//
+// cloudfront-js-1.0: no `const` / `let` ("The const and let statements are not supported"), no
+// `async` functions, no `import` (modules come from `require`).
+// cloudfront-js-2.0: `const`, `let`, `async function` declarations; `import` of the four built-in
+// modules only; "async arguments and closures are not supported" (async arrows, async function
+// expressions and async methods are refused).
+// Both: no `export` (CloudFront: "SyntaxError: Illegal export statement", seen in public reports),
+// no dynamic `import()`.
+//
+// The tokenizer is a plain JavaScript lexer with the usual regex-versus-division rule (a `/` after
+// an expression is division); its only job is to find keywords outside strings, comments,
+// templates and regular expressions. Real syntax errors are left to QuickJS.
+import type { FunctionRuntimeName } from "./types.ts";
+
+/** Modules a 2.0 function may import (functions.md §2 "Modules"). */
+export const IMPORTABLE_MODULES = ["cloudfront", "crypto", "querystring", "buffer"] as const;
+
+export type PreparedCode = { readonly ok: true; readonly script: string } | { readonly ok: false; readonly message: string };
+
+interface Token {
+  readonly type: "name" | "punct" | "string" | "template" | "number" | "regex";
+  readonly value: string;
+  readonly start: number;
+  readonly end: number;
+  /** A line terminator precedes the token. */
+  readonly newline: boolean;
+}
+
+class CodeError extends Error {
+  readonly at: number;
+  constructor(message: string, at: number) {
+    super(message);
+    this.at = at;
+  }
+}
+
+/**
+ * Checks `code` against its runtime's language rules and returns the script the sandbox compiles:
+ * the same text with 2.0 `import` declarations replaced by blanks (lines keep their numbers) and
+ * their bindings declared at the start of line 1.
+ */
+export function prepareFunctionCode(code: string, runtime: FunctionRuntimeName): PreparedCode {
+  try {
+    const tokens = tokenize(code);
+    const imports = checkRules(tokens, runtime);
+    return { ok: true, script: rewriteImports(code, imports) };
+  } catch (err) {
+    if (err instanceof CodeError) return { ok: false, message: `SyntaxError: ${err.message} in ${position(code, err.at)}` };
+    throw err;
+  }
+}
+
+function position(code: string, at: number): string {
+  const before = code.slice(0, at);
+  const line = before.split(/\r\n|\r|\n|\u2028|\u2029/).length;
+  return `line ${line}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+interface ImportDecl {
+  readonly start: number;
+  readonly end: number;
+  readonly module: string;
+  readonly defaultName?: string;
+  readonly namespace?: string;
+  readonly named: ReadonlyArray<readonly [imported: string, local: string]>;
+}
+
+const DECLARATION_START = new Set([undefined, ";", "{", "}"]);
+
+function checkRules(tokens: readonly Token[], runtime: FunctionRuntimeName): ImportDecl[] {
+  const v1 = runtime === "cloudfront-js-1.0";
+  const imports: ImportDecl[] = [];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i] as Token;
+    if (tok.type === "punct") {
+      if (tok.value === "{" || tok.value === "${") depth++;
+      else if (tok.value === "}") depth--;
+      continue;
+    }
+    if (tok.type !== "name") continue;
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    // Property names: `a.const`, `a?.async`, `{ let: 1 }`.
+    if (prev && prev.type === "punct" && (prev.value === "." || prev.value === "?.")) continue;
+    if (next && next.type === "punct" && next.value === ":" && !isConditionalColon(tokens, i)) continue;
+    switch (tok.value) {
+      case "export":
+        throw new CodeError("Illegal export statement", tok.start);
+      case "const":
+      case "let":
+        if (v1) throw new CodeError(`"${tok.value}" is not supported in cloudfront-js-1.0 (use var)`, tok.start);
+        break;
+      case "async": {
+        const kind = asyncKind(tokens, i);
+        if (kind === undefined) break;
+        if (v1) throw new CodeError("async functions are not supported in cloudfront-js-1.0", tok.start);
+        if (kind !== "declaration") throw new CodeError(`async ${kind} are not supported: "async" is allowed on function declarations only`, tok.start);
+        break;
+      }
+      case "import": {
+        if (next && next.type === "punct" && (next.value === "(" || next.value === ".")) {
+          throw new CodeError("dynamic import is not supported", tok.start);
+        }
+        if (v1) throw new CodeError("import is not supported in cloudfront-js-1.0 (use require)", tok.start);
+        if (depth !== 0 || !DECLARATION_START.has(prev?.value)) throw new CodeError("import declarations are allowed at the top level only", tok.start);
+        const decl = parseImport(tokens, i);
+        imports.push(decl.decl);
+        i = decl.next - 1;
+        break;
+      }
+    }
+  }
+  return imports;
+}
+
+/** `a ? b : c` — the name before this colon belongs to a conditional, not an object key. */
+function isConditionalColon(tokens: readonly Token[], i: number): boolean {
+  let nesting = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = tokens[j] as Token;
+    if (t.type !== "punct") continue;
+    if (t.value === ")" || t.value === "]" || t.value === "}") nesting++;
+    else if (t.value === "(" || t.value === "[" || t.value === "{" || t.value === "${") {
+      if (nesting === 0) return false;
+      nesting--;
+    } else if (nesting === 0 && t.value === "?") return true;
+    else if (nesting === 0 && (t.value === "," || t.value === ";")) return false;
+  }
+  return false;
+}
+
+/** What an `async` token starts, or undefined when it is an ordinary identifier. */
+function asyncKind(tokens: readonly Token[], i: number): "declaration" | "function expressions" | "arrow functions" | "methods" | undefined {
+  const next = tokens[i + 1];
+  if (!next || next.newline) return undefined;
+  const prev = tokens[i - 1];
+  if (next.type === "name" && next.value === "function") {
+    return DECLARATION_START.has(prev?.value) ? "declaration" : "function expressions";
+  }
+  if (next.type === "name") {
+    const after = tokens[i + 2];
+    if (after?.type === "punct" && after.value === "=>") return "arrow functions";
+    if (after?.type === "punct" && after.value === "(") return "methods";
+    return undefined;
+  }
+  if (next.type === "punct" && next.value === "(") {
+    const close = matching(tokens, i + 1);
+    const after = close === undefined ? undefined : tokens[close + 1];
+    if (after?.type === "punct" && after.value === "=>") return "arrow functions";
+    return undefined; // a call of something named async
+  }
+  if (next.type === "punct" && next.value === "*") return "methods";
+  return undefined;
+}
+
+function matching(tokens: readonly Token[], open: number): number | undefined {
+  let depth = 0;
+  for (let j = open; j < tokens.length; j++) {
+    const t = tokens[j] as Token;
+    if (t.type !== "punct") continue;
+    if (t.value === "(" || t.value === "[" || t.value === "{" || t.value === "${") depth++;
+    else if (t.value === ")" || t.value === "]" || t.value === "}") {
+      depth--;
+      if (depth === 0) return j;
+    }
+  }
+  return undefined;
+}
+
+/** `import X from 'm'`, `import * as N from 'm'`, `import { a, b as c } from 'm'`, `import X, {…} from 'm'`, `import 'm'`. */
+function parseImport(tokens: readonly Token[], i: number): { decl: ImportDecl; next: number } {
+  const start = (tokens[i] as Token).start;
+  let j = i + 1;
+  const at = (): Token => tokens[j] ?? fail("unexpected end of input in import declaration");
+  const fail = (msg: string, pos = tokens[j]?.start ?? start): never => {
+    throw new CodeError(msg, pos);
+  };
+  const isPunct = (v: string) => at().type === "punct" && at().value === v;
+  const name = (): string => {
+    const t = at();
+    if (t.type !== "name") fail(`unexpected token "${t.value}" in import declaration`);
+    j++;
+    return t.value;
+  };
+  let defaultName: string | undefined;
+  let namespace: string | undefined;
+  const named: Array<readonly [string, string]> = [];
+  let module: string;
+  if (at().type === "string") {
+    module = unquote(at().value);
+    j++;
+  } else {
+    if (at().type === "name") {
+      defaultName = name();
+      if (isPunct(",")) j++;
+    }
+    if (isPunct("*")) {
+      j++;
+      if (name() !== "as") fail('expected "as" in import declaration');
+      namespace = name();
+    } else if (isPunct("{")) {
+      j++;
+      while (!isPunct("}")) {
+        const imported = at().type === "string" ? unquote(tokens[j++]?.value ?? "") : name();
+        let local = imported;
+        if (at().type === "name" && at().value === "as") {
+          j++;
+          local = name();
+        }
+        named.push([imported, local]);
+        if (isPunct(",")) j++;
+        else if (!isPunct("}")) fail(`unexpected token "${at().value}" in import declaration`);
+      }
+      j++;
+    } else if (defaultName === undefined) {
+      fail(`unexpected token "${at().value}" in import declaration`);
+    }
+    if (name() !== "from") fail('expected "from" in import declaration', tokens[j - 1]?.start);
+    if (at().type !== "string") fail("expected a module name in import declaration");
+    module = unquote(at().value);
+    j++;
+  }
+  if (!(IMPORTABLE_MODULES as readonly string[]).includes(module)) {
+    throw new CodeError(`Cannot find module "${module}"`, start);
+  }
+  if (tokens[j]?.type === "punct" && tokens[j]?.value === ";") j++;
+  const end = (tokens[j - 1] as Token).end;
+  const decl: ImportDecl = {
+    start,
+    end,
+    module,
+    named,
+    ...(defaultName !== undefined ? { defaultName } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+  };
+  return { decl, next: j };
+}
+
+function unquote(literal: string): string {
+  return literal.slice(1, -1).replace(/\\(.)/g, "$1");
+}
+
+/**
+ * Blanks each import declaration (keeping its line breaks) and declares its bindings at the start
+ * of line 1. A module's default export is the module object itself, as with `require`.
+ */
+function rewriteImports(code: string, imports: readonly ImportDecl[]): string {
+  if (imports.length === 0) return code;
+  let out = "";
+  let last = 0;
+  const decls: string[] = [];
+  for (const d of imports) {
+    out += code.slice(last, d.start) + code.slice(d.start, d.end).replace(/[^\r\n\u2028\u2029]/g, " ");
+    last = d.end;
+    const mod = `__cfModule(${JSON.stringify(d.module)})`;
+    if (d.defaultName) decls.push(`var ${d.defaultName} = ${mod};`);
+    if (d.namespace) decls.push(`var ${d.namespace} = ${mod};`);
+    for (const [imported, local] of d.named) decls.push(`var ${local} = ${mod}[${JSON.stringify(imported)}];`);
+  }
+  return decls.join(" ") + " " + out + code.slice(last);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer
+
+const PUNCTUATORS = [
+  ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
+  "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "%=", "&=", "|=", "^=", "<<", ">>", "**",
+  "{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "%", "&", "|", "^", "!", "~", "?", ":", "=", ".", "@", "#",
+];
+/** After these keywords a `/` starts a regular expression. */
+const REGEX_AFTER_KEYWORD = new Set(["return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await"]);
+const ID_START = /[\p{ID_Start}$_\\]/u;
+const ID_PART = /[\p{ID_Continue}$\u200c\u200d\\]/u;
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+function tokenize(code: string): Token[] {
+  const tokens: Token[] = [];
+  /** For each open `{` / `${`: whether it opened a template substitution. */
+  const braces: boolean[] = [];
+  let i = 0;
+  let newline = false;
+  const push = (type: Token["type"], start: number, end: number, value = code.slice(start, end)) => {
+    tokens.push({ type, value, start, end, newline });
+    newline = false;
+  };
+  while (i < code.length) {
+    const c = code[i] as string;
+    if (LINE_TERMINATOR.test(c)) {
+      newline = true;
+      i++;
+      continue;
+    }
+    if (/\s/.test(c) || c === "\ufeff") {
+      i++;
+      continue;
+    }
+    if (c === "/" && code[i + 1] === "/") {
+      while (i < code.length && !LINE_TERMINATOR.test(code[i] as string)) i++;
+      continue;
+    }
+    if (c === "/" && code[i + 1] === "*") {
+      const end = code.indexOf("*/", i + 2);
+      if (end < 0) throw new CodeError("unterminated comment", i);
+      if (LINE_TERMINATOR.test(code.slice(i, end))) newline = true;
+      i = end + 2;
+      continue;
+    }
+    const start = i;
+    if (c === "'" || c === '"') {
+      i = skipString(code, i, c);
+      push("string", start, i);
+      continue;
+    }
+    if (c === "`" || (c === "}" && braces.length > 0 && braces[braces.length - 1] === true)) {
+      if (c === "}") {
+        // The end of a template substitution: the template continues after it.
+        braces.pop();
+        push("punct", start, start + 1);
+      }
+      const t = skipTemplate(code, i + 1, braces);
+      i = t.end;
+      if (t.substitution) {
+        push("template", start + (c === "}" ? 1 : 0), i - 2);
+        push("punct", i - 2, i);
+      } else {
+        push("template", start + (c === "}" ? 1 : 0), i);
+      }
+      continue;
+    }
+    if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(code[i + 1] ?? ""))) {
+      i++;
+      while (i < code.length && /[0-9A-Za-z_.]/.test(code[i] as string)) {
+        // An exponent sign: 1e-5.
+        if (/[eE]/.test(code[i] as string) && /[+-]/.test(code[i + 1] ?? "") && !/^0[xX]/.test(code.slice(start, i))) i++;
+        i++;
+      }
+      push("number", start, i);
+      continue;
+    }
+    if (ID_START.test(c) || c.charCodeAt(0) >= 0xd800) {
+      i += c.length;
+      while (i < code.length) {
+        const cp = String.fromCodePoint(code.codePointAt(i) as number);
+        if (!ID_PART.test(cp)) break;
+        i += cp.length;
+      }
+      push("name", start, i);
+      continue;
+    }
+    if (c === "/" && regexAllowed(tokens[tokens.length - 1])) {
+      i = skipRegex(code, i);
+      push("regex", start, i);
+      continue;
+    }
+    const p = PUNCTUATORS.find((op) => code.startsWith(op, i));
+    if (p === undefined) throw new CodeError(`unexpected character "${c}"`, i);
+    // `?.` followed by a digit is a conditional and a number (a?.5:b).
+    const op = p === "?." && /[0-9]/.test(code[i + 2] ?? "") ? "?" : p;
+    if (op === "{") braces.push(false);
+    else if (op === "}") braces.pop();
+    i += op.length;
+    push("punct", start, i);
+  }
+  return tokens;
+}
+
+function regexAllowed(prev: Token | undefined): boolean {
+  if (!prev) return true;
+  if (prev.type === "punct") return prev.value !== ")" && prev.value !== "]" && prev.value !== "}";
+  if (prev.type === "name") return REGEX_AFTER_KEYWORD.has(prev.value);
+  return false;
+}
+
+function skipString(code: string, i: number, quote: string): number {
+  i++;
+  while (i < code.length) {
+    const c = code[i];
+    if (c === "\\") i += 2;
+    else if (c === quote) return i + 1;
+    else if (c === "\n" || c === "\r") break;
+    else i++;
+  }
+  throw new CodeError("unterminated string literal", i);
+}
+
+/** From just after a backtick or a substitution's `}` to just after the closing backtick or the next `${`. */
+function skipTemplate(code: string, i: number, braces: boolean[]): { end: number; substitution: boolean } {
+  while (i < code.length) {
+    const c = code[i];
+    if (c === "\\") i += 2;
+    else if (c === "`") return { end: i + 1, substitution: false };
+    else if (c === "$" && code[i + 1] === "{") {
+      braces.push(true);
+      return { end: i + 2, substitution: true };
+    } else i++;
+  }
+  throw new CodeError("unterminated template literal", i);
+}
+
+function skipRegex(code: string, i: number): number {
+  let inClass = false;
+  i++;
+  while (i < code.length) {
+    const c = code[i] as string;
+    if (LINE_TERMINATOR.test(c)) break;
+    if (c === "\\") i += 2;
+    else {
+      if (c === "[") inClass = true;
+      else if (c === "]") inClass = false;
+      else if (c === "/" && !inClass) {
+        i++;
+        while (i < code.length && /[a-z]/i.test(code[i] as string)) i++;
+        return i;
+      }
+      i++;
+    }
+  }
+  throw new CodeError("unterminated regular expression", i);
+}

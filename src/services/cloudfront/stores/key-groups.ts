@@ -1,0 +1,30 @@
+// Stored CloudFront key groups: named lists of public key ids that cache behaviors trust
+// (TrustedKeyGroups, signed-urls.md §1).
+import type { KeyGroupConfig } from "@aws-sdk/client-cloudfront";
+import type { DocumentStore } from "../../../store/document-store.ts";
+import { ResourceStore } from "./resource-store.ts";
+
+export interface KeyGroupRecord {
+  /** A lower-case UUID (control-plane.md §6). */
+  readonly Id: string;
+  readonly ETag: string;
+  /** Epoch milliseconds. */
+  readonly lastModified: number;
+  readonly config: KeyGroupConfig;
+}
+
+export class KeyGroupStore extends ResourceStore<KeyGroupRecord> {
+  constructor(docs: DocumentStore) {
+    super(docs, "cloudfront/key-group");
+  }
+
+  /** Ids of every key group, for distribution validation. */
+  ids(): ReadonlySet<string> {
+    return new Set(this.list().map((g) => g.Id));
+  }
+
+  /** Whether any key group lists this public key. */
+  usesPublicKey(publicKeyId: string): boolean {
+    return this.find((g) => (g.config.Items ?? []).includes(publicKeyId)) !== undefined;
+  }
+}

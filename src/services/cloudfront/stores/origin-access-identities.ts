@@ -1,0 +1,26 @@
+// Stored CloudFront origin access identities (legacy OAI, data-plane.md §7.5).
+import type { CloudFrontOriginAccessIdentityConfig } from "@aws-sdk/client-cloudfront";
+import type { DocumentStore } from "../../../store/document-store.ts";
+import { ResourceStore } from "./resource-store.ts";
+
+export interface OriginAccessIdentityRecord {
+  /** `E` + 13 upper-case alphanumerics (control-plane.md §6). */
+  readonly Id: string;
+  readonly ETag: string;
+  /** 64 lower-case hex digits: how S3 bucket policies and ACLs name the identity. */
+  readonly S3CanonicalUserId: string;
+  readonly config: CloudFrontOriginAccessIdentityConfig;
+}
+
+/** How an S3 origin refers to an OAI in `S3OriginConfig.OriginAccessIdentity`. */
+export const OAI_REFERENCE_PREFIX = "origin-access-identity/cloudfront/";
+
+export class OriginAccessIdentityStore extends ResourceStore<OriginAccessIdentityRecord> {
+  constructor(docs: DocumentStore) {
+    super(docs, "cloudfront/origin-access-identity");
+  }
+
+  findByCanonicalUserId(canonicalUserId: string): OriginAccessIdentityRecord | undefined {
+    return this.find((r) => r.S3CanonicalUserId === canonicalUserId);
+  }
+}
