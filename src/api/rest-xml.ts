@@ -94,7 +94,9 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<s
       bodyMembers.push([name, member]);
       continue;
     }
-    if (isRequired && input[name] === undefined) {
+    // A missing If-Match is the handler's to report (InvalidIfMatchVersion, control-plane.md
+    // "If-Match/ETag"), even where the model marks it required.
+    if (isRequired && input[name] === undefined && traits.httpHeader !== "If-Match") {
       throw new ServiceError("InvalidArgument", `Missing required parameter ${name}.`);
     }
   }

@@ -19,6 +19,7 @@ import { createHash, createHmac } from "node:crypto";
 import {
   newQuickJSWASMModuleFromVariant,
   type QuickJSContext,
+  type QuickJSDeferredPromise,
   type QuickJSHandle,
   type QuickJSRuntime,
   type QuickJSSyncVariant,
@@ -104,6 +105,8 @@ interface Entry {
   logBytes: number;
   /** Host operations (KVS reads) the run is waiting for. */
   pending: number;
+  /** Their promises inside QuickJS, released before the context is disposed. */
+  readonly deferreds: Set<QuickJSDeferredPromise>;
   wake: (() => void) | undefined;
 }
 
@@ -285,6 +288,7 @@ export class Sandbox {
       logs: [],
       logBytes: 0,
       pending: 0,
+      deferreds: new Set(),
       wake: undefined,
     };
     rt.setInterruptHandler(() => this.shouldInterrupt(entry));
@@ -292,8 +296,14 @@ export class Sandbox {
     list.push(entry);
     this.entries.set(fn.key, list);
     const activity = this.startActivity(entry, req.runId);
+    // Every handle must be released before a context can be disposed (QuickJS asserts on leaks).
+    const held: QuickJSHandle[] = [];
+    const hold = (h: QuickJSHandle): QuickJSHandle => {
+      held.push(h);
+      return h;
+    };
     try {
-      const api = this.slice(entry, () => this.installPrelude(entry, fn));
+      const api = hold(this.slice(entry, () => this.installPrelude(entry, fn)));
       // The baseline is the sandbox's own footprint: what the function's code allocates, at its
       // top level too, counts against its memory. (The first measurement creates QuickJS's
       // bookkeeping context, so it is taken twice.)
@@ -302,33 +312,27 @@ export class Sandbox {
       rt.setMemoryLimit(entry.baseline + this.limits.memoryBytes);
       const top = this.slice(entry, () => ctx.evalCode(prepared.script, "function.js", { type: "global", strict: true }));
       if (top.error) {
-        const message = errorText(ctx, top.error);
-        top.error.dispose();
+        const message = errorText(ctx, hold(top.error));
         // A failing top level fails every request the same way; a limit hit might not (load).
         throw this.limitFailure(activity) ?? this.remember(fn.key, message);
       }
-      top.value.dispose();
-      const handler = this.slice(entry, () => ctx.evalCode(`typeof handler === "function" ? handler : undefined`, "lookup.js", { type: "global" }));
-      if (handler.error) {
-        handler.error.dispose();
-        throw new RunFailure("FunctionExecutionError", 'ReferenceError: "handler" is not defined');
-      }
-      if (ctx.typeof(handler.value) !== "function") {
-        handler.value.dispose();
-        throw this.remember(fn.key, 'ReferenceError: "handler" is not defined');
-      }
-      const setHandler = ctx.getProp(api, "setHandler");
-      this.slice(entry, () => ctx.callFunction(setHandler, ctx.undefined, handler.value)).unwrap().dispose();
-      setHandler.dispose();
-      handler.value.dispose();
+      hold(top.value);
+      const lookup = this.slice(entry, () => ctx.evalCode(`typeof handler === "function" ? handler : undefined`, "lookup.js", { type: "global" }));
+      const handler = hold(lookup.error ?? lookup.value);
+      if (lookup.error || ctx.typeof(handler) !== "function") throw this.remember(fn.key, 'ReferenceError: "handler" is not defined');
+      const setHandler = hold(ctx.getProp(api, "setHandler"));
+      const set = this.slice(entry, () => ctx.callFunction(setHandler, ctx.undefined, handler));
+      hold(set.error ?? set.value);
+      if (set.error) throw new RunFailure("FunctionExecutionError", errorText(ctx, set.error));
       entry.invoke = ctx.getProp(api, "invoke");
-      api.dispose();
       return entry;
     } catch (err) {
+      for (const h of held.splice(0)) if (h.alive) h.dispose();
       this.removeEntry(entry);
       if (err instanceof WebAssembly.RuntimeError) this.broken = true;
       throw err;
     } finally {
+      for (const h of held) if (h.alive) h.dispose();
       entry.activity = undefined;
       entry.logs = [];
       entry.logBytes = 0;
@@ -347,9 +351,14 @@ export class Sandbox {
       ctx.setProp(arns, i, s);
       s.dispose();
     });
-    const api = ctx.callFunction(factory, ctx.undefined, host, version, arns).unwrap();
+    const r = ctx.callFunction(factory, ctx.undefined, host, version, arns);
     for (const h of [factory, host, version, arns]) h.dispose();
-    return api;
+    if (r.error) {
+      const message = errorText(ctx, r.error);
+      r.error.dispose();
+      throw new Error(`The sandbox prelude failed: ${message}`);
+    }
+    return r.value;
   }
 
   /** The native half of the prelude: logging, hashing, byte conversion, KVS reads. */
@@ -392,9 +401,11 @@ export class Sandbox {
   private kvsRead(entry: Entry, op: "get" | "meta", arn: string, key: string): QuickJSHandle {
     const { ctx } = entry;
     const deferred = ctx.newPromise();
+    entry.deferreds.add(deferred);
     entry.pending++;
     const settle = (value: string | undefined, error?: string) => {
       entry.pending--;
+      entry.deferreds.delete(deferred);
       if (entry.disposed || !deferred.alive) return;
       const run = () => {
         if (error !== undefined) {
@@ -449,6 +460,8 @@ export class Sandbox {
     entry.disposed = true;
     if (this.broken) return; // the WASM memory may be corrupt: leave it to the worker's exit
     try {
+      for (const d of entry.deferreds) d.dispose();
+      entry.deferreds.clear();
       entry.invoke?.dispose();
       entry.ctx.dispose();
       entry.rt.dispose();

@@ -107,10 +107,8 @@ describe("KeyValueStores: control plane (CloudFront API)", () => {
 
   it("UpdateKeyValueStore needs the current ETag and returns a new one", async () => {
     const { etag } = await createStore(cf, "updatable", "old");
-    // The model marks If-Match required here, and the protocol layer answers a missing required
-    // header with InvalidArgument before the handler runs (control-plane.md §5 lists
-    // InvalidIfMatchVersion for a missing If-Match: which one CloudFront sends is unverified).
-    await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "updatable", Comment: "new", IfMatch: undefined })), 400, "InvalidArgument");
+    // The model marks If-Match required here; a missing one is InvalidIfMatchVersion (control-plane.md §5).
+    await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "updatable", Comment: "new", IfMatch: undefined })), 400, "InvalidIfMatchVersion");
     await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "updatable", Comment: "new", IfMatch: "ESTALE" })), 412, "PreconditionFailed");
     await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "updatable", Comment: "c".repeat(129), IfMatch: etag })), 400, "InvalidArgument");
     await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "not-there", Comment: "x", IfMatch: etag })), 404, "EntityNotFound");
@@ -128,7 +126,7 @@ describe("KeyValueStores: control plane (CloudFront API)", () => {
       const d = await kvs.send(new DescribeKvsDataCommand({ KvsARN: store.ARN }));
       await kvs.send(new PutKeyCommand({ KvsARN: store.ARN, Key: "k", Value: "v", IfMatch: d.ETag }));
       // A missing required If-Match: see the UpdateKeyValueStore test.
-      await expectServiceError(cf.send(new DeleteKeyValueStoreCommand({ Name: "deletable", IfMatch: undefined })), 400, "InvalidArgument");
+      await expectServiceError(cf.send(new DeleteKeyValueStoreCommand({ Name: "deletable", IfMatch: undefined })), 400, "InvalidIfMatchVersion");
       await expectServiceError(cf.send(new DeleteKeyValueStoreCommand({ Name: "deletable", IfMatch: "ESTALE" })), 412, "PreconditionFailed");
       const out = await cf.send(new DeleteKeyValueStoreCommand({ Name: "deletable", IfMatch: etag }));
       assert.equal(out.$metadata.httpStatusCode, 204);

@@ -138,14 +138,6 @@ export function usesOriginAccessIdentity(config: DistributionConfig, id: string)
   return (config.Origins?.Items ?? []).some((o) => originAccessIdentityId(o.S3OriginConfig?.OriginAccessIdentity) === id);
 }
 
-/**
- * The IAM ARN under which S3 sees an identity (bucket policies name it as
- * `"Principal": {"AWS": "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity <Id>"}`).
- */
-export function originAccessIdentityArn(id: string): string {
-  return `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${id}`;
-}
-
 function validate(config: CloudFrontOriginAccessIdentityConfig): void {
   if (!config.CallerReference) fail("InvalidArgument", messages.emptyCallerReference("origin access identity"));
   if ((config.Comment ?? "").length > MAX_COMMENT) fail("InvalidArgument", messages.commentTooLong("origin access identity", MAX_COMMENT));
