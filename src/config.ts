@@ -22,6 +22,8 @@ export interface EmulatorOptions {
   deployDelayMs?: number;
   /** Largest API request body accepted, in bytes. Default 1 MiB. */
   maxApiBodyBytes?: number;
+  /** `enforce` (default): the embedded S3 applies bucket policies to anonymous and CloudFront requests; `open`: allows everything. */
+  s3Access?: string;
   /** An external S3 (LocalStack, MinIO) that S3 origins are served from; "" = the embedded S3. */
   s3Endpoint?: string;
   /** How long an invalidation stays InProgress, in ms. Default 0. */
@@ -88,6 +90,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "viewerCountryMap", flag: "viewer-country-map", env: "MINIFRONT_VIEWER_COUNTRY_MAP", kind: "path", default: "", help: "JSON file mapping viewer IP ranges to countries, e.g. {\"10.1.0.0/16\": \"DE\"}" },
   { key: "diskCacheBytes", flag: "disk-cache-size", env: "MINIFRONT_DISK_CACHE_SIZE", kind: "int", default: 1024 * 1024 * 1024, help: "Bytes of disk the edge's large-object tier may use (under the data directory)" },
   { key: "memoryObjectBytes", flag: "memory-object-max", env: "MINIFRONT_MEMORY_OBJECT_MAX", kind: "int", default: 10_000_000, help: "Cached objects larger than this many bytes are kept on disk instead of in memory" },
+  { key: "s3Access", flag: "s3-access", env: "MINIFRONT_S3_ACCESS", kind: "string", default: "enforce", help: "enforce: objects are private unless the bucket policy allows the request (as on S3); open: anyone may do anything (LocalStack's behaviour)" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
 ];
 
@@ -117,6 +120,7 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
     // X-Amz-Cf-Pop format: <IATA letters><digits>-<letter><digit> (data-plane.md §14, observed).
     if (!/^[A-Z]{3}\d{1,3}-[A-Z]\d{1,2}$/.test(code.trim())) throw new EmulatorError("ERR_CONFIG", `POP codes look like LOC50-C1, not "${code}"`);
   }
+  if (resolved.s3Access !== "enforce" && resolved.s3Access !== "open") throw new EmulatorError("ERR_CONFIG", `s3 access must be enforce or open, not "${resolved.s3Access}"`);
   if (!/^[A-Z]{2}$/.test(resolved.viewerCountry)) throw new EmulatorError("ERR_CONFIG", `viewer country must be a two-letter ISO code such as US, not "${resolved.viewerCountry}"`);
   if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");
   return Object.freeze(resolved);

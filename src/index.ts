@@ -26,6 +26,7 @@ import { createHttpServer } from "./server/http-server.ts";
 import type { Server } from "node:http";
 import { loadTlsMaterial, type TlsMaterial } from "./server/tls.ts";
 import { countryResolver } from "./edge/stages/geo.ts";
+import { CloudFrontIdentity } from "./services/s3/cloudfront-identity.ts";
 import { createInternalEndpoints } from "./server/internal-endpoints.ts";
 import type { Logger } from "./api/service.ts";
 
@@ -110,6 +111,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const diskDir = join(dataDir, "edge-cache");
   rmSync(diskDir, { recursive: true, force: true });
   mkdirSync(diskDir, { recursive: true });
+  // How the edge signs OAC/OAI requests to the embedded S3, and how that S3 knows them (#6).
+  const cloudFrontIdentity = new CloudFrontIdentity(options.accountId);
   const cache = new MemoryCache(options.cacheBytes, options.diskCacheBytes, (path) => unlink(path, () => undefined));
   const listening: { https?: number } = {};
   const edge = createEdge({
@@ -121,6 +124,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     memoryObjectBytes: options.memoryObjectBytes,
     diskDir,
     httpsPort: () => listening.https,
+    identity: cloudFrontIdentity,
     countryOf: countryResolver(options.viewerCountry, readCountryMap(options.viewerCountryMap)),
     log,
   });
@@ -131,6 +135,9 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     defaultRegion: "us-east-1",
     // S3 owners are 64-hex canonical ids; derive a stable one from the account id.
     owner: { ID: createHash("sha256").update(options.accountId).digest("hex"), DisplayName: "minifront" },
+    accountId: options.accountId,
+    accessMode: options.s3Access as "enforce" | "open",
+    cloudFrontIdentity,
   };
   // CreateKeyValueStore's ImportSource reads the embedded S3; one byte past the 5 MB file limit is
   // enough to tell a file that is too large.

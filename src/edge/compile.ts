@@ -12,6 +12,7 @@ import type { CachePolicyConfig, OriginRequestPolicyConfig, ResponseHeadersPolic
 import { parseS3OriginDomain, resolveS3Origin, type S3OriginSettings } from "../services/s3/origin-address.ts";
 import { cloudFrontHeaderNames } from "./stages/viewer-headers.ts";
 import type { GeoRestriction } from "./stages/geo.ts";
+import type { OriginAccessControlSettings } from "./stages/oac-sign.ts";
 import { compileResponseHeadersPolicy, type CompiledResponseHeadersPolicy } from "./stages/response-headers.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
@@ -47,6 +48,11 @@ export interface CompiledBehavior {
   readonly cloudFrontHeaders: readonly string[];
   /** The behavior's response headers policy (§11), compiled; undefined without one. */
   readonly responseHeaders: CompiledResponseHeadersPolicy | undefined;
+  /**
+   * Signed URLs/cookies required (TrustedKeyGroups enabled, signed-urls.md): the trusted public
+   * keys by id (Key-Pair-Id) as PEM. Undefined when the behavior is public.
+   */
+  readonly trustedKeys: ReadonlyMap<string, string> | undefined;
 }
 
 export interface CompiledOrigin {
@@ -66,7 +72,15 @@ export interface CompiledOrigin {
   readonly isS3: boolean;
   /** Origin Shield enabled: one more cache layer in front of this origin (§16). */
   readonly originShield: boolean;
+  /** How requests to this S3 origin are signed: OAC (§7.5) or a legacy OAI; undefined = anonymous. */
+  readonly access: OriginAccess | undefined;
+  /** The origin's DomainName as configured (OAC takes the signing region from it). */
+  readonly domainName: string;
 }
+
+export type OriginAccess =
+  | { readonly kind: "oac"; readonly settings: OriginAccessControlSettings }
+  | { readonly kind: "oai"; readonly id: string };
 
 export interface CompiledDistribution {
   readonly id: string;
@@ -94,13 +108,16 @@ export interface PolicyLookup {
   cachePolicy(id: string): CachePolicyConfig | undefined;
   originRequestPolicy(id: string): OriginRequestPolicyConfig | undefined;
   responseHeadersPolicy(id: string): ResponseHeadersPolicyConfig | undefined;
+  originAccessControl(id: string): OriginAccessControlSettings | undefined;
+  /** Public keys (id → PEM) of the given key groups. */
+  trustedKeys(keyGroupIds: readonly string[]): ReadonlyMap<string, string>;
 }
 
 export function compileDistribution(rec: DistributionRecord, s3: S3OriginSettings, policies: PolicyLookup): CompiledDistribution {
   const c = rec.config;
   const behaviors = (c.CacheBehaviors?.Items ?? []).map((b) => compileBehavior(b, b.PathPattern ?? "*", policies));
   const origins = new Map<string, CompiledOrigin>();
-  for (const o of c.Origins?.Items ?? []) origins.set(o.Id as string, compileOrigin(o, s3));
+  for (const o of c.Origins?.Items ?? []) origins.set(o.Id as string, compileOrigin(o, s3, policies));
   // Origin groups (§8): the group id reaches the primary; failover knows the secondary.
   const failover = new Map<string, { secondary: CompiledOrigin; statusCodes: ReadonlySet<number> }>();
   for (const g of c.OriginGroups?.Items ?? []) {
@@ -220,6 +237,7 @@ function finish(
   policies: PolicyLookup,
 ): CompiledBehavior {
   const rhp = b.ResponseHeadersPolicyId ? policies.responseHeadersPolicy(b.ResponseHeadersPolicyId) : undefined;
+  const keyGroups = b.TrustedKeyGroups?.Enabled ? (b.TrustedKeyGroups.Items ?? []) : [];
   return {
     pathPattern,
     matcher: pathPattern === "*" ? undefined : patternToRegExp(pathPattern),
@@ -236,16 +254,19 @@ function finish(
     compress: b.Compress === true && caching,
     cloudFrontHeaders,
     responseHeaders: rhp ? compileResponseHeadersPolicy(rhp) : undefined,
+    trustedKeys: keyGroups.length > 0 ? policies.trustedKeys(keyGroups) : undefined,
   };
 }
 
-function compileOrigin(o: Origin, s3: S3OriginSettings): CompiledOrigin {
+function compileOrigin(o: Origin, s3: S3OriginSettings, policies: PolicyLookup): CompiledOrigin {
   const common = {
     id: o.Id as string,
     customHeaders: (o.CustomHeaders?.Items ?? []).map((h) => [h.HeaderName as string, h.HeaderValue ?? ""] as const),
     connectionTimeoutMs: (o.ConnectionTimeout ?? 10) * 1000,
     connectionAttempts: o.ConnectionAttempts ?? 3,
     originShield: o.OriginShield?.Enabled === true,
+    domainName: o.DomainName as string,
+    access: originAccess(o, policies),
   };
   const originPath = o.OriginPath ?? "";
   const s3Name = parseS3OriginDomain(o.DomainName as string);
@@ -281,4 +302,15 @@ function compileOrigin(o: Origin, s3: S3OriginSettings): CompiledOrigin {
     readTimeoutMs: (custom?.OriginReadTimeout ?? 30) * 1000,
     isS3: false,
   };
+}
+
+/** OAC when the origin names one (it wins: validation refuses both), else an OAI from S3OriginConfig. */
+function originAccess(o: Origin, policies: PolicyLookup): OriginAccess | undefined {
+  if (o.OriginAccessControlId) {
+    const settings = policies.originAccessControl(o.OriginAccessControlId);
+    return settings ? { kind: "oac", settings } : undefined;
+  }
+  // S3OriginConfig.OriginAccessIdentity: `origin-access-identity/cloudfront/<id>` (or empty).
+  const oai = /^origin-access-identity\/cloudfront\/([A-Z0-9]+)$/.exec(o.S3OriginConfig?.OriginAccessIdentity ?? "");
+  return oai ? { kind: "oai", id: oai[1] as string } : undefined;
 }

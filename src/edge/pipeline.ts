@@ -22,6 +22,10 @@ import { createReadStream, createWriteStream, unlink } from "node:fs";
 import { join } from "node:path";
 import { viewerHeaders } from "./stages/viewer-headers.ts";
 import { geoAllowed, type CountryOf } from "./stages/geo.ts";
+import type { CloudFrontIdentity } from "../services/s3/cloudfront-identity.ts";
+import { signOriginRequest, type OriginAccessControlSettings } from "./stages/oac-sign.ts";
+import { verifySignedRequest } from "./stages/signed-request.ts";
+import { trustedPublicKeys } from "../services/cloudfront/handlers/key-groups.ts";
 import { applyResponseHeaders, type ResponseHeaders } from "./stages/response-headers.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../api/service.ts";
@@ -49,6 +53,8 @@ export interface EdgeDeps {
   /** Objects larger than this are cached in files under `diskDir` instead of memory (bytes). */
   readonly memoryObjectBytes: number;
   readonly diskDir: string;
+  /** Credentials for signing OAC and OAI requests to S3 origins (§7.5). */
+  readonly identity: CloudFrontIdentity;
   /** The viewer's country (§0, §3). */
   readonly countryOf: CountryOf;
   /** The HTTPS listener's port once listening, for redirect-to-https; undefined without one. */
@@ -99,7 +105,7 @@ const LAYERS: readonly Layer[] = ["EDGE", "REC", "Origin Shield"];
 type Decorate = (headers: ResponseHeaders, cache: "hit" | "refresh" | "miss") => void;
 
 export function createEdge(deps: EdgeDeps): Edge {
-  const compiled = new WeakMap<DistributionRecord, { version: number; dist: CompiledDistribution }>();
+  const compiled = new WeakMap<DistributionRecord, { version: string; dist: CompiledDistribution }>();
   // Each POP is one edge server: its Via name is fixed for the process, as a real edge host's is.
   const pops = new Map<string, Pop>(deps.pops.map((code) => [code.toUpperCase(), { code, via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)` }]));
   const defaultPop = pops.values().next().value as Pop;
@@ -108,13 +114,17 @@ export function createEdge(deps: EdgeDeps): Edge {
   const inflight = new Map<string, Promise<CachedResponse | undefined>>();
   const compile = (rec: DistributionRecord, state: CloudFrontState) => {
     const c = compiled.get(rec);
-    if (c && c.version === state.policyVersion) return c.dist;
+    // What a distribution refers to by id can change without the distribution changing.
+    const version = `${state.policyVersion}/${state.keyGroups.version}/${state.publicKeys.version}/${state.originAccessControls.version}`;
+    if (c && c.version === version) return c.dist;
     const dist = compileDistribution(rec, deps.s3, {
       cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
       originRequestPolicy: (id) => findPolicy(state, ORIGIN_REQUEST, id)?.config as OriginRequestPolicyConfig | undefined,
       responseHeadersPolicy: (id) => findPolicy(state, RESPONSE_HEADERS, id)?.config as ResponseHeadersPolicyConfig | undefined,
+      originAccessControl: (id) => state.originAccessControls.get(id)?.config as OriginAccessControlSettings | undefined,
+      trustedKeys: (ids) => trustedPublicKeys(state, ids),
     });
-    compiled.set(rec, { version: state.policyVersion, dist });
+    compiled.set(rec, { version, dist });
     return dist;
   };
 
@@ -149,7 +159,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       const rawUrl = req.url ?? "/";
       const q = rawUrl.indexOf("?");
       const viewerPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-      const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
+      const viewerQuery = q < 0 ? "" : rawUrl.slice(q + 1);
       const method = req.method ?? "GET";
 
       const behavior = matchBehavior(dist, viewerPath);
@@ -183,6 +193,33 @@ export function createEdge(deps: EdgeDeps): Edge {
         const target = httpsPort === undefined ? host : `${host.replace(/:\d+$/, "")}${httpsPort === 443 ? "" : `:${httpsPort}`}`;
         res.writeHead(status, { ...base, Location: `https://${target}${rawUrl}`, "X-Cache": "Redirect from cloudfront", "Content-Length": "0", Server: "CloudFront" });
         return void res.end();
+      }
+
+      // signed-urls.md: a behavior that trusts key groups serves only signed URLs or cookies. The
+      // signing parameters are not part of the cache key or the origin request.
+      let rawQuery = viewerQuery;
+      const trusted = behavior.trustedKeys;
+      if (trusted) {
+        const verdict = verifySignedRequest({
+          scheme: protocol,
+          host: req.headers.host ?? "",
+          path: viewerPath,
+          rawQuery: viewerQuery,
+          cookieHeader: str(req.headers.cookie),
+          viewerIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+          now: deps.clock.now(),
+          publicKey: (keyId) => trusted.get(keyId),
+        });
+        if (!verdict.ok) {
+          req.resume();
+          deps.log.debug(`edge ${dist.id} ${method} ${viewerPath}: signed request refused: ${verdict.reason}`);
+          if (await serveErrorPage(dist, 403, req, res, base, deps.clock.now(), decor)) return;
+          const shown: ResponseHeaders = { server: "CloudFront", "content-type": verdict.contentType, "content-length": String(Buffer.byteLength(verdict.body)) };
+          decor?.(shown, "miss");
+          res.writeHead(403, { ...shown, ...base, "X-Cache": "Error from cloudfront" });
+          return void res.end(method === "HEAD" ? undefined : verdict.body);
+        }
+        if (verdict.source === "url") rawQuery = verdict.query;
       }
 
       const path = viewerPath === "/" && dist.defaultRootObject ? `/${dist.defaultRootObject}` : viewerPath;
@@ -248,7 +285,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       let produced: CachedResponse | undefined;
       try {
         const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
-        const ask = (o: CompiledOrigin): Promise<IncomingMessage> => {
+        const ask = async (o: CompiledOrigin): Promise<IncomingMessage> => {
           const originHeaders = buildOriginHeaders(req, behavior, o.hostHeader, o.customHeaders, id, pop.via, cacheable);
           if (cloudFront) Object.assign(originHeaders, cloudFront);
           // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
@@ -259,12 +296,14 @@ export function createEdge(deps: EdgeDeps): Edge {
             if (typeof etag === "string") originHeaders["if-none-match"] = etag;
             if (typeof lastModified === "string") originHeaders["if-modified-since"] = lastModified;
           }
+          const originMethod = cacheable && method === "HEAD" ? "GET" : method;
+          const hasBody = method !== "GET" && method !== "HEAD";
           return fetchOrigin(o, {
-            method: cacheable && method === "HEAD" ? "GET" : method,
+            method: originMethod,
             path: o.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
-            headers: originHeaders,
+            headers: await signForOrigin(dist, o, originMethod, o.pathPrefix + path, forwardQuery, originHeaders, hasBody),
             viewerProtocol: protocol,
-            ...(method !== "GET" && method !== "HEAD" ? { body: req } : {}),
+            ...(hasBody ? { body: req } : {}),
           });
         };
         // §8: an origin group fails over to its secondary on its status codes or a failed
@@ -361,6 +400,28 @@ export function createEdge(deps: EdgeDeps): Edge {
   };
 
   /**
+   * §7.5: an origin with an OAC gets a SigV4-signed request (per its signing behavior); one with a
+   * legacy OAI is always signed as that identity. Others are sent as they are (anonymous).
+   */
+  async function signForOrigin(dist: CompiledDistribution, o: CompiledOrigin, method: string, path: string, query: string, headers: OutgoingHttpHeaders, hasBody: boolean): Promise<OutgoingHttpHeaders> {
+    const access = o.access;
+    if (!access) return headers;
+    const flat: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : String(value);
+    const oai = access.kind === "oai";
+    const signed = await signOriginRequest(
+      { method, host: String(headers["host"] ?? o.hostHeader), path, query, headers: flat, body: hasBody ? "stream" : undefined },
+      oai ? { SigningBehavior: "always", SigningProtocol: "sigv4", OriginAccessControlOriginType: "s3" } : access.settings,
+      {
+        credentials: oai ? deps.identity.forOriginAccessIdentity(access.id) : deps.identity.forDistribution(dist.id),
+        now: deps.clock.now(),
+        originDomain: o.domainName,
+      },
+    );
+    return signed.headers;
+  }
+
+  /**
    * A response CloudFront itself makes (method not allowed, HTTPS only, origin unreachable): the
    * distribution's custom error page for that status when it has one (§10), else CloudFront's page.
    */
@@ -454,7 +515,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     if (typeof stale.headers["etag"] === "string") headers["if-none-match"] = stale.headers["etag"];
     if (typeof stale.headers["last-modified"] === "string") headers["if-modified-since"] = stale.headers["last-modified"];
     try {
-      const res = await fetchOrigin(origin, { method: "GET", path: origin.pathPrefix + path, headers, viewerProtocol: "http" });
+      const res = await fetchOrigin(origin, { method: "GET", path: origin.pathPrefix + path, headers: await signForOrigin(dist, origin, "GET", origin.pathPrefix + path, "", headers, false), viewerProtocol: "http" });
       const now = deps.clock.now();
       if (res.statusCode === 304) {
         res.resume();
@@ -486,10 +547,11 @@ export function createEdge(deps: EdgeDeps): Edge {
     if (cached && now < cached.storedAt + cached.ttlMs && !cached.file) return cached;
     let res: IncomingMessage;
     try {
+      const headers = { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: base.Via as string, "x-amz-cf-id": base["X-Amz-Cf-Id"] as string };
       res = await fetchOrigin(origin, {
         method: "GET",
         path: origin.pathPrefix + path,
-        headers: { host: origin.hostHeader, "user-agent": "Amazon CloudFront", via: base.Via as string, "x-amz-cf-id": base["X-Amz-Cf-Id"] as string },
+        headers: await signForOrigin(dist, origin, "GET", origin.pathPrefix + path, "", headers, false),
         viewerProtocol: "http",
       });
     } catch {

@@ -50,7 +50,7 @@
     log: function log() {
       var parts = [];
       for (var i = 0; i < arguments.length; i++) parts.push(show(arguments[i]));
-      host.log(parts.join(" "));
+      host.log(parts.join(" ").replace(/\0/g, "\\u0000"));
     },
   });
 
@@ -99,6 +99,34 @@
     throw new TypeError(what + " must be a string, Buffer, TypedArray or DataView");
   }
 
+  // Strings cross into and out of QuickJS as C strings, which end at the first NUL character
+  // (quickjs-emscripten's newString/getString). Text that may hold one takes a detour: split at
+  // the NULs on the way in, JSON on the way out.
+  var NUL_SAFE = { utf8: [0], latin1: [0], ascii: [0], utf16le: [0, 0] };
+  function hostDecode(str, encoding) {
+    if (str.indexOf("\0") < 0) return host.decode(str, encoding);
+    var parts = str.split("\0");
+    // In hex and base64 a NUL is not valid input: decoding stops there.
+    if (!hasOwn.call(NUL_SAFE, encoding)) return host.decode(parts[0], encoding);
+    var arrays = [];
+    for (var i = 0; i < parts.length; i++) {
+      if (i > 0) arrays.push(new Uint8Array(NUL_SAFE[encoding]));
+      arrays.push(new Uint8Array(host.decode(parts[i], encoding)));
+    }
+    return concatBytes(arrays).buffer;
+  }
+  function hostEncode(bytes, encoding) {
+    if (hasOwn.call(NUL_SAFE, encoding) && new Uint8Array(bytes).indexOf(0) >= 0) return JSONparse(host.encodeJson(bytes, encoding));
+    return host.encode(bytes, encoding);
+  }
+  function concatBytes(arrays) {
+    var total = 0;
+    for (var i = 0; i < arrays.length; i++) total += arrays[i].length;
+    var out = new Uint8Array(total);
+    for (var j = 0, pos = 0; j < arrays.length; pos += arrays[j].length, j++) out.set(arrays[j], pos);
+    return out;
+  }
+
   // ------------------------------------------------------------------------------------------
   // Buffer (2.0): a Node-compatible subset (functions.md §2)
 
@@ -127,7 +155,7 @@
     };
     Buffer = class Buffer extends Uint8Array {
       static from(value, encodingOrOffset, length) {
-        if (typeof value === "string") return fromArrayBuffer(host.decode(value, encodingOf(encodingOrOffset)));
+        if (typeof value === "string") return fromArrayBuffer(hostDecode(value, encodingOf(encodingOrOffset)));
         if (value instanceof ArrayBuffer) {
           var off = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset) >>> 0;
           var len = length === undefined ? value.byteLength - off : Number(length) >>> 0;
@@ -157,7 +185,7 @@
         return new Buffer(checkSize(size));
       }
       static byteLength(value, encoding) {
-        if (typeof value === "string") return host.decode(value, encodingOf(encoding)).byteLength;
+        if (typeof value === "string") return hostDecode(value, encodingOf(encoding)).byteLength;
         if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
         throw new TypeError('The "string" argument must be a string, Buffer, or ArrayBuffer');
       }
@@ -192,7 +220,7 @@
         var s = clamp(start, 0, this.length);
         var e = clamp(end, this.length, this.length);
         if (e <= s) return "";
-        return host.encode(this.buffer.slice(this.byteOffset + s, this.byteOffset + e), encodingOf(encoding));
+        return hostEncode(this.buffer.slice(this.byteOffset + s, this.byteOffset + e), encodingOf(encoding));
       }
       toJSON() {
         return { type: "Buffer", data: Array.prototype.slice.call(this) };
@@ -222,7 +250,7 @@
           length = undefined;
         }
         var o = offset === undefined ? 0 : offset >>> 0;
-        var bytes = new Uint8Array(host.decode(String(string), encodingOf(encoding)));
+        var bytes = new Uint8Array(hostDecode(String(string), encodingOf(encoding)));
         var n = Math.min(bytes.length, this.length - o, length === undefined ? Infinity : length >>> 0);
         if (n <= 0) return 0;
         this.set(bytes.subarray(0, n), o);
@@ -246,7 +274,7 @@
         var s = clamp(offset, 0, this.length);
         var e = clamp(end, this.length, this.length);
         if (typeof value === "string" || value instanceof Uint8Array) {
-          var bytes = typeof value === "string" ? new Uint8Array(host.decode(value, encodingOf(encoding))) : value;
+          var bytes = typeof value === "string" ? new Uint8Array(hostDecode(value, encodingOf(encoding))) : value;
           if (bytes.length === 0) return super.fill(0, s, e);
           for (var i = s; i < e; i++) this[i] = bytes[(i - s) % bytes.length];
           return this;
@@ -256,7 +284,7 @@
       indexOf(value, byteOffset, encoding) {
         var from = clamp(byteOffset, 0, this.length);
         if (typeof value === "number") return super.indexOf(value & 255, from);
-        var needle = typeof value === "string" ? new Uint8Array(host.decode(value, encodingOf(encoding))) : value;
+        var needle = typeof value === "string" ? new Uint8Array(hostDecode(value, encodingOf(encoding))) : value;
         if (!(needle instanceof Uint8Array)) throw new TypeError('The "value" argument must be a string, number, Buffer or Uint8Array');
         if (needle.length === 0) return from;
         outer: for (var i = from; i <= this.length - needle.length; i++) {
@@ -313,7 +341,7 @@
     hide(String, "bytesFrom", function bytesFrom(value, encoding) {
       if (typeof value === "string") {
         if (encoding !== "hex" && encoding !== "base64" && encoding !== "base64url") throw new TypeError('Unknown encoding: "' + encoding + '"');
-        return host.encode(host.decode(value, encoding), "latin1");
+        return hostEncode(hostDecode(value, encoding), "latin1");
       }
       if (value === null || typeof value !== "object" || typeof value.length !== "number") throw new TypeError("value must be a string or an array of octets");
       var out = "";
@@ -331,12 +359,12 @@
     hide(String.prototype, "fromUTF8", function fromUTF8(start, end) {
       var s = String(this).slice(start, end);
       if (NOT_BYTES.test(s)) return null;
-      var text = host.encode(host.decode(s, "latin1"), "utf8");
+      var text = hostEncode(hostDecode(s, "latin1"), "utf8");
       // Invalid UTF-8 decodes to U+FFFD; the round trip tells it apart from a real one.
-      return host.encode(host.decode(text, "utf8"), "latin1") === s ? text : null;
+      return hostEncode(hostDecode(text, "utf8"), "latin1") === s ? text : null;
     });
     hide(String.prototype, "toUTF8", function toUTF8(start, end) {
-      return host.encode(host.decode(String(this).slice(start, end), "utf8"), "latin1");
+      return hostEncode(hostDecode(String(this).slice(start, end), "utf8"), "latin1");
     });
   }
 
@@ -360,7 +388,7 @@
     if (typeof data === "string") {
       var enc = encodingOf(inputEncoding);
       if (enc !== "utf8") {
-        data = host.decode(data, enc);
+        data = hostDecode(data, enc);
         this._text = false;
       }
     } else {
@@ -379,20 +407,17 @@
     else throw new TypeError('Unknown digest encoding: "' + encoding + '"');
     var parts = this._parts;
     this._parts = [];
-    var data = this._text ? parts.join("") : joinBytes(parts);
-    var result = host.digest(this._algorithm, this._key, data, out);
+    var data = this._text ? parts.join("") : undefined;
+    if (data === undefined || data.indexOf("\0") >= 0) {
+      data = concatBytes(parts.map(function (p) {
+        return new Uint8Array(typeof p === "string" ? hostDecode(p, "utf8") : p);
+      })).buffer;
+    }
+    var key = typeof this._key === "string" && this._key.indexOf("\0") >= 0 ? hostDecode(this._key, "utf8") : this._key;
+    var result = host.digest(this._algorithm, key, data, out === "latin1" ? "buffer" : out);
+    if (out === "latin1") return hostEncode(result, "latin1");
     return out === "buffer" ? new Buffer(result, 0, result.byteLength) : result;
   };
-  function joinBytes(parts) {
-    var arrays = parts.map(function (p) {
-      return new Uint8Array(typeof p === "string" ? host.decode(p, "utf8") : p);
-    });
-    var total = 0;
-    for (var i = 0; i < arrays.length; i++) total += arrays[i].length;
-    var out = new Uint8Array(total);
-    for (var j = 0, pos = 0; j < arrays.length; pos += arrays[j].length, j++) out.set(arrays[j], pos);
-    return out.buffer;
-  }
   var cryptoModule = {
     createHash: function createHash(algorithm) {
       return new Hash(algorithm, undefined, false);
@@ -478,7 +503,7 @@
     throw new Error('The key value store "' + id + '" is not associated with this function');
   }
   function checkKey(key) {
-    if (typeof key !== "string" || key.length === 0) throw new TypeError("The key must be a non-empty string");
+    if (typeof key !== "string" || key.length === 0 || key.indexOf("\0") >= 0) throw new TypeError("The key must be a non-empty string");
     return key;
   }
   function kvsHandle(arn) {
@@ -487,8 +512,9 @@
         checkKey(key);
         var format = options && options.format !== undefined ? options.format : "string";
         if (format !== "string" && format !== "json" && format !== "bytes") throw new TypeError('Unknown format: "' + format + '" (string, json or bytes)');
-        return host.kvs("get", arn, key).then(function (value) {
-          if (value === undefined) throw new Error('Key "' + key + '" not found');
+        return host.kvs("get", arn, key).then(function (json) {
+          if (json === undefined) throw new Error('Key "' + key + '" not found');
+          var value = JSONparse(json);
           if (format === "json") return JSONparse(value);
           if (format === "bytes") return Buffer.from(value, "utf8");
           return value;

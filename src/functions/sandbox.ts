@@ -383,6 +383,8 @@ export class Sandbox {
       return ctx.newString(hash.digest(enc === "latin1" ? "binary" : (enc as "hex" | "base64" | "base64url")));
     });
     fn("encode", (data, encoding) => ctx.newString(Buffer.from(arrayBufferBytes(ctx, data)).toString(ctx.getString(encoding) as BufferEncoding)));
+    // For text with NUL characters, which newString would cut off (see the prelude).
+    fn("encodeJson", (data, encoding) => ctx.newString(JSON.stringify(Buffer.from(arrayBufferBytes(ctx, data)).toString(ctx.getString(encoding) as BufferEncoding))));
     fn("decode", (text, encoding) => newArrayBuffer(ctx, Buffer.from(ctx.getString(text), ctx.getString(encoding) as BufferEncoding)));
     fn("kvs", (op, arn, key) => this.kvsRead(entry, ctx.getString(op) as "get" | "meta", ctx.getString(arn), ctx.getString(key)));
     return host;
@@ -427,8 +429,9 @@ export class Sandbox {
       entry.wake = undefined;
       wake?.();
     };
+    // Values travel as JSON text: newString would cut a value at a NUL character.
     this.kvs(op, arn, key).then(
-      (v) => settle(v),
+      (v) => settle(v === undefined || op === "meta" ? v : JSON.stringify(v)),
       (err: unknown) => settle(undefined, err instanceof Error ? err.message : String(err)),
     );
     return deferred.handle;

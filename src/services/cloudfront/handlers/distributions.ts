@@ -35,6 +35,7 @@ import { withDistributionDefaults } from "../distribution-defaults.ts";
 import { validateDistributionConfig } from "../validate-distribution.ts";
 import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "./policies.ts";
 import { messages } from "../messages.ts";
+import { activeTrustedKeyGroups } from "./key-groups.ts";
 import { checkIfMatch, pageAfterMarker } from "./common.ts";
 import { validateTags } from "./tags.ts";
 
@@ -201,7 +202,7 @@ function view(rec: DistributionRecord, state: CloudFrontState, forceStatus?: "In
     InProgressInvalidationBatches: state.invalidationsInProgress(rec.Id).length,
     DomainName: rec.DomainName,
     ActiveTrustedSigners: { Enabled: behaviors.some((b) => b?.TrustedSigners?.Enabled), Quantity: 0 },
-    ActiveTrustedKeyGroups: { Enabled: behaviors.some((b) => b?.TrustedKeyGroups?.Enabled), Quantity: 0 },
+    ActiveTrustedKeyGroups: activeTrustedKeyGroups(state, rec.config),
     DistributionConfig: rec.config,
   };
 }
