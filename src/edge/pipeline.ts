@@ -91,6 +91,9 @@ const SHIELD = "Origin Shield";
 interface Pop {
   readonly code: string;
   readonly via: string;
+  /** Cache tiers a request through this POP looks in, in order (§16). */
+  readonly tiers: readonly string[];
+  readonly shieldTiers: readonly string[];
 }
 
 /** Where a cached response came from, for Server-Timing's cdn-hit-layer (§11, §16). */
@@ -107,7 +110,7 @@ type Decorate = (headers: ResponseHeaders, cache: "hit" | "refresh" | "miss") =>
 export function createEdge(deps: EdgeDeps): Edge {
   const compiled = new WeakMap<DistributionRecord, { version: string; dist: CompiledDistribution }>();
   // Each POP is one edge server: its Via name is fixed for the process, as a real edge host's is.
-  const pops = new Map<string, Pop>(deps.pops.map((code) => [code.toUpperCase(), { code, via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)` }]));
+  const pops = new Map<string, Pop>(deps.pops.map((code) => [code.toUpperCase(), { code, via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`, tiers: [code, REC], shieldTiers: [code, REC, SHIELD] }]));
   const defaultPop = pops.values().next().value as Pop;
   const nextId = requestIds();
   /** Origin fetches in flight for cacheable keys: followers wait for the leader's result. */
@@ -151,8 +154,10 @@ export function createEdge(deps: EdgeDeps): Edge {
       const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
       const dist = compile(rec, state);
       if (!dist.enabled) return sendError(res, req.method, 403, "The distribution is disabled.", base, id);
-      const country = deps.countryOf(req.headers, req.socket.remoteAddress ?? "");
-      if (!geoAllowed(dist.geo, country)) {
+      // The country is worked out only when something needs it (geo restriction, CloudFront-* headers).
+      let country: string | undefined;
+      const countryNow = () => (country ??= deps.countryOf(req.headers, req.socket.remoteAddress ?? ""));
+      if (dist.geo.type !== "none" && !geoAllowed(dist.geo, countryNow())) {
         req.resume();
         return refuse(dist, req, res, 403, "The Amazon CloudFront distribution is configured to block access from your country.", base, undefined);
       }
@@ -229,13 +234,13 @@ export function createEdge(deps: EdgeDeps): Edge {
       const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
       const acceptEncoding = normalizeAcceptEncoding(str(req.headers["accept-encoding"]), behavior.encodings);
       // §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
-      const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol, country }) : undefined;
+      const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol, country: countryNow() }) : undefined;
       const keyHeaders = cloudFront ? { ...req.headers, ...cloudFront } : req.headers;
       const baseKey = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: keyHeaders }, behavior.key);
       const key = acceptEncoding === undefined ? baseKey : `${baseKey}\u0000ae:${acceptEncoding}`;
       const now = deps.clock.now();
       // §16: the POP's cache, then the regional tier, then Origin Shield when the origin has it.
-      const tiers = origin.originShield ? [pop.code, REC, SHIELD] : [pop.code, REC];
+      const tiers = origin.originShield ? pop.shieldTiers : pop.tiers;
       let stale: CachedResponse | undefined;
       if (cacheable) {
         for (let i = 0; i < tiers.length; i++) {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
 import { CreateDistributionCommand, CreateInvalidationCommand, type CloudFrontClient, type DefaultCacheBehavior, type DistributionConfig, type Origin } from "@aws-sdk/client-cloudfront";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ManualClock } from "../../src/index.ts";
 import { CREDENTIALS, useEmulator } from "../helpers/emulator.ts";
 import { TestOrigin, header, sendToEdge, type EdgeResponse, type ViewerRequest } from "../helpers/test-origin.ts";
@@ -304,6 +304,9 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
       const s3 = new S3Client({ endpoint: t.emu.s3Url, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
       await s3.send(new CreateBucketCommand({ Bucket: "error-pages-403" }));
       await s3.send(new PutObjectCommand({ Bucket: "error-pages-403", Key: "errors/403.html", Body: "<h1>forbidden here</h1>", ContentType: "text/html" }));
+      // A public bucket: the edge reads it without OAC, as S3 allows for Principal "*".
+      const publicRead = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::error-pages-403/*" }] };
+      await s3.send(new PutBucketPolicyCommand({ Bucket: "error-pages-403", Policy: JSON.stringify(publicRead) }));
       s3.destroy();
       const out = await (cf as CloudFrontClient).send(
         new CreateDistributionCommand({

@@ -77,7 +77,9 @@ const POP = /^[A-Z]{3}\d+-C\d+$/;
 
 describe("the edge", () => {
   const clock = new ManualClock();
-  const t = useEmulator({ clock });
+  // S3 origins here are read anonymously (no OAC): the open S3 keeps these tests about the cache.
+  // Access control has its own suite (access-control-edge.e2e).
+  const t = useEmulator({ clock, s3Access: "open" });
   const origin = new TestOrigin();
   let cf: CloudFrontClient | undefined;
   let s3: S3Client | undefined;

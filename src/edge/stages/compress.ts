@@ -19,8 +19,21 @@ export interface EncodingFlags {
  * `gzip`, `identity` (the viewer accepts neither enabled coding) or undefined (no header at all,
  * or neither flag on: then Accept-Encoding is an ordinary header).
  */
+/** Viewers send few distinct Accept-Encoding values: remember the last few hundred results. */
+const normalized = new Map<string, string>();
+
 export function normalizeAcceptEncoding(header: string | undefined, flags: EncodingFlags): string | undefined {
   if (header === undefined || (!flags.gzip && !flags.brotli)) return undefined;
+  const memoKey = `${flags.gzip ? 1 : 0}${flags.brotli ? 1 : 0}${header}`;
+  const known = normalized.get(memoKey);
+  if (known !== undefined) return known;
+  const value = normalizeUncached(header, flags);
+  if (normalized.size >= 256) normalized.clear();
+  normalized.set(memoKey, value);
+  return value;
+}
+
+function normalizeUncached(header: string, flags: EncodingFlags): string {
   const tokens = new Set(
     header
       .toLowerCase()

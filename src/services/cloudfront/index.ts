@@ -12,6 +12,7 @@ import * as distributions from "./handlers/distributions.ts";
 import * as tags from "./handlers/tags.ts";
 import * as invalidations from "./handlers/invalidations.ts";
 import * as keyValueStores from "./handlers/key-value-stores.ts";
+import * as functions from "./handlers/functions.ts";
 import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, policyHandlers } from "./handlers/policies.ts";
 import * as publicKeys from "./handlers/public-keys.ts";
 import * as keyGroups from "./handlers/key-groups.ts";
@@ -48,6 +49,14 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
   UpdateKeyValueStore: keyValueStores.UpdateKeyValueStore,
   DeleteKeyValueStore: keyValueStores.DeleteKeyValueStore,
   ListKeyValueStores: keyValueStores.ListKeyValueStores,
+  CreateFunction: functions.CreateFunction,
+  DescribeFunction: functions.DescribeFunction,
+  GetFunction: functions.GetFunction,
+  UpdateFunction: functions.UpdateFunction,
+  PublishFunction: functions.PublishFunction,
+  DeleteFunction: functions.DeleteFunction,
+  ListFunctions: functions.ListFunctions,
+  TestFunction: functions.TestFunction,
   CreatePublicKey: publicKeys.CreatePublicKey,
   GetPublicKey: publicKeys.GetPublicKey,
   GetPublicKeyConfig: publicKeys.GetPublicKeyConfig,

@@ -10,6 +10,7 @@ import { PublicKeyStore } from "./stores/public-keys.ts";
 import { KeyGroupStore } from "./stores/key-groups.ts";
 import { OriginAccessControlStore } from "./stores/origin-access-controls.ts";
 import { OriginAccessIdentityStore } from "./stores/origin-access-identities.ts";
+import { FunctionStore } from "./function-store.ts";
 
 /** A distribution as stored. Times are epoch milliseconds. */
 export interface DistributionRecord {
@@ -69,6 +70,8 @@ export class CloudFrontState {
   readonly keyGroups: KeyGroupStore;
   readonly originAccessControls: OriginAccessControlStore;
   readonly originAccessIdentities: OriginAccessIdentityStore;
+  /** CloudFront Functions, both stages (functions.md §1); the edge reads LIVE code through it. */
+  readonly functions: FunctionStore;
   private readonly store: DocumentStore;
   private readonly distributions = new Map<string, DistributionRecord>();
   /** Lower-cased domain name or alias → distribution id. */
@@ -96,6 +99,7 @@ export class CloudFrontState {
     for (const kind of ["cache", "origin-request", "response-headers"] as const) {
       for (const p of store.list<PolicyRecord>(POLICY(kind))) this.policies.set(`${kind}/${p.Id}`, p);
     }
+    this.functions = new FunctionStore(store, this);
   }
 
   getPolicy(kind: PolicyRecord["kind"], id: string): PolicyRecord | undefined {

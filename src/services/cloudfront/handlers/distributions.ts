@@ -171,9 +171,9 @@ function validate(state: CloudFrontState, config: DistributionConfig, selfId: st
   validateDistributionConfig(config, {
     selfId,
     aliasOwner: (alias) => state.aliasOwner(alias),
-    // Functions and field-level encryption configs arrive in later issues; until then there are
-    // none, so any reference to one is to a resource that does not exist.
-    liveFunctionArns: () => new Set(),
+    // Field-level encryption configs arrive in a later issue; until then there are none, so any
+    // reference to one is to a resource that does not exist.
+    liveFunctionArns: () => state.functions.liveArns(),
     keyGroupIds: () => state.keyGroups.ids(),
     originAccessControlType: (id) => state.originAccessControls.get(id)?.config.OriginAccessControlOriginType,
     originAccessIdentityExists: (id) => state.originAccessIdentities.has(id),
