@@ -27,6 +27,7 @@ import type { Server } from "node:http";
 import { loadTlsMaterial, type TlsMaterial } from "./server/tls.ts";
 import { countryResolver } from "./edge/stages/geo.ts";
 import { CloudFrontIdentity } from "./services/s3/cloudfront-identity.ts";
+import { createFunctionRuntime } from "./functions/index.ts";
 import { createInternalEndpoints } from "./server/internal-endpoints.ts";
 import type { Logger } from "./api/service.ts";
 
@@ -111,6 +112,14 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const diskDir = join(dataDir, "edge-cache");
   rmSync(diskDir, { recursive: true, force: true });
   mkdirSync(diskDir, { recursive: true });
+  // The edge's CloudFront Functions read KeyValueStores through the live state (reset replaces it).
+  const functions = createFunctionRuntime({
+    kvs: {
+      get: (arn, key) => live.cloudfront.keyValueStores.get(arn, key),
+      meta: (arn) => live.cloudfront.keyValueStores.meta(arn),
+    },
+    now: () => clock.now(),
+  });
   // How the edge signs OAC/OAI requests to the embedded S3, and how that S3 knows them (#6).
   const cloudFrontIdentity = new CloudFrontIdentity(options.accountId);
   const cache = new MemoryCache(options.cacheBytes, options.diskCacheBytes, (path) => unlink(path, () => undefined));
@@ -125,6 +134,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     diskDir,
     httpsPort: () => listening.https,
     identity: cloudFrontIdentity,
+    functions,
     countryOf: countryResolver(options.viewerCountry, readCountryMap(options.viewerCountryMap)),
     log,
   });
@@ -148,12 +158,13 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     for await (const chunk of storage.readBlob(obj.blob, { start: 0, end: MAX_STORE_BYTES })) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   };
-  let live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
+  let live: { cloudfront: CloudFrontState; s3: S3Service } = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
   live.cloudfront.keyValueStores.setImportReader(readKvsImport);
 
   const internal = createInternalEndpoints({
     version: VERSION,
     reset() {
+      void live.cloudfront.functions.dispose();
       store.clear();
       storage.clear();
       cache.clear();
@@ -228,6 +239,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
             }),
         ),
       );
+      await Promise.all([functions.dispose(), live.cloudfront.functions.dispose()]);
       db.close();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },

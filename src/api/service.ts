@@ -4,8 +4,9 @@
 // in the README's coverage tables (scripts/coverage-table.ts).
 //
 // What differs between services is a small profile: how a request finds its operation (CloudFront
-// by URI template; S3 also by bucket host), the error envelope, the request-id headers and the
-// body size limit. Everything else is shared.
+// by URI template; S3 also by bucket host), the error envelope, the request-id headers, the
+// body size limit and, optionally, an access check between parsing and the handler (S3's bucket
+// policies). Everything else is shared.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { OperationModel, ServiceModel } from "./model.ts";
@@ -43,9 +44,28 @@ export interface ApiRequest {
   readonly body: Readable;
   readonly requestId: string;
   readonly baseUrl: string;
+  /**
+   * The query string exactly as sent (without `?`). `query` has decoded it the WHATWG way (`+` is
+   * a space), which a signature check must not do. Absent: `query.toString()` stands in.
+   */
+  readonly rawQuery?: string;
+  /** The client's address (the socket's remote address), for source-IP conditions. */
+  readonly sourceIp?: string;
+  /** True when the request came over TLS. */
+  readonly secure?: boolean;
 }
 
-export interface ServiceProfile {
+/** What an `authorize` step sees: the request, its operation and the parsed input. */
+export interface AuthorizeCall {
+  readonly request: ApiRequest;
+  readonly operation: string;
+  /** URI labels from routing (`Bucket`, `Key`, `Id`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The parsed input shape, as the handler will get it. */
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+export interface ServiceProfile<S = unknown> {
   /** Finds the operation for a request, or undefined. */
   route(req: ApiRequest): RouteMatch | undefined;
   /** The service's error envelope. */
@@ -60,6 +80,11 @@ export interface ServiceProfile {
   noRoute(req: ApiRequest): ServiceError;
   /** The error for an operation that has no handler yet; it names the operation. */
   unsupported(operation: string): ServiceError;
+  /**
+   * Access control, when the service has any: runs after parsing and before the handler, and
+   * refuses the call by throwing the service's error (S3's AccessDenied). Absent: every call runs.
+   */
+  authorize?(call: AuthorizeCall, service: S): void | Promise<void>;
 }
 
 export interface ApiService<S> {
@@ -76,7 +101,7 @@ export interface Logger {
   error(msg: string): void;
 }
 
-export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<S>, profile: ServiceProfile, log: Logger): ApiService<S> {
+export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<S>, profile: ServiceProfile<S>, log: Logger): ApiService<S> {
   for (const name of Object.keys(handlers)) {
     if (!model.operations.has(name)) throw new Error(`handler for unknown operation ${name}`);
   }
@@ -96,6 +121,7 @@ export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<
         const handler = handlers[op.name] ?? unsupported(profile, op);
         const body = hasStreamingPayload(op) ? req.body : await readBody(req.body, profile.maxBodyBytes, () => profile.tooLarge(profile.maxBodyBytes));
         const input = parseRequest(op, { labels: match.labels, query: req.query, headers: req.headers, body });
+        await profile.authorize?.({ request: req, operation: op.name, labels: match.labels, input }, service);
         const output = (await handler(input, { requestId: req.requestId, baseUrl: req.baseUrl, service, headers: req.headers })) ?? {};
         return withId(serializeResponse(model, op, output), op.name);
       } catch (err) {

@@ -53,6 +53,9 @@ export interface CompiledBehavior {
    * keys by id (Key-Pair-Id) as PEM. Undefined when the behavior is public.
    */
   readonly trustedKeys: ReadonlyMap<string, string> | undefined;
+  /** ARNs of the CloudFront Functions associated for each event type (functions.md). */
+  readonly viewerRequestFunction: string | undefined;
+  readonly viewerResponseFunction: string | undefined;
 }
 
 export interface CompiledOrigin {
@@ -255,6 +258,8 @@ function finish(
     cloudFrontHeaders,
     responseHeaders: rhp ? compileResponseHeadersPolicy(rhp) : undefined,
     trustedKeys: keyGroups.length > 0 ? policies.trustedKeys(keyGroups) : undefined,
+    viewerRequestFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-request")?.FunctionARN,
+    viewerResponseFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-response")?.FunctionARN,
   };
 }
 

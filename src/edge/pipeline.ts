@@ -14,8 +14,9 @@
 // CloudFront-* viewer headers (§7.2), several POPs in front of one regional tier and Origin Shield
 // (§16), a disk tier for large objects, custom error pages for CloudFront's own 403s.
 // geo restriction (§3), response headers policies (§11) on every response of a behavior.
-// Not yet: functions, signed URLs (later issues).
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+// signed URLs and cookies, OAC/OAI signing, CloudFront Functions (viewer-request before the
+// cache, viewer-response before the response leaves; functions.md).
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, unlink } from "node:fs";
@@ -26,6 +27,7 @@ import type { CloudFrontIdentity } from "../services/s3/cloudfront-identity.ts";
 import { signOriginRequest, type OriginAccessControlSettings } from "./stages/oac-sign.ts";
 import { verifySignedRequest } from "./stages/signed-request.ts";
 import { trustedPublicKeys } from "../services/cloudfront/handlers/key-groups.ts";
+import { buildViewerRequestEvent, buildViewerResponseEvent, requestFromFunction, responseFromFunction, type FunctionRuntime, type FunctionToRun, type OriginChange } from "../functions/index.ts";
 import { applyResponseHeaders, type ResponseHeaders } from "./stages/response-headers.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../api/service.ts";
@@ -53,6 +55,8 @@ export interface EdgeDeps {
   /** Objects larger than this are cached in files under `diskDir` instead of memory (bytes). */
   readonly memoryObjectBytes: number;
   readonly diskDir: string;
+  /** Runs CloudFront Functions (viewer-request / viewer-response). */
+  readonly functions: FunctionRuntime;
   /** Credentials for signing OAC and OAI requests to S3 origins (§7.5). */
   readonly identity: CloudFrontIdentity;
   /** The viewer's country (§0, §3). */
@@ -118,7 +122,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   const compile = (rec: DistributionRecord, state: CloudFrontState) => {
     const c = compiled.get(rec);
     // What a distribution refers to by id can change without the distribution changing.
-    const version = `${state.policyVersion}/${state.keyGroups.version}/${state.publicKeys.version}/${state.originAccessControls.version}`;
+    const version = `${state.policyVersion}/${state.keyGroups.version}/${state.publicKeys.version}/${state.originAccessControls.version}/${state.functions.version}`;
     if (c && c.version === version) return c.dist;
     const dist = compileDistribution(rec, deps.s3, {
       cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
@@ -227,20 +231,101 @@ export function createEdge(deps: EdgeDeps): Edge {
         if (verdict.source === "url") rawQuery = verdict.query;
       }
 
-      const path = viewerPath === "/" && dist.defaultRootObject ? `/${dist.defaultRootObject}` : viewerPath;
-      const origin = dist.origins.get(behavior.targetOriginId);
+      // functions.md: the viewer-request function sees the request before the cache and may
+      // rewrite it (URI, query, headers, cookies, origin) or answer it itself.
+      let uri = viewerPath;
+      let viewerHeadersIn: IncomingHttpHeaders = req.headers;
+      let origin = dist.origins.get(behavior.targetOriginId);
+      let group = method === "GET" || method === "HEAD" || method === "OPTIONS" ? dist.failover.get(behavior.targetOriginId) : undefined;
+      const viewerRequestFn = behavior.viewerRequestFunction ? state.functions.live(behavior.viewerRequestFunction) : undefined;
+      if (viewerRequestFn) {
+        const event = buildViewerRequestEvent({
+          method,
+          uri: viewerPath,
+          rawQuery: q < 0 ? undefined : rawQuery,
+          headers: req.headers as Record<string, string | string[]>,
+          viewerIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+          distributionId: dist.id,
+          distributionDomainName: rec.DomainName,
+          requestId: id,
+        });
+        const result = await deps.functions.run(viewerRequestFn, "viewer-request", event, { rawQueryString: q < 0 ? undefined : rawQuery, edgeLocation: { name: pop.code, serverIp: "127.0.0.1", region: "us-east-1" } });
+        if (result.kind === "error" || result.kind === "response") {
+          req.resume();
+          const status = result.kind === "error" ? result.status : 502;
+          deps.log.debug(`edge ${dist.id} viewer-request function failed: ${result.kind === "error" ? result.message : "returned a response object"}`);
+          return sendError(res, method, status, "The CloudFront function associated with the CloudFront distribution is invalid or could not run.", base, id, decor, `${result.kind === "error" ? result.error : "FunctionValidationError"} from cloudfront`);
+        }
+        if (result.kind === "generated-response") {
+          req.resume();
+          const out = responseFromFunction(result.response);
+          const body = out.body ?? EMPTY;
+          const shown: ResponseHeaders = { ...out.headers, "content-length": String(body.length) };
+          if (!shown["server"]) shown["server"] = "CloudFront";
+          decor?.(shown, "miss");
+          res.writeHead(out.statusCode, out.statusDescription, { ...shown, ...base, "X-Cache": "FunctionGeneratedResponse from cloudfront" });
+          return void res.end(method === "HEAD" ? undefined : body);
+        }
+        const change = requestFromFunction(result.request, event.request, q < 0 ? undefined : rawQuery, req.headers as Record<string, string | string[]>);
+        uri = change.uri;
+        rawQuery = change.rawQuery ?? "";
+        viewerHeadersIn = Object.fromEntries(Object.entries(change.headers).map(([n, v]) => [n, n === "set-cookie" || v.length > 1 ? v : v[0]]));
+        const routed = applyOriginChanges(dist, origin, group, result.originChanges);
+        if (typeof routed === "string") {
+          req.resume();
+          return sendError(res, method, 502, `The CloudFront function asked for an origin change that cannot be made: ${routed}`, base, id, decor, "FunctionValidationError from cloudfront");
+        }
+        origin = routed.origin;
+        group = routed.group;
+      }
+
+      const path = uri === "/" && dist.defaultRootObject ? `/${dist.defaultRootObject}` : uri;
       if (!origin) return sendError(res, method, 502, "The origin for this behavior is not configured.", base, id);
+      const theOrigin: CompiledOrigin = origin;
+
+      // functions.md: the viewer-response function sees successful responses (not errors, custom
+      // error pages or generated responses) and may change status and headers.
+      const viewerResponseFn = behavior.viewerResponseFunction ? state.functions.live(behavior.viewerResponseFunction) : undefined;
+      const serve = async (entry: CachedResponse, xCache: string, cache: "hit" | "refresh" | "miss", withAge = true): Promise<void> => {
+        const shown = viewerResponseFn && entry.status < 400 ? await runViewerResponse(viewerResponseFn, entry) : entry;
+        if (!shown) {
+          return sendError(res, method, 503, "The CloudFront function associated with the CloudFront distribution is invalid or could not run.", base, id, decor, "FunctionExecutionError from cloudfront");
+        }
+        serveCached(req, res, shown, xCache, base, deps.clock.now(), withAge, decor && ((h) => decor(h, cache)));
+      };
+      const runViewerResponse = async (fn: FunctionToRun, entry: CachedResponse): Promise<CachedResponse | undefined> => {
+        const requestData = {
+          method,
+          uri,
+          rawQuery: rawQuery === "" ? undefined : rawQuery,
+          headers: viewerHeadersIn as Record<string, string | string[]>,
+          viewerIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+          distributionId: dist.id,
+          distributionDomainName: rec.DomainName,
+          requestId: id,
+        };
+        const event = buildViewerResponseEvent(requestData, { statusCode: entry.status, headers: entry.headers as Record<string, string | string[]> });
+        const result = await deps.functions.run(fn, "viewer-response", event, { edgeLocation: { name: pop.code, serverIp: "127.0.0.1", region: "us-east-1" } });
+        if (result.kind !== "response") {
+          deps.log.debug(`edge ${dist.id} viewer-response function failed: ${result.kind === "error" ? result.message : result.kind}`);
+          return undefined;
+        }
+        const out = responseFromFunction(result.response, event.response, entry.headers as Record<string, string | string[]>);
+        const headers: Record<string, string | string[]> = Object.fromEntries(Object.entries(out.headers).map(([n, v]) => [n, n === "set-cookie" || v.length > 1 ? v : (v[0] as string)]));
+        const body = out.body ?? entry.body;
+        return { ...entry, status: out.statusCode, headers, body, flat: flatten(headers, entry.file && !out.body ? entry.file.size : body.length), ...(out.body ? { file: undefined } : {}) };
+      };
 
       const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
-      const acceptEncoding = normalizeAcceptEncoding(str(req.headers["accept-encoding"]), behavior.encodings);
+      const acceptEncoding = normalizeAcceptEncoding(str(viewerHeadersIn["accept-encoding"]), behavior.encodings);
       // §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
       const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol, country: countryNow() }) : undefined;
-      const keyHeaders = cloudFront ? { ...req.headers, ...cloudFront } : req.headers;
+      const keyHeaders = cloudFront ? { ...viewerHeadersIn, ...cloudFront } : viewerHeadersIn;
       const baseKey = buildCacheKey({ distributionId: dist.id, method, path, rawQuery, headers: keyHeaders }, behavior.key);
       const key = acceptEncoding === undefined ? baseKey : `${baseKey}\u0000ae:${acceptEncoding}`;
       const now = deps.clock.now();
       // §16: the POP's cache, then the regional tier, then Origin Shield when the origin has it.
-      const tiers = origin.originShield ? pop.shieldTiers : pop.tiers;
+      const tiers = theOrigin.originShield ? pop.shieldTiers : pop.tiers;
       let stale: CachedResponse | undefined;
       if (cacheable) {
         for (let i = 0; i < tiers.length; i++) {
@@ -251,6 +336,7 @@ export function createEdge(deps: EdgeDeps): Edge {
             for (let j = 0; j < i; j++) deps.cache.set(tiers[j] as string, dist.id, key, hit);
             layer = LAYERS[i] as Layer;
             if (hit.status >= 400 && (await serveErrorPage(dist, hit.status, req, res, base, now, decor))) return;
+            if (viewerResponseFn) return serve(hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", "hit");
             return serveCached(req, res, hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
           }
           stale ??= hit;
@@ -267,10 +353,10 @@ export function createEdge(deps: EdgeDeps): Edge {
         req.resume();
         const flightKey = `${dist.id}\u0001${key}`;
         if (!inflight.has(flightKey)) {
-          const refresh = refreshInBackground(dist, behavior, origin, store, stale, path, pop, id).finally(() => inflight.delete(flightKey));
+          const refresh = refreshInBackground(dist, behavior, theOrigin, store, stale, path, pop, id).finally(() => inflight.delete(flightKey));
           inflight.set(flightKey, refresh);
         }
-        return serveCached(req, res, stale, "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
+        return serve(stale, "Hit from cloudfront", "hit");
       }
 
       // §6.4: concurrent misses for one key wait for the first origin response and are served
@@ -282,7 +368,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         const entry = await flight;
         if (entry) {
           req.resume();
-          return serveCached(req, res, entry, entry.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", base, deps.clock.now(), true, decor && ((h) => decor(h, "hit")));
+          return serve(entry, entry.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", "hit");
         }
       }
       let settle: ((entry: CachedResponse | undefined) => void) | undefined;
@@ -291,7 +377,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       try {
         const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
         const ask = async (o: CompiledOrigin): Promise<IncomingMessage> => {
-          const originHeaders = buildOriginHeaders(req, behavior, o.hostHeader, o.customHeaders, id, pop.via, cacheable);
+          const originHeaders = buildOriginHeaders(req, viewerHeadersIn, behavior, o.hostHeader, o.customHeaders, id, pop.via, cacheable);
           if (cloudFront) Object.assign(originHeaders, cloudFront);
           // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
           if (acceptEncoding !== undefined) originHeaders["accept-encoding"] = acceptEncoding;
@@ -313,12 +399,11 @@ export function createEdge(deps: EdgeDeps): Edge {
         };
         // §8: an origin group fails over to its secondary on its status codes or a failed
         // connection, for GET, HEAD and OPTIONS only; every request starts with the primary.
-        const group = method === "GET" || method === "HEAD" || method === "OPTIONS" ? dist.failover.get(behavior.targetOriginId) : undefined;
         let originRes: IncomingMessage;
         try {
           let failedOver = false;
           try {
-            originRes = await ask(origin);
+            originRes = await ask(theOrigin);
           } catch (err) {
             if (!group) throw err;
             failedOver = true;
@@ -331,7 +416,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         } catch (err) {
           req.resume();
           // §9.3: an expired object is served instead of an origin that cannot be reached.
-          if (stale && staleOk?.onError) return serveCached(req, res, stale, "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
+          if (stale && staleOk?.onError) return serve(stale, "Hit from cloudfront", "hit");
           const status = err instanceof OriginError ? err.status : 502;
           deps.log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
           return refuse(dist, req, res, status, status === 504 ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection." : "CloudFront wasn't able to connect to the origin.", base, decor);
@@ -345,13 +430,13 @@ export function createEdge(deps: EdgeDeps): Edge {
           const refreshed: CachedResponse = { ...stale, storedAt: now, ttlMs: successTtl(behavior.ttl, str(originRes.headers["cache-control"]) ?? str(stale.headers["cache-control"]), str(originRes.headers["expires"]), now) * 1000 };
           if (refreshed.ttlMs > 0) store(refreshed);
           produced = refreshed;
-          return serveCached(req, res, refreshed, "RefreshHit from cloudfront", base, now, true, decor && ((h) => decor(h, "refresh")));
+          return serve(refreshed, "RefreshHit from cloudfront", "refresh");
         }
 
         if (stale && staleOk?.onError && status >= 500) {
           // §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
           originRes.resume();
-          return serveCached(req, res, stale, "Hit from cloudfront", base, now, true, decor && ((h) => decor(h, "hit")));
+          return serve(stale, "Hit from cloudfront", "hit");
         }
         const declared = Number(originRes.headers["content-length"] ?? NaN);
         const small = !(declared > deps.maxObjectBytes);
@@ -360,15 +445,26 @@ export function createEdge(deps: EdgeDeps): Edge {
           if (await serveErrorPage(dist, status, req, res, base, now, decor)) return;
         }
         const successTtlNow = () => successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now);
-        if (cacheable && small && declared > deps.memoryObjectBytes && CACHEABLE_SUCCESS.has(status) && successTtlNow() > 0) {
+        if (cacheable && small && !viewerResponseFn && declared > deps.memoryObjectBytes && CACHEABLE_SUCCESS.has(status) && successTtlNow() > 0) {
           // The disk tier: the body goes to the viewer and to a file at once; the entry is
           // stored when the whole body has been written (never compressed: see memoryObjectBytes).
           return relayToDisk(req, res, originRes, status, headers, base, declared, successTtlNow() * 1000, store, now, (entry) => (produced = entry), decor);
         }
         if (!cacheable || !small) {
           const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
-          decor?.(headers, "miss");
-          res.writeHead(status, { ...headers, ...base, "X-Cache": xCache });
+          let shownStatus = status;
+          let shown = headers;
+          if (viewerResponseFn && status < 400) {
+            const changed = await runViewerResponse(viewerResponseFn, { status, headers, flat: [], body: EMPTY, storedAt: now, ttlMs: 0 });
+            if (!changed) {
+              originRes.resume();
+              return sendError(res, method, 503, "The CloudFront function associated with the CloudFront distribution is invalid or could not run.", base, id, decor, "FunctionExecutionError from cloudfront");
+            }
+            shownStatus = changed.status;
+            shown = { ...changed.headers };
+          }
+          decor?.(shown, "miss");
+          res.writeHead(shownStatus, { ...shown, ...base, "X-Cache": xCache });
           if (method === "HEAD") {
             originRes.resume();
             return void res.end();
@@ -394,7 +490,7 @@ export function createEdge(deps: EdgeDeps): Edge {
           produced = entry;
         }
         if (status >= 400 && (await serveErrorPage(dist, status, req, res, base, now, decor))) return;
-        return serveCached(req, res, entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", base, now, false, decor && ((h) => decor(h, "miss")));
+        return serve(entry, status >= 400 ? "Error from cloudfront" : "Miss from cloudfront", "miss", false);
       } finally {
         if (settle) {
           inflight.delete(flightKey);
@@ -573,6 +669,66 @@ export function createEdge(deps: EdgeDeps): Edge {
   }
 }
 
+/**
+ * Origin changes a viewer-request function asked for (functions.md §4.3), applied in order to the
+ * behavior's origin: another configured origin, a changed one, or an origin group made for this
+ * request. A string is the reason the change cannot be made (the viewer gets 502).
+ */
+function applyOriginChanges(
+  dist: CompiledDistribution,
+  origin: CompiledOrigin | undefined,
+  group: CompiledDistribution["failover"] extends ReadonlyMap<string, infer G> ? G | undefined : never,
+  changes: readonly OriginChange[],
+): { origin: CompiledOrigin | undefined; group: typeof group } | string {
+  for (const change of changes) {
+    if (change.type === "selectRequestOriginById") {
+      const chosen = dist.origins.get(change.originId);
+      if (!chosen) return `no origin with id ${change.originId}`;
+      origin = chosen;
+      group = dist.failover.get(change.originId);
+    } else if (change.type === "createRequestOriginGroup") {
+      const [first, second] = change.params.originIds.map((oid) => dist.origins.get(oid));
+      if (!first || !second) return `origin group members ${change.params.originIds.join(", ")} are not all origins of the distribution`;
+      origin = first;
+      group = { secondary: second, statusCodes: new Set(change.params.failoverCriteria.statusCodes) };
+    } else {
+      if (!origin) return "no origin to update";
+      const p = change.params;
+      const next: { -readonly [K in keyof CompiledOrigin]: CompiledOrigin[K] } = { ...origin };
+      if (p.domainName !== undefined) {
+        // A new domain is a custom origin on the given (or default) port and protocol.
+        const https = (p.customOriginConfig?.protocol ?? (origin.protocol === "https:" ? "https" : "http")) === "https";
+        next.protocol = https ? "https:" : "http:";
+        next.hostname = p.domainName;
+        next.port = p.customOriginConfig?.port ?? (https ? 443 : 80);
+        next.httpsPort = next.port;
+        next.hostHeader = next.port === (https ? 443 : 80) ? p.domainName : `${p.domainName}:${next.port}`;
+        next.pathPrefix = "";
+        next.domainName = p.domainName;
+        next.isS3 = false;
+        next.access = undefined;
+      } else if (p.customOriginConfig?.port !== undefined) {
+        next.port = p.customOriginConfig.port;
+      }
+      if (p.hostHeader !== undefined) next.hostHeader = p.hostHeader;
+      if (p.originPath !== undefined) next.pathPrefix = p.originPath;
+      if (p.customHeaders !== undefined) next.customHeaders = Object.entries(p.customHeaders);
+      if (p.connectionAttempts !== undefined) next.connectionAttempts = p.connectionAttempts;
+      if (p.timeouts?.readTimeout !== undefined) next.readTimeoutMs = p.timeouts.readTimeout * 1000;
+      if (p.timeouts?.connectionTimeout !== undefined) next.connectionTimeoutMs = p.timeouts.connectionTimeout * 1000;
+      if (p.originShield !== undefined) next.originShield = p.originShield.enabled;
+      if (p.originAccessControlConfig !== undefined) {
+        const o = p.originAccessControlConfig;
+        next.access = o.enabled
+          ? { kind: "oac", settings: { SigningBehavior: o.signingBehavior ?? "always", SigningProtocol: o.signingProtocol ?? "sigv4", OriginAccessControlOriginType: o.originType ?? "s3" } }
+          : undefined;
+      }
+      origin = next;
+    }
+  }
+  return { origin, group };
+}
+
 function str(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(", ") : v;
 }
@@ -608,6 +764,7 @@ function flatten(headers: Readonly<Record<string, string | string[]>>, length: n
 
 function buildOriginHeaders(
   req: IncomingMessage,
+  viewer: IncomingHttpHeaders,
   behavior: CompiledBehavior,
   hostHeader: string,
   customHeaders: ReadonlyArray<readonly [string, string]>,
@@ -616,19 +773,19 @@ function buildOriginHeaders(
   cacheable: boolean,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const [name, value] of Object.entries(viewer)) {
     if (value === undefined || NEVER_FORWARDED.has(name) || name === "cookie" || name.startsWith("proxy-") || name.startsWith("x-edge-") || name.startsWith("x-minifront-")) continue;
     // A cacheable request fetches the whole object; Range and conditionals are answered from the cache.
     if (cacheable && (name === "range" || name.startsWith("if-"))) continue;
     if (REMOVED_UNLESS_SELECTED.has(name) && !selects(behavior.forward.headers, name)) continue;
     out[name] = value;
   }
-  out["host"] = selects(behavior.forward.headers, "host") && req.headers.host ? req.headers.host : hostHeader;
+  out["host"] = selects(behavior.forward.headers, "host") && viewer.host ? viewer.host : hostHeader;
   if (!out["user-agent"]) out["user-agent"] = "Amazon CloudFront";
-  const cookies = selectCookies(req.headers.cookie, behavior.forward.cookies);
+  const cookies = selectCookies(str(viewer.cookie), behavior.forward.cookies);
   if (cookies.length > 0) out["cookie"] = cookies.join("; ");
   const peer = req.socket.remoteAddress ?? "127.0.0.1";
-  const xff = req.headers["x-forwarded-for"];
+  const xff = viewer["x-forwarded-for"];
   out["x-forwarded-for"] = xff ? `${String(xff)}, ${peer}` : peer;
   out["via"] = via;
   out["x-amz-cf-id"] = id;
@@ -762,7 +919,7 @@ export function invalidationMatcher(path: string): (p: string) => boolean {
 }
 
 /** CloudFront's own error page (data-plane.md §14; layout unverified). */
-function sendError(res: ServerResponse, method: string | undefined, status: number, reason: string, base: Record<string, string>, id: string, decorate?: Decorate): void {
+function sendError(res: ServerResponse, method: string | undefined, status: number, reason: string, base: Record<string, string>, id: string, decorate?: Decorate, xCache = "Error from cloudfront"): void {
   const body =
     `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n` +
     `<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">\n<TITLE>ERROR: The request could not be satisfied</TITLE>\n</HEAD><BODY>\n` +
@@ -770,6 +927,6 @@ function sendError(res: ServerResponse, method: string | undefined, status: numb
     `<HR noshade size="1px">\n<PRE>\nGenerated by cloudfront (CloudFront)\nRequest ID: ${id}\n</PRE>\n<ADDRESS>\n</ADDRESS>\n</BODY></HTML>`;
   const shown: ResponseHeaders = { server: "CloudFront", "content-type": "text/html", "content-length": String(Buffer.byteLength(body)) };
   decorate?.(shown, "miss");
-  res.writeHead(status, { ...shown, ...base, "X-Cache": "Error from cloudfront" });
+  res.writeHead(status, { ...shown, ...base, "X-Cache": xCache });
   res.end(method === "HEAD" ? undefined : body);
 }

@@ -5,9 +5,9 @@
 // host calls once per request. Everything native comes from `host` (sandbox.ts); nothing here can
 // reach the Node process.
 //
-// The value of this script is a function; the host calls it with (host, version, kvsArns) and
-// keeps what it returns.
-(function (host, version, kvsArns) {
+// The value of this script is a function; the host calls it with (host, version, kvsArns,
+// maxLogBytes) and keeps what it returns.
+(function (host, version, kvsArns, maxLogBytes) {
   "use strict";
   var G = globalThis;
   var v2 = version === 2;
@@ -46,11 +46,38 @@
     }
     return String(v);
   }
+  function utf8Length(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+        n += 4;
+        i++;
+      } else n += 3;
+    }
+    return n;
+  }
+  // Lines stay here and leave with the result (a host call per line would cost more than most
+  // functions); at most maxLogBytes of UTF-8 per run (functions.md §3: 10 KB).
   hide(G, "console", {
     log: function log() {
+      if (!run) return; // the top level runs once per context, not per request
+      var room = maxLogBytes - run.logBytes;
+      if (room <= 0) return;
       var parts = [];
       for (var i = 0; i < arguments.length; i++) parts.push(show(arguments[i]));
-      host.log(parts.join(" ").replace(/\0/g, "\\u0000"));
+      var line = parts.join(" ");
+      var bytes = utf8Length(line);
+      if (bytes > room) {
+        var cut = Math.min(line.length, room);
+        while (cut > 0 && utf8Length(line.slice(0, cut)) > room) cut--;
+        line = line.slice(0, cut);
+        bytes = utf8Length(line);
+      }
+      run.logs.push(line);
+      run.logBytes += bytes > room ? room : bytes;
     },
   });
 
@@ -584,16 +611,20 @@
   // One request
 
   function finish(out) {
-    return JSONstringify({ output: out === undefined ? null : out, undefinedOutput: out === undefined, origin: run.origin });
+    return JSONstringify({ output: out === undefined ? null : out, undefinedOutput: out === undefined, origin: run.origin, logs: run.logs });
   }
 
   return {
     setHandler: function (fn) {
       handlerFn = fn;
     },
+    /** The current run's log lines as JSON (a failed run has no result to carry them). */
+    takeLogs: function () {
+      return JSONstringify(run ? run.logs : []);
+    },
     /** The handler's result as JSON, or a promise of it (2.0 async handlers). */
     invoke: function (eventJson, now, eventType, rawQueryString, edgeJson) {
-      run = { now: now, eventType: eventType, edge: edgeJson === undefined ? undefined : JSONparse(edgeJson), origin: [] };
+      run = { now: now, eventType: eventType, edge: edgeJson === undefined ? undefined : JSONparse(edgeJson), origin: [], logs: [], logBytes: 0 };
       var event = JSONparse(eventJson);
       if (v2 && event !== null && typeof event.request === "object" && event.request !== null) {
         var raw = rawQueryString;

@@ -95,14 +95,13 @@ interface Entry {
   readonly rt: QuickJSRuntime;
   readonly ctx: QuickJSContext;
   invoke: QuickJSHandle | undefined;
+  takeLogs: QuickJSHandle | undefined;
   busy: boolean;
   disposed: boolean;
   lastUsed: number;
   runs: number;
   baseline: number;
   activity: Activity | undefined;
-  logs: string[];
-  logBytes: number;
   /** Host operations (KVS reads) the run is waiting for. */
   pending: number;
   /** Their promises inside QuickJS, released before the context is disposed. */
@@ -113,10 +112,13 @@ interface Entry {
 class RunFailure extends Error {
   readonly type: "FunctionExecutionError" | "FunctionValidationError" | "FunctionThrottledError";
   readonly output: unknown;
-  constructor(type: RunFailure["type"], message: string, output?: unknown) {
+  /** Log lines already known (a failure after the handler returned). */
+  readonly logs: string[] | undefined;
+  constructor(type: RunFailure["type"], message: string, output?: unknown, logs?: string[]) {
     super(message);
     this.type = type;
     this.output = output;
+    this.logs = logs;
   }
 }
 
@@ -179,8 +181,6 @@ export class Sandbox {
 
   /** Runs one request. Never throws for anything the function does. */
   async run(req: SandboxRun): Promise<FunctionRunResult> {
-    const remembered = this.failures.get(req.fn.key);
-    if (remembered !== undefined) return failed(new RunFailure("FunctionExecutionError", remembered), 0, [], this.limits);
     let entry: Entry;
     try {
       entry = await this.acquire(req);
@@ -193,15 +193,15 @@ export class Sandbox {
     let ok = false;
     try {
       const json = await this.invoke(entry, req);
-      const result = this.interpret(json, req, activity, entry.logs);
+      const result = this.interpret(json, req, activity);
       // A read still in flight would settle into the next request's run: start that one fresh.
       ok = entry.pending === 0;
       return result;
     } catch (err) {
-      if (err instanceof RunFailure) return failed(this.limitFailure(activity) ?? err, activity.busyMs, entry.logs, this.limits);
+      if (err instanceof RunFailure) return failed(this.limitFailure(activity) ?? err, activity.busyMs, err.logs ?? this.logsOf(entry), this.limits);
       if (err instanceof WebAssembly.RuntimeError) {
         this.broken = true;
-        return failed(new RunFailure("FunctionExecutionError", `The function could not run: ${err.message}`), activity.busyMs, entry.logs, this.limits);
+        return failed(new RunFailure("FunctionExecutionError", `The function could not run: ${err.message}`), activity.busyMs, [], this.limits);
       }
       throw err;
     } finally {
@@ -233,6 +233,9 @@ export class Sandbox {
 
   private async acquire(req: SandboxRun): Promise<Entry> {
     for (;;) {
+      // A version that failed to load while this run waited fails the same way.
+      const remembered = this.failures.get(req.fn.key);
+      if (remembered !== undefined) throw new RunFailure("FunctionExecutionError", remembered);
       const list = this.entries.get(req.fn.key) ?? [];
       const idle = list.find((e) => !e.busy);
       if (idle) {
@@ -279,14 +282,13 @@ export class Sandbox {
       rt,
       ctx,
       invoke: undefined,
+      takeLogs: undefined,
       busy: true,
       disposed: false,
       lastUsed: performance.now(),
       runs: 0,
       baseline: 0,
       activity: undefined,
-      logs: [],
-      logBytes: 0,
       pending: 0,
       deferreds: new Set(),
       wake: undefined,
@@ -325,6 +327,7 @@ export class Sandbox {
       hold(set.error ?? set.value);
       if (set.error) throw new RunFailure("FunctionExecutionError", errorText(ctx, set.error));
       entry.invoke = ctx.getProp(api, "invoke");
+      entry.takeLogs = ctx.getProp(api, "takeLogs");
       return entry;
     } catch (err) {
       for (const h of held.splice(0)) if (h.alive) h.dispose();
@@ -334,8 +337,6 @@ export class Sandbox {
     } finally {
       for (const h of held) if (h.alive) h.dispose();
       entry.activity = undefined;
-      entry.logs = [];
-      entry.logBytes = 0;
     }
   }
 
@@ -351,8 +352,9 @@ export class Sandbox {
       ctx.setProp(arns, i, s);
       s.dispose();
     });
-    const r = ctx.callFunction(factory, ctx.undefined, host, version, arns);
-    for (const h of [factory, host, version, arns]) h.dispose();
+    const maxLogBytes = ctx.newNumber(this.limits.maxLogBytes);
+    const r = ctx.callFunction(factory, ctx.undefined, host, version, arns, maxLogBytes);
+    for (const h of [factory, host, version, arns, maxLogBytes]) h.dispose();
     if (r.error) {
       const message = errorText(ctx, r.error);
       r.error.dispose();
@@ -370,10 +372,6 @@ export class Sandbox {
       ctx.setProp(host, name, h);
       h.dispose();
     };
-    fn("log", (line) => {
-      this.log(entry, ctx.getString(line));
-      return undefined;
-    });
     fn("digest", (alg, key, data, encoding) => {
       const algorithm = ctx.getString(alg);
       const hash = ctx.typeof(key) === "undefined" ? createHash(algorithm) : createHmac(algorithm, bytesOrString(ctx, key));
@@ -388,15 +386,6 @@ export class Sandbox {
     fn("decode", (text, encoding) => newArrayBuffer(ctx, Buffer.from(ctx.getString(text), ctx.getString(encoding) as BufferEncoding)));
     fn("kvs", (op, arn, key) => this.kvsRead(entry, ctx.getString(op) as "get" | "meta", ctx.getString(arn), ctx.getString(key)));
     return host;
-  }
-
-  private log(entry: Entry, line: string): void {
-    const room = this.limits.maxLogBytes - entry.logBytes;
-    if (room <= 0) return;
-    const bytes = Buffer.byteLength(line);
-    const kept = bytes <= room ? line : Buffer.from(line).subarray(0, room).toString("utf8");
-    entry.logs.push(kept);
-    entry.logBytes += Math.min(bytes, room);
   }
 
   /** A promise inside QuickJS, settled when the KVS answer arrives (the run waits for it). */
@@ -466,6 +455,7 @@ export class Sandbox {
       for (const d of entry.deferreds) d.dispose();
       entry.deferreds.clear();
       entry.invoke?.dispose();
+      entry.takeLogs?.dispose();
       entry.ctx.dispose();
       entry.rt.dispose();
     } catch {
@@ -503,8 +493,6 @@ export class Sandbox {
       stop: undefined,
     };
     entry.activity = activity;
-    entry.logs = [];
-    entry.logBytes = 0;
     return activity;
   }
 
@@ -527,8 +515,11 @@ export class Sandbox {
     try {
       if (ctx.typeof(value) === "string") return ctx.getString(value);
       for (;;) {
-        const jobs = this.slice(entry, () => rt.executePendingJobs());
-        if (jobs.error) throw this.thrown(entry, jobs.error);
+        // Asking first is one cheap call; running an empty job queue is several.
+        if (rt.hasPendingJob()) {
+          const jobs = this.slice(entry, () => rt.executePendingJobs());
+          if (jobs.error) throw this.thrown(entry, jobs.error);
+        }
         const state = ctx.getPromiseState(value);
         if (state.type === "fulfilled") {
           const text = ctx.typeof(state.value) === "string" ? ctx.getString(state.value) : undefined;
@@ -549,20 +540,41 @@ export class Sandbox {
     }
   }
 
+  /** The log lines of a run that failed (read before the context is thrown away). */
+  private logsOf(entry: Entry): string[] {
+    if (entry.disposed || this.broken || !entry.takeLogs) return [];
+    // Outside any activity, so the interrupt handler lets this tiny call finish.
+    entry.activity = undefined;
+    try {
+      const r = entry.ctx.callFunction(entry.takeLogs, entry.ctx.undefined);
+      if (r.error) {
+        r.error.dispose();
+        return [];
+      }
+      const json = entry.ctx.typeof(r.value) === "string" ? entry.ctx.getString(r.value) : "[]";
+      r.value.dispose();
+      return JSON.parse(json) as string[];
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) this.broken = true;
+      return [];
+    }
+  }
+
   /** Turns what `invoke` produced into the run result. */
-  private interpret(json: string, req: SandboxRun, activity: Activity, logs: string[]): FunctionRunResult {
-    const parsed = JSON.parse(json) as { output: unknown; undefinedOutput: boolean; origin: unknown[] };
+  private interpret(json: string, req: SandboxRun, activity: Activity): FunctionRunResult {
+    const parsed = JSON.parse(json) as { output: unknown; undefinedOutput: boolean; origin: unknown[]; logs: string[] };
+    const logs = parsed.logs;
     const returned = parsed.undefinedOutput ? undefined : parsed.output;
     const validate = req.options.validateOutput ?? true;
     const check = checkFunctionOutput(req.event, returned, validate);
-    if (!check.ok) throw new RunFailure("FunctionValidationError", check.message, returned);
+    if (!check.ok) throw new RunFailure("FunctionValidationError", check.message, returned, logs);
     const base = { logs, cpuMs: round3(activity.busyMs), computeUtilization: utilization(activity.busyMs, this.limits) };
     if (check.kind === "request") {
       const originChanges: OriginChange[] = [];
       for (const raw of parsed.origin) {
         const c = checkOriginChange(raw);
         if (c.ok) originChanges.push(c.change);
-        else if (validate) throw new RunFailure("FunctionValidationError", c.message, returned);
+        else if (validate) throw new RunFailure("FunctionValidationError", c.message, returned, logs);
       }
       return { ...base, kind: "request", request: check.request, originChanges };
     }

@@ -81,7 +81,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     (h) => state.cloudfront.distributionForHost(h) !== undefined,
   );
   if (traffic !== "edge") deps.log.debug(`${method} ${host}${rawUrl} → ${traffic}`);
-  const apiRequest = (): ApiRequest => ({ method, path, query: new URLSearchParams(rawQuery), headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}` });
+  const apiRequest = (): ApiRequest => ({ method, path, query: new URLSearchParams(rawQuery), rawQuery, headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}`, ...client(req) });
 
   switch (traffic) {
     case "internal": {
@@ -102,7 +102,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     case "website": {
       const bucket = websiteBucketFromHost(hostWithoutPort(host)) as string;
       // The full Host (with port) is where "same host" redirects must point.
-      const out = serveWebsite(state.s3.storage, bucket, { method, path, host, headers: req.headers, requestId: randomUUID() });
+      // Website endpoints serve anonymous requests only, so the bucket policy decides (website.ts).
+      const out = serveWebsite(state.s3, bucket, { method, path, host, headers: req.headers, requestId: randomUUID(), ...client(req) });
       return send(res, method, out);
     }
     case "kvs": {
@@ -116,6 +117,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       return deps.edge.handle(req, res, dist, state.cloudfront);
     }
   }
+}
+
+/** Who is asking, for bucket policies' aws:SourceIp and aws:SecureTransport. */
+function client(req: IncomingMessage): { sourceIp?: string; secure: boolean } {
+  const ip = req.socket.remoteAddress;
+  return { ...(ip !== undefined ? { sourceIp: ip } : {}), secure: "encrypted" in req.socket && req.socket.encrypted === true };
 }
 
 /** Writes a response; streams a Readable body, never sends one for HEAD. */

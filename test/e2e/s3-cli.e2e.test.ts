@@ -296,7 +296,12 @@ describe("aws s3 / s3api (CLI v1) against the embedded S3", { skip: awsCliAvaila
   describe("aws s3api: bucket policy and website configuration", () => {
     const policy = {
       Version: "2012-10-17",
-      Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${SITE}/*` }],
+      // The website endpoint is anonymous: public read, and public listing so that a missing page
+      // is the 404 error document rather than 403 (access.ts, website.ts).
+      Statement: [
+        { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${SITE}/*` },
+        { Sid: "PublicList", Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${SITE}` },
+      ],
     };
     const website: WebsiteConfiguration = {
       IndexDocument: { Suffix: "index.html" },

@@ -3,7 +3,7 @@
 // would sit in its place).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { S3Client, CreateBucketCommand, PutObjectCommand, PutBucketWebsiteCommand } from "@aws-sdk/client-s3";
+import { S3Client, CreateBucketCommand, PutObjectCommand, PutBucketPolicyCommand, PutBucketWebsiteCommand } from "@aws-sdk/client-s3";
 import type { IncomingMessage } from "node:http";
 import { startEmulator, type Emulator } from "../../src/index.ts";
 import { CREDENTIALS } from "../helpers/emulator.ts";
@@ -28,6 +28,18 @@ function originOf(emu: Emulator, domain: string) {
   });
 }
 
+/**
+ * The origin requests here are anonymous (no OAC), so the buckets are public, with s3:ListBucket
+ * so that a missing key is 404 rather than 403 (GetObject API reference; access.ts).
+ */
+const PUBLIC_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::shared/*" },
+    { Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: "arn:aws:s3:::shared" },
+  ],
+});
+
 describe("S3 origin addressing", () => {
   let upstream: Emulator;
   let front: Emulator;
@@ -39,6 +51,7 @@ describe("S3 origin addressing", () => {
       await s3(emu).send(new PutObjectCommand({ Bucket: "shared", Key: "dir/hello.txt", Body: body, ContentType: "text/plain" }));
       await s3(emu).send(new PutObjectCommand({ Bucket: "shared", Key: "index.html", Body: `<h1>${body}</h1>`, ContentType: "text/html" }));
       await s3(emu).send(new PutBucketWebsiteCommand({ Bucket: "shared", WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
+      await s3(emu).send(new PutBucketPolicyCommand({ Bucket: "shared", Policy: PUBLIC_POLICY }));
     }
   });
   after(async () => {

@@ -6,6 +6,8 @@ import { escapeXml, type ProtocolResponse } from "../../api/rest-xml.ts";
 import { ServiceError } from "../../api/errors.ts";
 
 const S3_STATUS: Readonly<Record<string, number>> = {
+  AuthorizationHeaderMalformed: 400,
+  AuthorizationQueryParametersError: 400,
   BadDigest: 400,
   BucketNotEmpty: 409,
   EntityTooLarge: 400,
@@ -34,6 +36,8 @@ const S3_STATUS: Readonly<Record<string, number>> = {
   NotImplemented: 501,
   NotModified: 304,
   PreconditionFailed: 412,
+  RequestTimeTooSkewed: 403,
+  SignatureDoesNotMatch: 403,
   XAmzContentSHA256Mismatch: 400,
 };
 

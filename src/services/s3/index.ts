@@ -7,6 +7,7 @@ import { createApiService, type ApiService, type HandlerTable, type Logger, type
 import { ServiceError } from "../../api/errors.ts";
 import { createS3Router } from "./router.ts";
 import { serializeS3Error } from "./errors.ts";
+import { authorizeS3 } from "./access.ts";
 import type { S3Service } from "./context.ts";
 import * as buckets from "./handlers/buckets.ts";
 import * as objects from "./handlers/objects.ts";
@@ -59,7 +60,7 @@ export const HANDLERS: HandlerTable<S3Service> = {
 /** Largest non-streaming S3 body (XML configurations, DeleteObjects, policies). */
 export const MAX_S3_XML_BODY = 4 * 1024 * 1024;
 
-export function s3Profile(): ServiceProfile {
+export function s3Profile(): ServiceProfile<S3Service> {
   const m = s3Model();
   const router = createS3Router(m);
   return {
@@ -70,6 +71,8 @@ export function s3Profile(): ServiceProfile {
     tooLarge: () => new ServiceError("MaxMessageLengthExceeded", "Your request was too big."),
     noRoute: (req) => new ServiceError("MethodNotAllowed", `The specified method is not allowed against this resource: ${req.method} ${req.path}`),
     unsupported: (op) => new ServiceError("NotImplemented", `minifront does not support the S3 ${op} operation yet.`),
+    // Bucket policies for anonymous and CloudFront (OAC/OAI) callers, unless --s3-access open (access.ts).
+    authorize: authorizeS3,
   };
 }
 

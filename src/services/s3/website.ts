@@ -5,17 +5,25 @@
 // - GET and HEAD only; a request for `/` or `.../` gets the index document of that "folder";
 //   `/dir` without the slash, when `dir/<index>` exists, is redirected (302) to `/dir/`;
 // - routing rules with KeyPrefixEquals apply before the lookup, those with
-//   HttpErrorCodeReturnedEquals after a miss; RedirectAllRequestsTo redirects everything;
+//   HttpErrorCodeReturnedEquals after an error with that status (404 or 403);
+//   RedirectAllRequestsTo redirects everything;
 // - an object's x-amz-website-redirect-location answers 301 to that location;
-// - a miss serves the error document with status 404, or S3's HTML error page.
-// Not yet: the bucket policy is not enforced (S3 answers 403 for objects that are not public;
-// the access-control issue adds that), and conditional requests beyond If-None-Match.
+// - requests are anonymous, so the bucket policy decides (access.ts; "Setting permissions for
+//   website access", WebsiteAccessPermissionsReqd.html): an object that is not public is 403
+//   AccessDenied, and so is a missing one unless the policy also grants s3:ListBucket (the 403 vs
+//   404 rule of GetObject). `--s3-access open` serves everything;
+// - an error serves the error document with the error's status (when it is readable), else S3's
+//   HTML error page, which names a custom error document it could not retrieve (observed pages).
+// Not yet: conditional requests beyond If-None-Match.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { RoutingRule, WebsiteConfiguration } from "@aws-sdk/client-s3";
 import type { S3Storage, ObjectRecord } from "./storage.ts";
+import type { S3Service } from "./context.ts";
 import { DEFAULT_CONTENT_TYPE, etagMatches, parseRange } from "./handlers/objects.ts";
 import { ServiceError } from "../../api/errors.ts";
+import { ACCESS_MESSAGES, anonymousAccess } from "./access.ts";
+import { messages } from "./messages.ts";
 
 export interface WebsiteResponse {
   readonly status: number;
@@ -24,18 +32,19 @@ export interface WebsiteResponse {
 }
 
 export function serveWebsite(
-  storage: S3Storage,
+  service: S3Service,
   bucketName: string,
-  req: { method: string; path: string; host: string; headers: IncomingHttpHeaders; requestId: string },
+  req: { method: string; path: string; host: string; headers: IncomingHttpHeaders; requestId: string; sourceIp?: string | undefined; secure?: boolean | undefined },
 ): WebsiteResponse {
+  const storage = service.storage;
   if (req.method !== "GET" && req.method !== "HEAD") {
     return errorPage(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", req.requestId, { Method: req.method, ResourceType: "OBJECT" });
   }
   const bucket = storage.getBucket(bucketName);
-  if (!bucket) return errorPage(404, "NoSuchBucket", "The specified bucket does not exist", req.requestId, { BucketName: bucketName });
+  if (!bucket) return errorPage(404, "NoSuchBucket", messages.noSuchBucket, req.requestId, { BucketName: bucketName });
   const website = bucket.config.website as WebsiteConfiguration | undefined;
   if (!website) {
-    return errorPage(404, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", req.requestId, { BucketName: bucketName });
+    return errorPage(404, "NoSuchWebsiteConfiguration", messages.noSuchWebsiteConfiguration, req.requestId, { BucketName: bucketName });
   }
   if (website.RedirectAllRequestsTo?.HostName) {
     const protocol = website.RedirectAllRequestsTo.Protocol ?? "http";
@@ -49,25 +58,37 @@ export function serveWebsite(
   }
   const suffix = website.IndexDocument?.Suffix ?? "index.html";
   const rules = website.RoutingRules ?? [];
+  const may = anonymousAccess(service, bucket, req);
+  const readable = (k: string) => may("s3:GetObject", k);
+
+  /** An error: a routing rule for its status, else the error document, else S3's page. */
+  const failure = (status: number, code: string, message: string, details: Record<string, string>): WebsiteResponse => {
+    const rule = rules.find((r) => r.Condition?.HttpErrorCodeReturnedEquals === String(status) && matchesPrefix(r, key));
+    if (rule) return ruleRedirect(rule, key, req.host);
+    const errorKey = website.ErrorDocument?.Key;
+    if (!errorKey) return errorPage(status, code, message, req.requestId, details);
+    if (!readable(errorKey)) return errorPage(status, code, message, req.requestId, details, { Code: "AccessDenied", Message: ACCESS_MESSAGES.accessDenied });
+    const errorDoc = storage.getObject(bucket.name, errorKey);
+    if (errorDoc) return serveObject(storage, errorDoc, status, {});
+    return errorPage(status, code, message, req.requestId, details, { Code: "NoSuchKey", Message: messages.noSuchKey, Key: errorKey });
+  };
 
   const before = rules.find((r) => !r.Condition?.HttpErrorCodeReturnedEquals && matchesPrefix(r, key));
   if (before) return ruleRedirect(before, key, req.host);
 
   const lookup = key === "" || key.endsWith("/") ? key + suffix : key;
+  if (!readable(lookup)) return failure(403, "AccessDenied", ACCESS_MESSAGES.accessDenied, {});
   const obj = storage.getObject(bucket.name, lookup);
   if (obj) {
     if (obj.meta.websiteRedirectLocation) return redirect(301, obj.meta.websiteRedirectLocation);
     return serveObject(storage, obj, 200, req.headers);
   }
-  if (!key.endsWith("/") && key !== "" && storage.getObject(bucket.name, `${key}/${suffix}`)) {
+  if (!key.endsWith("/") && key !== "" && readable(`${key}/${suffix}`) && storage.getObject(bucket.name, `${key}/${suffix}`)) {
     return redirect(302, `/${encodeURI(key)}/`);
   }
-  const after = rules.find((r) => r.Condition?.HttpErrorCodeReturnedEquals === "404" && matchesPrefix(r, key));
-  if (after) return ruleRedirect(after, key, req.host);
-  const errorKey = website.ErrorDocument?.Key;
-  const errorDoc = errorKey ? storage.getObject(bucket.name, errorKey) : undefined;
-  if (errorDoc) return serveObject(storage, errorDoc, 404, {});
-  return errorPage(404, "NoSuchKey", "The specified key does not exist.", req.requestId, { Key: lookup });
+  // Without s3:ListBucket a missing key is indistinguishable from a private one: 403.
+  if (!may("s3:ListBucket")) return failure(403, "AccessDenied", ACCESS_MESSAGES.accessDenied, {});
+  return failure(404, "NoSuchKey", messages.noSuchKey, { Key: lookup });
 }
 
 function matchesPrefix(rule: RoutingRule, key: string): boolean {
@@ -123,12 +144,20 @@ function serveObject(storage: S3Storage, obj: ObjectRecord, status: number, head
   return { status, headers: { ...base, "Content-Length": String(obj.size) }, body: obj.size === 0 ? "" : storage.readBlob(obj.blob) };
 }
 
-/** S3's HTML error page for website endpoints. */
-function errorPage(status: number, code: string, message: string, requestId: string, details: Record<string, string>): WebsiteResponse {
+/**
+ * S3's HTML error page for website endpoints; `errorDocumentError` adds the section S3 appends when
+ * the custom error document itself could not be served.
+ */
+function errorPage(status: number, code: string, message: string, requestId: string, details: Record<string, string>, errorDocumentError?: Record<string, string>): WebsiteResponse {
   const titles: Record<number, string> = { 400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed" };
   const title = titles[status] ?? String(status);
   const items = [`<li>Code: ${code}</li>`, `<li>Message: ${message}</li>`, ...Object.entries(details).map(([k, v]) => `<li>${k}: ${escapeHtml(v)}</li>`), `<li>RequestId: ${requestId}</li>`];
-  const body = `<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${title}</h1>\n<ul>\n${items.join("\n")}\n</ul>\n<hr/>\n</body>\n</html>\n`;
+  const nested = errorDocumentError
+    ? `<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document</h3>\n<ul>\n${Object.entries(errorDocumentError)
+        .map(([k, v]) => `<li>${k}: ${escapeHtml(v)}</li>`)
+        .join("\n")}\n</ul>\n`
+    : "";
+  const body = `<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${title}</h1>\n<ul>\n${items.join("\n")}\n</ul>\n${nested}<hr/>\n</body>\n</html>\n`;
   return { status, headers: { "Content-Type": "text/html; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)) }, body };
 }
 

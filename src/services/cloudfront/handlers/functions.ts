@@ -173,21 +173,29 @@ export async function TestFunction({ Name, IfMatch, Stage, EventObject }: TestFu
   } catch (err) {
     fail("TestFunctionFailed", messages.functionTestFailed(err instanceof Error ? err.message : String(err)));
   }
-  const failed = result.kind === "error";
   return {
     TestResult: {
       FunctionSummary: summary(state, rec, stage),
       ComputeUtilization: String(result.computeUtilization),
       FunctionExecutionLogs: result.logs,
-      FunctionErrorMessage: failed ? messages.functionCouldNotRun(result.message) : "",
-      FunctionOutput: failed
-        ? ""
-        : formatFunctionOutput(result.kind === "request" ? { ok: true, kind: "request", request: result.request } : { ok: true, kind: result.kind, response: result.response }),
+      FunctionErrorMessage: result.kind === "error" ? messages.functionCouldNotRun(result.message) : "",
+      FunctionOutput: testOutput(result),
     },
   };
 }
 
 // ---------------------------------------------------------------------------------------------
+
+function testOutput(result: FunctionRunResult): string {
+  switch (result.kind) {
+    case "error":
+      return "";
+    case "request":
+      return formatFunctionOutput({ ok: true, kind: "request", request: result.request });
+    default:
+      return formatFunctionOutput({ ok: true, kind: result.kind, response: result.response });
+  }
+}
 
 function mustGet(state: CloudFrontState, name: string | undefined): FunctionRecord {
   return state.functions.get(name) ?? fail("NoSuchFunctionExists", messages.noSuchFunction(name ?? ""));

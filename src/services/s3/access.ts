@@ -1,0 +1,481 @@
+// Access control of the embedded S3 (issue 6 "Origin access"; data-plane.md §7.4–7.5): who is
+// asking, and may they? Real S3 grants the bucket owner's own identities through IAM and everybody
+// else through the bucket policy; objects are private unless the policy allows the request.
+//
+// Who is asking (resolvePrincipal):
+// - a SigV4 request (Authorization header or presigned query) whose access key is one the edge signs
+//   with (cloudfront-identity.ts: `CFD<distribution>` for an OAC, `CFO<OAI>` for an OAI) has its
+//   signature verified by signing the request again as received; a wrong one is
+//   SignatureDoesNotMatch, as S3 answers. Verified, it is CloudFront: the service principal
+//   cloudfront.amazonaws.com with aws:SourceArn / aws:SourceAccount naming the distribution (what S3
+//   evaluates for OAC, "Restricting access to an Amazon S3 origin"), or the OAI;
+// - any other signed request is the account itself: always allowed (there is no IAM here, and its
+//   signature is not checked, as before access control existed);
+// - no credentials: anonymous, which only `"Principal": "*"` statements admit.
+// May they (authorizeS3, the S3 profile's authorize step): the operation's S3 action on the object
+// or bucket ARN ("Required permissions for Amazon S3 API operations", using-with-s3-policy-actions),
+// evaluated against the bucket policy (bucket-policy.ts); anything but Allow is AccessDenied (403).
+// GetObject/HeadObject of a missing key needs s3:ListBucket too, or it is 403 instead of 404
+// (GetObject API reference, "Permissions"). A missing bucket is NoSuchBucket for everyone.
+//
+// `--s3-access open` switches all of this off (LocalStack's permissive behaviour).
+//
+// Not done: IAM identity policies, ACLs and Block Public Access (the owner is always allowed, even
+// past an explicit Deny in the bucket policy); chunk signatures of aws-chunked uploads (the seed
+// signature is verified, the chunks are not); a signed `Date` header (the smithy signer recomputes
+// it from x-amz-date); SigV4A and SigV2 from CloudFront keys (the edge signs with SigV4 only);
+// DeleteObjects is refused whole when any key is denied, where S3 reports AccessDenied per key.
+import { createHash, timingSafeEqual, type Hash, type Hmac, createHmac } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { isIP } from "node:net";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AuthorizeCall } from "../../api/service.ts";
+import { ServiceError } from "../../api/errors.ts";
+import type { S3Service } from "./context.ts";
+import type { BucketRecord } from "./storage.ts";
+import { parseCopySource } from "./handlers/objects.ts";
+import { BucketPolicyError, evaluateBucketPolicy, parseBucketPolicy, s3BucketArn, s3ObjectArn, type BucketPolicy, type PolicyPrincipal } from "./bucket-policy.ts";
+
+/** Who a request is, as far as access control is concerned. */
+export type RequestPrincipal =
+  /** Signed with the account's own (non-CloudFront) credentials: allowed everything. */
+  | { readonly kind: "owner" }
+  /** Anonymous or CloudFront: only what the bucket policy allows, with these condition keys. */
+  | { readonly kind: "policy"; readonly principal: PolicyPrincipal; readonly context: Readonly<Record<string, string>> };
+
+/** The parts of a request that authentication reads. */
+export interface RequestFacts {
+  readonly method: string;
+  /** The path exactly as sent, percent-encoded. */
+  readonly path: string;
+  /** The query exactly as sent, without `?`. */
+  readonly rawQuery: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly sourceIp?: string | undefined;
+  readonly secure?: boolean | undefined;
+}
+
+/** What resolving a principal needs from the service. */
+export type AccessSettings = Pick<S3Service, "cloudFrontIdentity" | "clock" | "accountId">;
+
+/** Messages as S3 words them (ErrorResponses.html#ErrorCodeList, and observed responses). */
+export const ACCESS_MESSAGES = {
+  accessDenied: "Access Denied",
+  signatureDoesNotMatch: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+  requestTimeTooSkewed: "The difference between the request time and the current time is too large.",
+  requestExpired: "Request has expired",
+  missingDate: "AWS authentication requires a valid Date or x-amz-date header",
+  missingContentSha256: "Missing required header for this request: x-amz-content-sha256",
+  credentialDate: "Invalid credential date. Date is not the same as X-Amz-Date.",
+} as const;
+
+const SIGV4 = "AWS4-HMAC-SHA256";
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+/** S3 refuses header-signed requests more than 15 minutes off its clock (RequestTimeTooSkewed). */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** A presigned URL lives at most 7 days (X-Amz-Expires ≤ 604800, sigv4-query-string-auth). */
+const MAX_PRESIGNED_EXPIRES_S = 7 * 24 * 3600;
+const CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com";
+
+/**
+ * The canonical user id S3 knows an OAI by. It must equal the S3CanonicalUserId the CloudFront API
+ * reports (services/cloudfront/handlers/origin-access-identities.ts computes the same hash); the
+ * S3 side has no view of CloudFront's state, so both derive it from the account and the OAI id.
+ */
+export function originAccessIdentityCanonicalUserId(accountId: string, oaiId: string): string {
+  return createHash("sha256").update(`cloudfront-oai:${accountId}:${oaiId}`).digest("hex");
+}
+
+/**
+ * The principal of a request. Throws S3's authentication errors (SignatureDoesNotMatch,
+ * RequestTimeTooSkewed, AccessDenied for an expired presigned URL, …) for CloudFront keys whose
+ * signature does not hold.
+ */
+export async function resolvePrincipal(req: RequestFacts, settings: AccessSettings): Promise<RequestPrincipal> {
+  const now = settings.clock.now();
+  const auth = readAuthentication(req);
+  if (auth.kind === "anonymous") {
+    return { kind: "policy", principal: { type: "anonymous" }, context: { ...clientContext(req, now), "aws:PrincipalType": "Anonymous" } };
+  }
+  if (auth.kind === "other") return { kind: "owner" };
+  const known = settings.cloudFrontIdentity.resolve(auth.accessKeyId);
+  if (known === undefined) return { kind: "owner" };
+  await verifySigV4(req, auth, known.secretAccessKey, now);
+  const signed = { ...clientContext(req, now), "s3:authType": auth.kind === "header" ? "REST-HEADER" : "REST-QUERY-STRING", "s3:signatureversion": SIGV4 };
+  const caller = known.caller;
+  if (caller.kind === "distribution") {
+    const account = caller.sourceArn.split(":")[4] ?? settings.accountId;
+    return {
+      kind: "policy",
+      principal: { type: "service", service: CLOUDFRONT_SERVICE },
+      context: { ...signed, "aws:SourceArn": caller.sourceArn, "aws:SourceAccount": account, "aws:PrincipalServiceName": CLOUDFRONT_SERVICE },
+    };
+  }
+  return {
+    kind: "policy",
+    principal: { type: "oai", id: caller.oaiId, canonicalUserId: originAccessIdentityCanonicalUserId(settings.accountId, caller.oaiId) },
+    context: signed,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication
+
+type Authentication =
+  | { readonly kind: "anonymous" }
+  /** SigV2, SigV4A, or anything else we do not verify: the account's own credentials. */
+  | { readonly kind: "other" }
+  | SigV4Authentication;
+
+interface SigV4Authentication {
+  readonly kind: "header" | "query";
+  readonly accessKeyId: string;
+  /** `<date>/<region>/<service>/aws4_request`, split; undefined parts when malformed. */
+  readonly scope: readonly string[];
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+  /** x-amz-date / X-Amz-Date, as sent. */
+  readonly amzDate: string | undefined;
+  /** X-Amz-Expires (presigned only). */
+  readonly expires: string | undefined;
+}
+
+/** How a request authenticates (sigv4-auth-using-authorization-header, sigv4-query-string-auth). */
+function readAuthentication(req: RequestFacts): Authentication {
+  const authorization = header(req.headers, "authorization");
+  if (authorization !== undefined) {
+    if (!authorization.startsWith(`${SIGV4} `)) return { kind: "other" };
+    const fields = new Map<string, string>();
+    for (const part of authorization.slice(SIGV4.length + 1).split(",")) {
+      const eq = part.indexOf("=");
+      if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
+    const credential = fields.get("Credential") ?? "";
+    const [accessKeyId = "", ...scope] = credential.split("/");
+    return {
+      kind: "header",
+      accessKeyId,
+      scope,
+      signedHeaders: (fields.get("SignedHeaders") ?? "").split(";").filter((h) => h !== ""),
+      signature: fields.get("Signature") ?? "",
+      amzDate: header(req.headers, "x-amz-date"),
+      expires: undefined,
+    };
+  }
+  const query = parseRawQuery(req.rawQuery);
+  const first = (name: string) => query.find(([k]) => k === name)?.[1];
+  const algorithm = first("X-Amz-Algorithm");
+  const credential = first("X-Amz-Credential");
+  if (algorithm === undefined && credential === undefined) {
+    // SigV2 query authentication (AWSAccessKeyId + Signature) is an owner's presigned URL too.
+    return first("AWSAccessKeyId") !== undefined ? { kind: "other" } : { kind: "anonymous" };
+  }
+  if (algorithm !== SIGV4) return { kind: "other" };
+  const [accessKeyId = "", ...scope] = (credential ?? "").split("/");
+  return {
+    kind: "query",
+    accessKeyId,
+    scope,
+    signedHeaders: (first("X-Amz-SignedHeaders") ?? "").split(";").filter((h) => h !== ""),
+    signature: first("X-Amz-Signature") ?? "",
+    amzDate: first("X-Amz-Date"),
+    expires: first("X-Amz-Expires"),
+  };
+}
+
+/**
+ * Signs the request again, as received, with the key's secret and compares signatures in constant
+ * time; then the time checks S3 makes (RequestTimeTooSkewed for headers, expiry for presigned URLs).
+ */
+async function verifySigV4(req: RequestFacts, auth: SigV4Authentication, secretAccessKey: string, now: number): Promise<void> {
+  const malformed = auth.kind === "header" ? "AuthorizationHeaderMalformed" : "AuthorizationQueryParametersError";
+  const [scopeDate, region, service, terminator] = auth.scope;
+  if (auth.scope.length !== 4 || !scopeDate || !region || !service || terminator !== "aws4_request" || auth.signedHeaders.length === 0 || !/^[0-9a-f]{64}$/.test(auth.signature)) {
+    throw new ServiceError(malformed, `The ${auth.kind === "header" ? "authorization header" : "authorization query parameters"} is malformed.`);
+  }
+  const signingDate = auth.amzDate === undefined ? undefined : parseAmzDate(auth.amzDate);
+  if (signingDate === undefined) throw new ServiceError("AccessDenied", ACCESS_MESSAGES.missingDate);
+  if (auth.amzDate?.slice(0, 8) !== scopeDate) throw new ServiceError(malformed, ACCESS_MESSAGES.credentialDate);
+
+  const signed = new Set(auth.signedHeaders);
+  const headers: Record<string, string> = {};
+  for (const name of signed) {
+    const value = header(req.headers, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  // The payload hash is x-amz-content-sha256 as sent (S3 requires it on header-signed requests);
+  // presigned URLs sign UNSIGNED-PAYLOAD (sigv4-query-string-auth). The signer reads it from this
+  // header; marked unsignable when the client did not sign it, so it stays out of the canonical headers.
+  const contentSha256 = header(req.headers, "x-amz-content-sha256");
+  if (auth.kind === "header" && contentSha256 === undefined) throw new ServiceError("InvalidRequest", ACCESS_MESSAGES.missingContentSha256);
+  headers["x-amz-content-sha256"] = contentSha256 ?? UNSIGNED_PAYLOAD;
+  const unsignable = new Set<string>();
+  if (!signed.has("x-amz-content-sha256")) unsignable.add("x-amz-content-sha256");
+  // The signer always sets x-amz-date from the signing date; a presigned URL carries it in the query.
+  if (!signed.has("x-amz-date")) unsignable.add("x-amz-date");
+
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of parseRawQuery(req.rawQuery)) {
+    if (name === "X-Amz-Signature") continue;
+    const prev = query[name];
+    query[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
+    region,
+    service,
+    sha256: NodeSha256,
+    // S3 signs the path as sent, without encoding it a second time.
+    uriEscapePath: service !== "s3",
+    applyChecksum: false,
+  });
+  const resigned = await signer.sign(
+    { method: req.method.toUpperCase(), protocol: "https:", hostname: hostName(headers["host"] ?? ""), path: req.path, query, headers },
+    { signingDate, signableHeaders: signed, unsignableHeaders: unsignable },
+  );
+  const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers["authorization"] ?? ""))?.[1] ?? "";
+  // Both are 64 hex digits here (the provided one was checked above), as timingSafeEqual needs.
+  if (expected.length !== auth.signature.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature))) {
+    throw new ServiceError("SignatureDoesNotMatch", ACCESS_MESSAGES.signatureDoesNotMatch, undefined, {
+      details: { AWSAccessKeyId: auth.accessKeyId, SignatureProvided: auth.signature },
+    });
+  }
+
+  if (auth.kind === "header") {
+    if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
+      throw new ServiceError("RequestTimeTooSkewed", ACCESS_MESSAGES.requestTimeTooSkewed, undefined, {
+        details: { RequestTime: auth.amzDate ?? "", ServerTime: new Date(now).toISOString(), MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS) },
+      });
+    }
+    return;
+  }
+  const expires = Number(auth.expires);
+  if (!/^\d+$/.test(auth.expires ?? "") || expires < 1 || expires > MAX_PRESIGNED_EXPIRES_S) {
+    throw new ServiceError(malformed, "X-Amz-Expires must be between 1 and 604800 seconds.");
+  }
+  const expiry = signingDate.getTime() + expires * 1000;
+  if (now > expiry) {
+    throw new ServiceError("AccessDenied", ACCESS_MESSAGES.requestExpired, undefined, {
+      details: { "X-Amz-Expires": String(expires), Expires: new Date(expiry).toISOString(), ServerTime: new Date(now).toISOString() },
+    });
+  }
+}
+
+/** `20260601T120000Z` → Date, or undefined. */
+function parseAmzDate(text: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * A raw query as name/value pairs, percent-decoded but `+` kept literal: SigV4 canonicalizes the
+ * decoded values, and the edge's signer (oac-sign.ts) decodes the same way.
+ */
+function parseRawQuery(raw: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const part of raw.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    pairs.push([decode(eq < 0 ? part : part.slice(0, eq)), eq < 0 ? "" : decode(part.slice(eq + 1))]);
+  }
+  return pairs;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function hostName(host: string): string {
+  return host.replace(/:\d+$/, "");
+}
+
+/** SHA-256 / HMAC-SHA-256 for the signer, from node:crypto. */
+class NodeSha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(toBytes(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+}
+
+function toBytes(data: string | ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (typeof data === "string") return Buffer.from(data, "utf8");
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorization
+
+/**
+ * S3 actions whose name is not `s3:<Operation>` (using-with-s3-policy-actions.html). Every other
+ * operation needs the action of its own name (GetBucketPolicy → s3:GetBucketPolicy).
+ */
+const ACTIONS: Readonly<Record<string, string>> = {
+  HeadObject: "s3:GetObject",
+  HeadBucket: "s3:ListBucket",
+  ListObjects: "s3:ListBucket",
+  ListObjectsV2: "s3:ListBucket",
+  ListObjectVersions: "s3:ListBucketVersions",
+  ListBuckets: "s3:ListAllMyBuckets",
+  CopyObject: "s3:PutObject",
+  DeleteObjects: "s3:DeleteObject",
+  CreateMultipartUpload: "s3:PutObject",
+  UploadPart: "s3:PutObject",
+  UploadPartCopy: "s3:PutObject",
+  CompleteMultipartUpload: "s3:PutObject",
+  ListParts: "s3:ListMultipartUploadParts",
+  ListMultipartUploads: "s3:ListBucketMultipartUploads",
+  GetBucketCors: "s3:GetBucketCORS",
+  PutBucketCors: "s3:PutBucketCORS",
+  DeleteBucketCors: "s3:PutBucketCORS",
+  DeleteBucketTagging: "s3:PutBucketTagging",
+};
+
+/** The S3 action an operation needs. */
+export function s3ActionFor(operation: string): string {
+  return ACTIONS[operation] ?? `s3:${operation}`;
+}
+
+/** One permission a call needs: an action on a resource of a bucket, with extra condition keys. */
+interface Permission {
+  readonly bucket: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The S3 profile's authorize step (api/service.ts): the caller's principal, then every permission
+ * the call needs against the bucket policy. Throws AccessDenied (or an authentication error).
+ */
+export async function authorizeS3(call: AuthorizeCall, service: S3Service): Promise<void> {
+  if (service.accessMode === "open") return;
+  const req = call.request;
+  const who = await resolvePrincipal({ method: req.method, path: req.path, rawQuery: req.rawQuery ?? req.query.toString(), headers: req.headers, sourceIp: req.sourceIp, secure: req.secure }, service);
+  if (who.kind === "owner") return;
+  const bucketName = call.labels["Bucket"];
+  // Creating a bucket or listing the account's buckets is never granted by a bucket policy.
+  if (bucketName === undefined || call.operation === "CreateBucket") throw accessDenied();
+  const bucket = service.storage.getBucket(bucketName);
+  // S3 tells everybody that a bucket does not exist (NoSuchBucket, from the handler).
+  if (bucket === undefined) return;
+  const key = call.labels["Key"];
+  for (const p of permissionsFor(call, bucketName, key)) {
+    const target = p.bucket === bucket.name ? bucket : service.storage.getBucket(p.bucket);
+    // A missing copy source bucket is the handler's NoSuchBucket.
+    if (target === undefined) continue;
+    if (!allows(target, who, p)) throw accessDenied();
+  }
+  // "If the object you request doesn't exist, the error that Amazon S3 returns depends on whether
+  // you also have the s3:ListBucket permission": 404 with it, 403 without (GetObject, HeadObject).
+  if ((call.operation === "GetObject" || call.operation === "HeadObject") && key !== undefined && service.storage.getObject(bucket.name, key) === undefined) {
+    if (!allows(bucket, who, { bucket: bucket.name, action: "s3:ListBucket", resource: s3BucketArn(bucket.name) })) throw accessDenied();
+  }
+}
+
+function permissionsFor(call: AuthorizeCall, bucket: string, key: string | undefined): Permission[] {
+  const action = s3ActionFor(call.operation);
+  const input = call.input;
+  const resource = key === undefined ? s3BucketArn(bucket) : s3ObjectArn(bucket, key);
+  switch (call.operation) {
+    case "ListObjects":
+    case "ListObjectsV2": {
+      // The listing condition keys (amazon-s3-policy-keys.html): s3:prefix, s3:delimiter, s3:max-keys.
+      const context: Record<string, string> = {};
+      if (typeof input["Prefix"] === "string") context["s3:prefix"] = input["Prefix"];
+      if (typeof input["Delimiter"] === "string") context["s3:delimiter"] = input["Delimiter"];
+      if (input["MaxKeys"] !== undefined) context["s3:max-keys"] = String(input["MaxKeys"]);
+      return [{ bucket, action, resource, context }];
+    }
+    case "DeleteObjects": {
+      const objects = ((input["Delete"] as { Objects?: Array<{ Key?: string }> } | undefined)?.Objects ?? []).map((o) => o.Key ?? "");
+      return objects.map((k) => ({ bucket, action, resource: s3ObjectArn(bucket, k) }));
+    }
+    case "CopyObject":
+    case "UploadPartCopy": {
+      // Copying reads the source as s3:GetObject under the source bucket's policy.
+      const source = parseCopySource(String(input["CopySource"] ?? ""));
+      return [
+        { bucket, action, resource },
+        { bucket: source.bucket, action: "s3:GetObject", resource: s3ObjectArn(source.bucket, source.key) },
+      ];
+    }
+    default:
+      return [{ bucket, action, resource }];
+  }
+}
+
+function allows(bucket: BucketRecord, who: Extract<RequestPrincipal, { kind: "policy" }>, p: Permission): boolean {
+  const policy = compiledPolicy(bucket.config.policy);
+  if (policy === undefined) return false;
+  return evaluateBucketPolicy(policy, { principal: who.principal, action: p.action, resource: p.resource, context: { ...who.context, ...p.context } }).decision === "Allow";
+}
+
+const policyCache = new Map<string, BucketPolicy | null>();
+
+/** The parsed policy (cached by text); undefined without one or when it cannot be evaluated. */
+function compiledPolicy(text: string | undefined): BucketPolicy | undefined {
+  if (text === undefined) return undefined;
+  let parsed = policyCache.get(text);
+  if (parsed === undefined) {
+    try {
+      parsed = parseBucketPolicy(text);
+    } catch (err) {
+      // Stored before it could be checked: a policy S3 would have refused grants nothing.
+      if (!(err instanceof BucketPolicyError)) throw err;
+      parsed = null;
+    }
+    if (policyCache.size > 100) policyCache.clear();
+    policyCache.set(text, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+function accessDenied(): ServiceError {
+  return new ServiceError("AccessDenied", ACCESS_MESSAGES.accessDenied);
+}
+
+/**
+ * What an anonymous request to the website endpoint may do in this bucket: `may(action, key)`
+ * checks an object action on `key`, or a bucket action without one. S3 website endpoints serve
+ * only what the bucket policy makes public (WebsiteAccessPermissionsReqd.html).
+ */
+export function anonymousAccess(service: S3Service, bucket: BucketRecord, client: { headers: IncomingHttpHeaders; sourceIp?: string | undefined; secure?: boolean | undefined }): (action: string, key?: string) => boolean {
+  if (service.accessMode === "open") return () => true;
+  const who = { kind: "policy" as const, principal: { type: "anonymous" as const }, context: { ...clientContext(client, service.clock.now()), "aws:PrincipalType": "Anonymous" } };
+  return (action, key) => allows(bucket, who, { bucket: bucket.name, action, resource: key === undefined ? s3BucketArn(bucket.name) : s3ObjectArn(bucket.name, key) });
+}
+
+/** Condition keys every request has (IAM "AWS global condition context keys"). */
+function clientContext(client: { headers: IncomingHttpHeaders; sourceIp?: string | undefined; secure?: boolean | undefined }, now: number): Record<string, string> {
+  const context: Record<string, string> = {
+    "aws:SecureTransport": String(client.secure === true),
+    "aws:CurrentTime": new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "aws:EpochTime": String(Math.floor(now / 1000)),
+  };
+  const ip = client.sourceIp;
+  if (ip !== undefined) context["aws:SourceIp"] = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+  const userAgent = header(client.headers, "user-agent");
+  if (userAgent !== undefined) context["aws:UserAgent"] = userAgent;
+  const referer = header(client.headers, "referer");
+  if (referer !== undefined) context["aws:Referer"] = referer;
+  return context;
+}
