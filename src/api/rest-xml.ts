@@ -134,9 +134,19 @@ function missingBody(op: OperationModel): ServiceError {
  */
 export const RESPONSE_STATUS = Symbol("responseStatus");
 
+/**
+ * A handler may set this key on its output to add headers the model does not bind (CloudFront's
+ * UpdateFunction sends `ETag` besides the model's misspelt `ETtag`).
+ */
+export const EXTRA_HEADERS = Symbol("extraHeaders");
+
 /** Serializes an operation's output object into status, headers and body. */
-export function serializeResponse(model: ServiceModel, op: OperationModel, output: Record<string, unknown> & { [RESPONSE_STATUS]?: number }): ProtocolResponse {
-  const headers: Record<string, string> = {};
+export function serializeResponse(
+  model: ServiceModel,
+  op: OperationModel,
+  output: Record<string, unknown> & { [RESPONSE_STATUS]?: number; [EXTRA_HEADERS]?: Record<string, string> },
+): ProtocolResponse {
+  const headers: Record<string, string> = { ...output[EXTRA_HEADERS] };
   let status = output[RESPONSE_STATUS] ?? op.successCode;
   let body: string | Uint8Array | Readable = "";
   const bodyObject: Record<string, unknown> = {};

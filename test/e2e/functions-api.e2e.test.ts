@@ -144,6 +144,19 @@ describe("CloudFront Functions API", () => {
       assert.equal(new TextDecoder().decode(dev.FunctionCode), "function handler(event) { return event.request; }");
     });
 
+    it("UpdateFunction's raw answer carries the new ETag in both the ETtag and ETag headers", async () => {
+      const created = await create("lifecycle-update-raw");
+      const body =
+        `<UpdateFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><FunctionConfig><Comment>raw</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig>` +
+        `<FunctionCode>${Buffer.from("function handler(event) { return event.request; }").toString("base64")}</FunctionCode></UpdateFunctionRequest>`;
+      const res = await fetch(`${t.emu.controlUrl}/2020-05-31/function/lifecycle-update-raw`, { method: "PUT", headers: { "If-Match": created.ETag as string, "Content-Type": "application/xml" }, body });
+      assert.equal(res.status, 200);
+      const etag = res.headers.get("etag");
+      assert.ok(etag);
+      assert.notEqual(etag, created.ETag);
+      assert.equal(res.headers.get("ettag"), etag);
+    });
+
     it("PublishFunction copies DEVELOPMENT to LIVE with the DEVELOPMENT ETag; the function becomes UNASSOCIATED", async () => {
       await create("lifecycle-publish");
       await expectServiceError(cf().send(new PublishFunctionCommand({ Name: "lifecycle-publish", IfMatch: undefined })), 400, "InvalidIfMatchVersion");

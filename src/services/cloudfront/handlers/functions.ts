@@ -5,8 +5,7 @@
 // Code is checked on Create/Update: 10 KB at most (FunctionSizeLimitExceeded), then the runtime's
 // language rules and a compile (InvalidArgument). AWS documents no wording for those errors.
 //
-// Not done here: UpdateFunction's answer carries the model's `ETtag` header only (the protocol
-// layer writes model members; `ETag` as well needs a protocol-layer hook); tags given to
+// UpdateFunction's answer carries both the model's `ETtag` header and `ETag`. Not done here: tags given to
 // CreateFunction are stored but Tag/Untag/ListTagsForResource do not resolve function ARNs yet
 // (handlers/tags.ts resolves distributions).
 import type {
@@ -33,6 +32,7 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState } from "../state.ts";
 import type { FunctionRecord, FunctionStage, FunctionStageRecord } from "../function-store.ts";
 import { messages } from "../messages.ts";
+import { EXTRA_HEADERS } from "../../../api/rest-xml.ts";
 import { checkIfMatch, pageAfterMarker } from "./common.ts";
 import { validateTags } from "./tags.ts";
 import { formatFunctionOutput } from "../../../functions/output.ts";
@@ -110,8 +110,9 @@ export async function UpdateFunction({ Name, IfMatch, FunctionConfig: config, Fu
     development: { ETag: ctx.service.ids.resourceId(), config: cfg, code, lastModified: ctx.service.clock.now() },
   };
   store.put(updated);
-  // The model binds this ETag to the `ETtag` header (control-plane.md §3 quirk).
-  return { FunctionSummary: summary(ctx.service, updated, "DEVELOPMENT"), ETag: updated.development.ETag };
+  // The model binds this ETag to the `ETtag` header (control-plane.md §3 quirk); CloudFront sends
+  // the plain `ETag` header as well, which raw HTTP clients read.
+  return { FunctionSummary: summary(ctx.service, updated, "DEVELOPMENT"), ETag: updated.development.ETag, [EXTRA_HEADERS]: { ETag: updated.development.ETag } } as UpdateFunctionResult;
 }
 
 export function PublishFunction({ Name, IfMatch }: PublishFunctionRequest, ctx: Ctx): PublishFunctionResult {
