@@ -1,7 +1,8 @@
 // Cache-hit throughput: nginx proxy_cache (the stand-in people use today), a bare node:http server
 // answering from a Map, and minifront's edge, all in front of the same origin, measured in one run
 // (DECISIONS.md: compare ratios within a run, never absolute numbers across runs).
-// Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
+// A fourth run puts a trivial viewer-request CloudFront Function on the distribution, to show what
+// a function costs per request. Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
 // (Debian packages nginx-light and wrk) and taskset. Run: npm run bench [-- --seconds 5]
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
@@ -98,6 +99,11 @@ http {
       const s = await start(node, [SERVERS, "minifront", String(port), String(originPort)], "0");
       return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
     }],
+    ["minifront+fn", async () => {
+      const port = await freePort();
+      const s = await start(node, [SERVERS, "minifront-fn", String(port), String(originPort)], "0");
+      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
+    }],
   ];
   for (const [name, launch] of contenders) {
     process.stderr.write(`${name}: `);
@@ -120,10 +126,13 @@ http {
 
 const fmt = (n: number) => n.toFixed(0).padStart(9);
 console.log(`\ncache-hit requests/s (wrk -c64, ${seconds}s, server on CPU 0, wrk on CPU 1)\n`);
-console.log(`size     ${["nginx", "bare node", "minifront"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx`);
+console.log(`size     ${["nginx", "bare node", "minifront", "+function"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx  function cost (us/request)`);
 for (const path of Object.keys(SIZES)) {
   const n = results["nginx"]![path]!;
   const b = results["bare node"]![path]!;
   const m = results["minifront"]![path]!;
-  console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(b)} ${fmt(m)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}`);
+  const f = results["minifront+fn"]![path]!;
+  // What a trivial viewer-request function adds per request: the difference of the two service times.
+  const cost = (1e6 / f - 1e6 / m).toFixed(0);
+  console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(b)} ${fmt(m)} ${fmt(f)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}  ${cost.padStart(26)}`);
 }

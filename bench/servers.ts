@@ -2,9 +2,10 @@
 //   origin   — the shared origin: /1k, /100k, /1m with Cache-Control: max-age=3600
 //   bare     — a bare node:http server answering from a Map of Buffers (the ceiling for Node)
 //   minifront — startEmulator with one distribution in front of the origin
+//   minifront-fn — the same with a trivial viewer-request CloudFront Function
 // Each prints "ready <port>" when it listens.
 import { createServer } from "node:http";
-import { CloudFrontClient, CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, CreateDistributionCommand, CreateFunctionCommand, DescribeFunctionCommand, PublishFunctionCommand } from "@aws-sdk/client-cloudfront";
 import { startEmulator } from "../src/index.ts";
 
 import { SIZES } from "./sizes.ts";
@@ -27,9 +28,18 @@ if (kind === "origin" || kind === "bare") {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(port, "127.0.0.1", () => console.log(`ready ${port}`));
-} else if (kind === "minifront") {
+} else if (kind === "minifront" || kind === "minifront-fn") {
   const emu = await startEmulator({ port, ephemeral: true, logLevel: "warn", cacheBytes: 64 * 1024 * 1024 });
   const cf = new CloudFrontClient({ endpoint: emu.controlUrl, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
+  // minifront-fn: the same distribution with a trivial viewer-request function on every request.
+  let associations: { Quantity: number; Items?: Array<{ EventType: "viewer-request"; FunctionARN: string }> } = { Quantity: 0 };
+  if (kind === "minifront-fn") {
+    const code = new TextEncoder().encode("async function handler(event) { return event.request; }");
+    await cf.send(new CreateFunctionCommand({ Name: "bench", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: code }));
+    const etag = (await cf.send(new DescribeFunctionCommand({ Name: "bench" }))).ETag;
+    const published = await cf.send(new PublishFunctionCommand({ Name: "bench", IfMatch: etag }));
+    associations = { Quantity: 1, Items: [{ EventType: "viewer-request", FunctionARN: published.FunctionSummary?.FunctionMetadata?.FunctionARN as string }] };
+  }
   const out = await cf.send(
     new CreateDistributionCommand({
       DistributionConfig: {
@@ -37,13 +47,13 @@ if (kind === "origin" || kind === "bare") {
         Comment: "",
         Enabled: true,
         Origins: { Quantity: 1, Items: [{ Id: "o", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: Number(originPortArg), HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
-        DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: "b2884449-e4de-46a7-ac36-70bc7f1ddd6d" },
+        DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: "b2884449-e4de-46a7-ac36-70bc7f1ddd6d", FunctionAssociations: associations },
       },
     }),
   );
   console.log(`ready ${emu.port} ${out.Distribution?.DomainName}`);
 } else {
-  console.error("usage: servers.ts origin|bare|minifront <port> [originPort]");
+  console.error("usage: servers.ts origin|bare|minifront|minifront-fn <port> [originPort]");
   process.exit(2);
 }
 

@@ -2,10 +2,10 @@
 // run). Two functions: a trivial viewer-request function, and one doing `await kvs.get` plus a
 // crypto hash. Reports sequential latency (one run at a time) and throughput (runs in flight
 // together), after a warm-up. Noisy on shared machines: compare numbers from one run.
-// Run: npx node src/functions/runtime-bench.ts [runs=3000]
-import { buildViewerRequestEvent } from "./event.ts";
-import { createFunctionRuntime } from "./runtime.ts";
-import type { FunctionToRun } from "./types.ts";
+// Run: npm run bench:functions -- [runs=3000]
+import { buildViewerRequestEvent } from "../src/functions/event.ts";
+import { createFunctionRuntime } from "../src/functions/runtime.ts";
+import type { FunctionToRun } from "../src/functions/types.ts";
 
 const RUNS = Number(process.argv[2] ?? 3000);
 const STORE = "arn:aws:cloudfront::123456789012:key-value-store/0c3b2c6e-8a3f-4f4c-9d3e-3b1f6d2b8a01";
