@@ -3,7 +3,7 @@
 // (DECISIONS.md: compare ratios within a run, never absolute numbers across runs).
 // A fourth run puts a trivial viewer-request CloudFront Function on the distribution, to show what
 // a function costs per request. Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
-// (Debian packages nginx-light and wrk) and taskset. Run: npm run bench [-- --seconds 5]
+// (Debian packages nginx-light and wrk) and taskset. Run: npm run bench [-- --seconds 3 --rounds 3]
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,15 @@ import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { SIZES } from "./sizes.ts";
 
-const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1] || 5);
+const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const seconds = arg("--seconds", 3);
+const rounds = arg("--rounds", 3);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
 const SERVERS = fileURLToPath(new URL("./servers.ts", import.meta.url));
 
 function freePort(): Promise<number> {
@@ -105,19 +113,30 @@ http {
       return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
     }],
   ];
-  for (const [name, launch] of contenders) {
-    process.stderr.write(`${name}: `);
-    const { child, url, host } = await launch();
-    results[name] = {};
-    try {
+  // All servers stay up (each pinned to CPU 0, idle while another is measured) and the runs are
+  // interleaved, round after round; each figure is the median of its rounds. This machine is a
+  // shared VM whose speed drifts by tens of percent within a minute: interleaving spreads that
+  // drift over every contender instead of handing it to whichever ran last.
+  const running: Array<{ name: string; child: ChildProcess; url: string; host: string }> = [];
+  try {
+    for (const [name, launch] of contenders) running.push({ name, ...(await launch()) });
+    const samples: Record<string, Record<string, number[]>> = {};
+    for (let round = 1; round <= rounds; round++) {
+      process.stderr.write(`round ${round}/${rounds}: `);
       for (const path of Object.keys(SIZES)) {
-        results[name][path] = wrk(url + path, host);
+        for (const r of running) {
+          ((samples[r.name] ??= {})[path] ??= []).push(wrk(r.url + path, r.host));
+        }
         process.stderr.write(`${path} `);
       }
-    } finally {
-      await stop(child);
+      process.stderr.write("\n");
     }
-    process.stderr.write("done\n");
+    for (const [name, byPath] of Object.entries(samples)) {
+      results[name] = {};
+      for (const [path, values] of Object.entries(byPath)) results[name][path] = median(values);
+    }
+  } finally {
+    for (const r of running) await stop(r.child);
   }
 } finally {
   await stop(origin.child);
@@ -125,7 +144,7 @@ http {
 }
 
 const fmt = (n: number) => n.toFixed(0).padStart(9);
-console.log(`\ncache-hit requests/s (wrk -c64, ${seconds}s, server on CPU 0, wrk on CPU 1)\n`);
+console.log(`\ncache-hit requests/s, median of ${rounds} interleaved rounds (wrk -c64, ${seconds}s each, servers on CPU 0, wrk on CPU 1)\n`);
 console.log(`size     ${["nginx", "bare node", "minifront", "+function"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx  function cost (us/request)`);
 for (const path of Object.keys(SIZES)) {
   const n = results["nginx"]![path]!;

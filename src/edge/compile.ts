@@ -56,6 +56,11 @@ export interface CompiledBehavior {
   /** ARNs of the CloudFront Functions associated for each event type (functions.md). */
   readonly viewerRequestFunction: string | undefined;
   readonly viewerResponseFunction: string | undefined;
+  /**
+   * Nothing runs per request on this behavior (no functions, signed URLs, response headers policy
+   * or CloudFront-* headers) and it caches: fresh hits can take the edge's fast path.
+   */
+  readonly plainHits: boolean;
 }
 
 export interface CompiledOrigin {
@@ -260,6 +265,7 @@ function finish(
     trustedKeys: keyGroups.length > 0 ? policies.trustedKeys(keyGroups) : undefined,
     viewerRequestFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-request")?.FunctionARN,
     viewerResponseFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-response")?.FunctionARN,
+    plainHits: caching && !rhp && keyGroups.length === 0 && cloudFrontHeaders.length === 0 && !(b.FunctionAssociations?.Items ?? []).length,
   };
 }
 

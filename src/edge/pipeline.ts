@@ -150,7 +150,56 @@ export function createEdge(deps: EdgeDeps): Edge {
       sendError(res, req.method, 403, "Bad request. We can't connect to the server for this app or website at this time.", { Via: defaultPop.via, "X-Amz-Cf-Pop": defaultPop.code, "X-Amz-Cf-Id": id }, id);
     },
 
-    async handle(req, res, rec, state) {
+    handle(req, res, rec, state) {
+      return tryHit(req, res, rec, state) ? DONE : handleFully(req, res, rec, state);
+    },
+  };
+
+  /**
+   * The cache-hit fast path (STYLE.md: "a cache hit should be a few lookups"): a plain GET or HEAD
+   * for a fresh cached 2xx/3xx object, on a behavior with nothing that runs per request (compile.ts
+   * `plainHits`: no functions, signed URLs, response headers policy or CloudFront-* headers) and a
+   * distribution without geo restriction. Same answer as handleFully gives, without its promises
+   * and closures; false for anything else, which then takes the full pipeline.
+   */
+  function tryHit(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): boolean {
+    const method = req.method;
+    if (method !== "GET" && method !== "HEAD") return false;
+    const h = req.headers;
+    if (h["if-none-match"] !== undefined || h["if-modified-since"] !== undefined || h.range !== undefined) return false;
+    const dist = compile(rec, state);
+    if (!dist.enabled || dist.geo.type !== "none") return false;
+    const rawUrl = req.url ?? "/";
+    const q = rawUrl.indexOf("?");
+    const viewerPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const behavior = matchBehavior(dist, viewerPath);
+    if (!behavior.plainHits) return false;
+    if (behavior.viewerProtocolPolicy !== "allow-all" && !(req.socket as TLSSocket).encrypted) return false;
+    const origin = dist.origins.get(behavior.targetOriginId);
+    if (!origin) return false;
+    const path = viewerPath === "/" && dist.defaultRootObject ? `/${dist.defaultRootObject}` : viewerPath;
+    const acceptEncoding = normalizeAcceptEncoding(str(h["accept-encoding"]), behavior.encodings);
+    const baseKey = buildCacheKey({ distributionId: dist.id, method, path, rawQuery: q < 0 ? "" : rawUrl.slice(q + 1), headers: h }, behavior.key);
+    const key = acceptEncoding === undefined ? baseKey : `${baseKey}\u0000ae:${acceptEncoding}`;
+    const chosen = h[POP_HEADER];
+    const pop = (typeof chosen === "string" ? pops.get(chosen.toUpperCase()) : undefined) ?? defaultPop;
+    const tiers = origin.originShield ? pop.shieldTiers : pop.tiers;
+    const now = deps.clock.now();
+    for (let i = 0; i < tiers.length; i++) {
+      const hit = deps.cache.get(tiers[i] as string, dist.id, key);
+      if (hit === undefined) continue;
+      if (now >= hit.storedAt + hit.ttlMs || hit.status >= 400) return false;
+      for (let j = 0; j < i; j++) deps.cache.set(tiers[j] as string, dist.id, key, hit);
+      // A GET or HEAD has normally been read whole already; resuming costs a tick per request.
+      if (!req.complete) req.resume();
+      serveCached(req, res, hit, "Hit from cloudfront", { Via: pop.via, "X-Amz-Cf-Pop": pop.code, "X-Amz-Cf-Id": nextId() }, now);
+      return true;
+    }
+    return false;
+  }
+
+  async function handleFully(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): Promise<void> {
+    {
       const id = nextId();
       const chosen = req.headers[POP_HEADER];
       const pop = (typeof chosen === "string" ? pops.get(chosen.toUpperCase()) : undefined) ?? defaultPop;
@@ -497,8 +546,8 @@ export function createEdge(deps: EdgeDeps): Edge {
           settle(produced);
         }
       }
-    },
-  };
+    }
+  }
 
   /**
    * §7.5: an origin with an OAC gets a SigV4-signed request (per its signing behavior); one with a
@@ -750,6 +799,7 @@ function requestIds(): () => string {
 }
 
 const EMPTY = Buffer.alloc(0);
+const DONE: Promise<void> = Promise.resolve();
 
 function flatten(headers: Readonly<Record<string, string | string[]>>, length: number): string[] {
   const flat: string[] = [];

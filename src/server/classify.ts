@@ -23,7 +23,7 @@ export interface ClassifyInput {
   readonly rawQuery: string;
 }
 
-const INTERNAL_PREFIXES = ["/_minifront/", "/_localstack/", "/moto-api/"];
+export const INTERNAL_PREFIXES: readonly string[] = ["/_minifront/", "/_localstack/", "/moto-api/"];
 
 export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: string) => boolean): Traffic {
   if (INTERNAL_PREFIXES.some((p) => req.path.startsWith(p))) return "internal";

@@ -11,7 +11,7 @@ import type { KeyValueStores } from "../services/cloudfront/key-value-stores.ts"
 import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
 import { serveWebsite } from "../services/s3/website.ts";
-import { classifyRequest, hostWithoutPort } from "./classify.ts";
+import { INTERNAL_PREFIXES, classifyRequest, hostWithoutPort } from "./classify.ts";
 import type { Edge } from "../edge/pipeline.ts";
 
 /** The services' current state; replaced wholesale by the reset endpoints. */
@@ -41,7 +41,7 @@ export interface ListenerOptions {
 
 export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {}): Server {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : handle(req, res, deps);
+    const handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : (edgeShortcut(req, res, deps) ?? handle(req, res, deps));
     handled.catch((err: unknown) => {
       deps.log.error(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) {
@@ -58,6 +58,19 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
   return server;
+}
+
+/**
+ * The edge's hot path skips the general dispatch: a request without credentials, not for
+ * minifront's own endpoints, whose Host is a distribution's, is edge traffic (the same answer
+ * classifyRequest gives). Undefined: let `handle` decide.
+ */
+function edgeShortcut(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> | undefined {
+  const url = req.url ?? "/";
+  if (req.headers.authorization !== undefined || url.includes("X-Amz-Credential") || INTERNAL_PREFIXES.some((p) => url.startsWith(p))) return undefined;
+  const state = deps.state().cloudfront;
+  const dist = state.distributionForHost(hostWithoutPort(req.headers.host ?? ""));
+  return dist ? deps.edge.handle(req, res, dist, state) : undefined;
 }
 
 /** `--edge-port`: only distributions are served; an unknown Host gets CloudFront's 403. */
