@@ -625,12 +625,16 @@ export function createEdge(deps: EdgeDeps): Edge {
       file.on("error", fail);
       originRes.on("end", () => {
         if (failed) return;
-        res.end();
-        if (written !== size) return void fail();
+        if (written !== size) {
+          res.end();
+          return void fail();
+        }
+        // The entry is stored before the viewer's response ends, so the next request is a Hit.
         file.end(() => {
           const entry: CachedResponse = { status, headers, flat: flatten(headers, size), body: EMPTY, file: { path, size }, storedAt: now, ttlMs };
           store(entry);
           produced(entry);
+          res.end();
           resolve();
         });
       });

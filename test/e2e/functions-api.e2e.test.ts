@@ -18,6 +18,9 @@ import {
   ListFunctionsCommand,
   PublishFunctionCommand,
   TestFunctionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  ListTagsForResourceCommand,
   UpdateDistributionCommand,
   UpdateFunctionCommand,
   type CloudFrontClient,
@@ -142,6 +145,19 @@ describe("CloudFront Functions API", () => {
       assert.equal(new TextDecoder().decode(live.FunctionCode), ADD_HEADER, "LIVE keeps the published code");
       const dev = await cf().send(new GetFunctionCommand({ Name: "lifecycle-update", Stage: "DEVELOPMENT" }));
       assert.equal(new TextDecoder().decode(dev.FunctionCode), "function handler(event) { return event.request; }");
+    });
+
+    it("tags a function and a KeyValueStore by ARN (TagResource, ListTagsForResource, UntagResource)", async () => {
+      const created = await create("lifecycle-tags");
+      const fnArn = created.FunctionSummary?.FunctionMetadata?.FunctionARN as string;
+      const store = await cf().send(new CreateKeyValueStoreCommand({ Name: "tagged-store" }));
+      for (const arn of [fnArn, store.KeyValueStore?.ARN as string]) {
+        await cf().send(new TagResourceCommand({ Resource: arn, Tags: { Items: [{ Key: "team", Value: "edge" }, { Key: "env", Value: "dev" }] } }));
+        await cf().send(new UntagResourceCommand({ Resource: arn, TagKeys: { Items: ["env"] } }));
+        const listed = await cf().send(new ListTagsForResourceCommand({ Resource: arn }));
+        assert.deepEqual(listed.Tags?.Items, [{ Key: "team", Value: "edge" }], arn);
+      }
+      await expectServiceError(cf().send(new ListTagsForResourceCommand({ Resource: fnArn.replace("lifecycle-tags", "no-such-function") })), 404, "NoSuchResource");
     });
 
     it("UpdateFunction's raw answer carries the new ETag in both the ETtag and ETag headers", async () => {

@@ -30,7 +30,7 @@ import {
 import { SignatureV4 } from "@smithy/signature-v4";
 import { CREDENTIALS, expectServiceError, useEmulator } from "../helpers/emulator.ts";
 import { header, sendToEdge, type EdgeResponse } from "../helpers/test-origin.ts";
-import { originAccessIdentityCanonicalUserId } from "../../src/services/s3/access.ts";
+import { originAccessIdentityCanonicalUserId } from "../../src/services/s3/cloudfront-identity.ts";
 
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 

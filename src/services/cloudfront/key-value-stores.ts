@@ -230,6 +230,13 @@ export class KeyValueStores implements KeyValueSource {
     return updated;
   }
 
+  /** TagResource / UntagResource: new tags; ETag and LastModifiedTime stay (tags are not settings). */
+  setTags(rec: KeyValueStoreRecord, tags: readonly Tag[]): void {
+    const updated: KeyValueStoreRecord = { ...rec, tags };
+    this.store.put(STORE, rec.Id, updated);
+    this.stores.set(rec.Id, updated);
+  }
+
   /** Deletes the store and all its keys. */
   delete(rec: KeyValueStoreRecord): void {
     const c = this.contentsOf(rec.Id);

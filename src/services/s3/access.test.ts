@@ -21,7 +21,8 @@ import { CloudFrontIdentity } from "./cloudfront-identity.ts";
 import { S3Storage } from "./storage.ts";
 import type { S3Service } from "./context.ts";
 import { createS3Api } from "./index.ts";
-import { MAX_CLOCK_SKEW_MS, originAccessIdentityCanonicalUserId, resolvePrincipal, s3ActionFor, type RequestFacts } from "./access.ts";
+import { MAX_CLOCK_SKEW_MS, resolvePrincipal, s3ActionFor, type RequestFacts } from "./access.ts";
+import { originAccessIdentityCanonicalUserId } from "./cloudfront-identity.ts";
 import { originAccessIdentityPrincipalArn } from "./bucket-policy.ts";
 
 const ACCOUNT = "111122223333";

@@ -32,6 +32,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { AuthorizeCall } from "../../api/service.ts";
 import { ServiceError } from "../../api/errors.ts";
 import type { S3Service } from "./context.ts";
+import { originAccessIdentityCanonicalUserId } from "./cloudfront-identity.ts";
 import type { BucketRecord } from "./storage.ts";
 import { parseCopySource } from "./handlers/objects.ts";
 import { BucketPolicyError, evaluateBucketPolicy, parseBucketPolicy, s3BucketArn, s3ObjectArn, type BucketPolicy, type PolicyPrincipal } from "./bucket-policy.ts";
@@ -77,14 +78,6 @@ export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGNED_EXPIRES_S = 7 * 24 * 3600;
 const CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com";
 
-/**
- * The canonical user id S3 knows an OAI by. It must equal the S3CanonicalUserId the CloudFront API
- * reports (services/cloudfront/handlers/origin-access-identities.ts computes the same hash); the
- * S3 side has no view of CloudFront's state, so both derive it from the account and the OAI id.
- */
-export function originAccessIdentityCanonicalUserId(accountId: string, oaiId: string): string {
-  return createHash("sha256").update(`cloudfront-oai:${accountId}:${oaiId}`).digest("hex");
-}
 
 /**
  * The principal of a request. Throws S3's authentication errors (SignatureDoesNotMatch,

@@ -5,7 +5,7 @@
 // `CFD<distribution id>` for an OAC, `CFO<OAI id>` for an OAI — and secrets derived from one
 // random per-process key, so only this process's edge can produce a signature S3 accepts for
 // them. Any other access key is the account's own user (there is no IAM here).
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { AwsCredentials } from "../../edge/stages/oac-sign.ts";
 
 export type CloudFrontCaller =
@@ -59,4 +59,13 @@ export class CloudFrontIdentity {
   private secret(accessKeyId: string): string {
     return createHmac("sha256", this.key).update(accessKeyId).digest("base64url");
   }
+}
+
+/**
+ * The S3 canonical user id of an origin access identity: what the CloudFront API reports as
+ * S3CanonicalUserId and what S3 matches `"Principal": {"CanonicalUser": ...}` against (64 hex
+ * digits, derived from the account and the identity's id).
+ */
+export function originAccessIdentityCanonicalUserId(accountId: string, oaiId: string): string {
+  return createHash("sha256").update(`cloudfront-oai:${accountId}:${oaiId}`).digest("hex");
 }

@@ -11,7 +11,7 @@
 //   (`"Principal": {"CanonicalUser": ...}`); derived from the account and the identity's Id.
 // - An identity referenced by an S3 origin (`origin-access-identity/cloudfront/<Id>`) cannot be
 //   deleted → CloudFrontOriginAccessIdentityInUse. At most 100 → TooManyCloudFrontOriginAccessIdentities.
-import { createHash } from "node:crypto";
+import { originAccessIdentityCanonicalUserId } from "../../s3/cloudfront-identity.ts";
 import type {
   CloudFrontOriginAccessIdentity,
   CloudFrontOriginAccessIdentityConfig,
@@ -63,7 +63,7 @@ export function CreateCloudFrontOriginAccessIdentity(
   const rec: OriginAccessIdentityRecord = {
     Id: id,
     ETag: state.ids.resourceId(),
-    S3CanonicalUserId: createHash("sha256").update(`cloudfront-oai:${state.settings.accountId}:${id}`).digest("hex"),
+    S3CanonicalUserId: originAccessIdentityCanonicalUserId(state.settings.accountId, id),
     config: { CallerReference: config.CallerReference, Comment: config.Comment ?? "" },
   };
   state.originAccessIdentities.put(rec);

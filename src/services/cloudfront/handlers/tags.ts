@@ -1,5 +1,5 @@
 // TagResource / UntagResource / ListTagsForResource (control-plane.md §6 "Tags"). Resources are
-// named by ARN; today distributions are the taggable resources.
+// named by ARN: distributions, CloudFront Functions and KeyValueStores are taggable here.
 import type {
   ListTagsForResourceRequest,
   ListTagsForResourceResult,
@@ -24,14 +24,14 @@ export function TagResource({ Resource, Tags }: TagResourceRequest, ctx: Ctx): R
   for (const t of Tags?.Items ?? []) merged.set(t.Key as string, { Key: t.Key, Value: t.Value ?? "" });
   const tags = [...merged.values()];
   validateTags(tags);
-  ctx.service.putDistribution({ ...rec, tags });
+  rec.save(tags);
   return {};
 }
 
 export function UntagResource({ Resource, TagKeys }: UntagResourceRequest, ctx: Ctx): Record<string, never> {
   const rec = resolve(ctx.service, Resource);
   const drop = new Set(TagKeys?.Items ?? []);
-  ctx.service.putDistribution({ ...rec, tags: rec.tags.filter((t) => !drop.has(t.Key as string)) });
+  rec.save(rec.tags.filter((t) => !drop.has(t.Key as string)));
   return {};
 }
 
@@ -58,8 +58,27 @@ export function validateTags(tags: readonly Tag[]): void {
   }
 }
 
-function resolve(state: CloudFrontState, arn: string | undefined): DistributionRecord {
-  const m = /^arn:aws:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/.exec(arn ?? "");
-  const rec = m && m[1] === state.settings.accountId ? state.getDistribution(m[2] as string) : undefined;
-  return rec ?? fail("NoSuchResource", messages.noSuchResource(arn ?? ""));
+/** A taggable resource: its tags, and how to store new ones. */
+interface Taggable {
+  readonly tags: readonly Tag[];
+  save(tags: readonly Tag[]): void;
+}
+
+function resolve(state: CloudFrontState, arn: string | undefined): Taggable {
+  const m = /^arn:aws:cloudfront::(\d{12}):(distribution|function|key-value-store)\/([^/]+)$/.exec(arn ?? "");
+  const found = m && m[1] === state.settings.accountId ? find(state, m[2] as string, m[3] as string) : undefined;
+  return found ?? fail("NoSuchResource", messages.noSuchResource(arn ?? ""));
+}
+
+function find(state: CloudFrontState, kind: string, id: string): Taggable | undefined {
+  if (kind === "distribution") {
+    const rec: DistributionRecord | undefined = state.getDistribution(id);
+    return rec && { tags: rec.tags, save: (tags) => state.putDistribution({ ...rec, tags }) };
+  }
+  if (kind === "function") {
+    const rec = state.functions.get(id);
+    return rec && { tags: rec.tags, save: (tags) => state.functions.put({ ...rec, tags }) };
+  }
+  const rec = state.keyValueStores.byArn(`arn:aws:cloudfront::${state.settings.accountId}:key-value-store/${id}`);
+  return rec && { tags: rec.tags, save: (tags) => state.keyValueStores.setTags(rec, tags) };
 }
