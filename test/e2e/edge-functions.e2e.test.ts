@@ -90,6 +90,9 @@ describe("CloudFront Functions at the edge", () => {
       }`,
     );
     const d = await distribution({ "viewer-request": arn });
+    const root = (await promisify(execFile)("curl", ["-s", "-i", "--resolve", `${d.domain}:${t.emu.port}:127.0.0.1`, `http://${d.host}/`], { encoding: "utf8" })).stdout;
+    assert.match(root, /^HTTP\/1\.1 200/);
+    assert.match(root, /origin \/index\.html$/, "curl: / is served as /index.html");
     const res = await d.get("/docs/");
     assert.equal(res.status, 200);
     assert.equal(res.body, "origin /docs/index.html");
