@@ -614,11 +614,18 @@ export function createEdge(deps: EdgeDeps): Edge {
         res.destroy();
         resolve();
       };
+      // The last chunk is held back until the entry is stored: a viewer that has the whole body
+      // (Content-Length reached) and asks again must get a Hit.
+      let held: Buffer | undefined;
+      const toViewer = (chunk: Buffer | undefined) => {
+        // The viewer gets the body even if it is slow; a HEAD viewer gets none.
+        if (chunk && req.method !== "HEAD" && !res.destroyed) res.write(chunk);
+      };
       originRes.on("data", (chunk: Buffer) => {
         written += chunk.length;
         file.write(chunk);
-        // The viewer gets the body even if it is slow; a HEAD viewer gets none.
-        if (req.method !== "HEAD" && !res.destroyed) res.write(chunk);
+        toViewer(held);
+        held = chunk;
       });
       originRes.on("error", fail);
       originRes.on("aborted", fail);
@@ -626,14 +633,15 @@ export function createEdge(deps: EdgeDeps): Edge {
       originRes.on("end", () => {
         if (failed) return;
         if (written !== size) {
+          toViewer(held);
           res.end();
           return void fail();
         }
-        // The entry is stored before the viewer's response ends, so the next request is a Hit.
         file.end(() => {
           const entry: CachedResponse = { status, headers, flat: flatten(headers, size), body: EMPTY, file: { path, size }, storedAt: now, ttlMs };
           store(entry);
           produced(entry);
+          toViewer(held);
           res.end();
           resolve();
         });
