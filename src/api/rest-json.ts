@@ -13,9 +13,10 @@ import { NormalizedSchema } from "@smithy/core/schema";
 import { JsonShapeDeserializer, JsonShapeSerializer, type JsonSettings } from "@aws-sdk/core/protocols";
 import type { OperationModel, ServiceModel } from "./model.ts";
 import { requiredMemberCount } from "./model.ts";
+import { readHttpBinding } from "./http-bindings.ts";
 import { ServiceError } from "./errors.ts";
 import type { ProtocolRequest, ProtocolResponse } from "./rest-xml.ts";
-import { readBody, type ApiService, type HandlerTable, type Logger, type ServiceProfile } from "./service.ts";
+import { createApiService, type ApiService, type HandlerTable, type Logger, type ProtocolCodec, type ServiceProfile } from "./service.ts";
 
 // restJson1: timestamps in bodies are epoch seconds unless a trait says otherwise; member names may
 // be renamed by @jsonName. These are the settings of @aws-sdk/core's AwsRestJsonProtocol.
@@ -40,31 +41,9 @@ export function parseJsonRequest(op: OperationModel, req: ProtocolRequest & { bo
   for (const [name, member] of op.input.structIterator()) {
     const traits = member.getMergedTraits();
     const isRequired = index++ < required;
-    if (traits.httpLabel) {
-      const raw = req.labels[name];
-      if (raw !== undefined) input[name] = readScalar(member, raw, name, "label", invalidInput);
-    } else if (typeof traits.httpQuery === "string") {
-      const values = req.query.getAll(traits.httpQuery);
-      if (values.length > 0) {
-        input[name] = member.isListSchema()
-          ? values.map((v) => readScalar(member.getValueSchema(), v, traits.httpQuery as string, "query", invalidInput))
-          : readScalar(member, values[0] as string, traits.httpQuery, "query", invalidInput);
-      }
-    } else if (typeof traits.httpHeader === "string") {
-      const raw = req.headers[traits.httpHeader.toLowerCase()];
-      const value = Array.isArray(raw) ? raw.join(",") : raw;
-      if (value !== undefined && value !== "") input[name] = readScalar(member, value, traits.httpHeader, "header", invalidInput);
-    } else if (typeof traits.httpPrefixHeaders === "string") {
-      const prefix = traits.httpPrefixHeaders.toLowerCase();
-      const map: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (k.startsWith(prefix) && v !== undefined) map[k.slice(prefix.length)] = Array.isArray(v) ? v.join(",") : v;
-      }
-      if (Object.keys(map).length > 0) input[name] = map;
-    } else if (traits.httpQueryParams) {
-      const params: Record<string, string> = {};
-      for (const [k, v] of req.query) params[k] = v;
-      input[name] = params;
+    const binding = readHttpBinding(name, member, req, (schema, text, wire, where) => readScalar(schema, text, wire, where, invalidInput));
+    if (binding.bound) {
+      if (binding.value !== undefined) input[name] = binding.value;
     } else if (traits.httpPayload) {
       if (req.body.length > 0) {
         if (member.isStructSchema() || member.isDocumentSchema()) input[name] = readJsonValue(member, parseJson(req.body, invalidInput), name, invalidInput);
@@ -263,46 +242,14 @@ export function serializeJsonErrorResponse(model: ServiceModel, errorSchemas: Re
 }
 
 /**
- * One restJson1 service: route → read body → parse → handler → serialize, with the service's
- * error envelope for every failure. The JSON twin of `createApiService` (service.ts).
+ * One restJson1 service: createApiService (service.ts) with the JSON codec and the service's
+ * validation and internal errors.
  */
 export function createRestJsonService<S>(model: ServiceModel, handlers: HandlerTable<S>, profile: JsonServiceProfile, log: Logger): ApiService<S> {
-  for (const name of Object.keys(handlers)) {
-    if (!model.operations.has(name)) throw new Error(`handler for unknown operation ${name}`);
-  }
-  return {
-    model,
-    supported: new Set(Object.keys(handlers)),
-    async handle(req, service) {
-      const withId = (res: ProtocolResponse, operation?: string) => ({
-        ...res,
-        headers: { ...res.headers, ...profile.requestIdHeaders(req.requestId) },
-        operation,
-      });
-      const match = profile.route(req);
-      if (!match) {
-        req.body.resume();
-        return withId(profile.serializeError(profile.noRoute(req), req));
-      }
-      const op = match.op;
-      try {
-        const handler = handlers[op.name];
-        if (!handler) {
-          req.body.resume();
-          throw profile.unsupported(op.name);
-        }
-        const body = await readBody(req.body, profile.maxBodyBytes, () => profile.tooLarge(profile.maxBodyBytes));
-        const input = parseJsonRequest(op, { labels: match.labels, query: req.query, headers: req.headers, body }, (m) => profile.invalidInput(m));
-        const output = (await handler(input, { requestId: req.requestId, baseUrl: req.baseUrl, service, headers: req.headers })) ?? {};
-        return withId(serializeJsonResponse(op, output), op.name);
-      } catch (err) {
-        if (err instanceof ServiceError) {
-          log.debug(`${op.name} → ${err.code}: ${err.message}`);
-          return withId(profile.serializeError(err, req), op.name);
-        }
-        log.error(`${op.name} failed (request ${req.requestId}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        return withId(profile.serializeError(profile.internalError(req.requestId), req), op.name);
-      }
-    },
+  const codec: ProtocolCodec = {
+    streamsPayload: () => false,
+    parse: (op, req) => parseJsonRequest(op, req as ProtocolRequest & { body: Buffer }, (m) => profile.invalidInput(m)),
+    serialize: (_model, op, output) => serializeJsonResponse(op, output),
   };
+  return createApiService(model, handlers, { ...profile, codec, internalError: (id) => profile.internalError(id) }, log);
 }

@@ -10,6 +10,7 @@ import type { OperationModel, ServiceModel } from "./model.ts";
 import { requiredMemberCount } from "./model.ts";
 import { ServiceError } from "./errors.ts";
 import { parseXmlDocument, readScalar, readXmlStruct } from "./xml-reader.ts";
+import { readHttpBinding } from "./http-bindings.ts";
 
 export interface ProtocolRequest {
   readonly labels: Readonly<Record<string, string>>;
@@ -46,31 +47,9 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<s
   for (const [name, member] of op.input.structIterator()) {
     const traits = member.getMergedTraits();
     const isRequired = index++ < required;
-    if (traits.httpLabel) {
-      const raw = req.labels[name];
-      if (raw !== undefined) input[name] = readScalar(member, raw, name);
-    } else if (typeof traits.httpQuery === "string") {
-      const values = req.query.getAll(traits.httpQuery);
-      if (values.length > 0) {
-        input[name] = member.isListSchema()
-          ? values.map((v) => readScalar(member.getValueSchema(), v, name))
-          : readScalar(member, values[0] as string, traits.httpQuery);
-      }
-    } else if (typeof traits.httpHeader === "string") {
-      const raw = req.headers[traits.httpHeader.toLowerCase()];
-      const value = Array.isArray(raw) ? raw.join(",") : raw;
-      if (value !== undefined && value !== "") input[name] = readScalar(member, value, traits.httpHeader);
-    } else if (typeof traits.httpPrefixHeaders === "string") {
-      const prefix = traits.httpPrefixHeaders.toLowerCase();
-      const map: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (k.startsWith(prefix) && v !== undefined) map[k.slice(prefix.length)] = Array.isArray(v) ? v.join(",") : v;
-      }
-      if (Object.keys(map).length > 0) input[name] = map;
-    } else if (traits.httpQueryParams) {
-      const params: Record<string, string> = {};
-      for (const [k, v] of req.query) params[k] = v;
-      input[name] = params;
+    const binding = readHttpBinding(name, member, req, (schema, text, wire, where) => readScalar(schema, text, where === "label" ? name : wire));
+    if (binding.bound) {
+      if (binding.value !== undefined) input[name] = binding.value;
     } else if (traits.httpPayload) {
       const body = req.body;
       if (body instanceof Readable) {

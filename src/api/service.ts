@@ -11,7 +11,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { OperationModel, ServiceModel } from "./model.ts";
 import type { RouteMatch } from "./router.ts";
-import { hasStreamingPayload, parseRequest, serializeResponse, type ProtocolResponse } from "./rest-xml.ts";
+import { hasStreamingPayload, parseRequest, serializeResponse, type ProtocolRequest, type ProtocolResponse } from "./rest-xml.ts";
 import { ServiceError } from "./errors.ts";
 
 /** What every handler gets besides its input: the per-request facts and the service's own context. */
@@ -65,7 +65,22 @@ export interface AuthorizeCall {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
+/** A wire format: how a request becomes the operation's input and its output a response. */
+export interface ProtocolCodec {
+  /** Whether the operation's payload reaches the handler as an unread stream (S3's object bodies). */
+  streamsPayload(op: OperationModel): boolean;
+  parse(op: OperationModel, req: ProtocolRequest): Record<string, unknown>;
+  serialize(model: ServiceModel, op: OperationModel, output: Record<string, unknown>): ProtocolResponse;
+}
+
+/** REST-XML (CloudFront, S3): the default codec. */
+export const REST_XML: ProtocolCodec = { streamsPayload: hasStreamingPayload, parse: parseRequest, serialize: serializeResponse };
+
 export interface ServiceProfile<S = unknown> {
+  /** The wire format. Absent: REST-XML. */
+  readonly codec?: ProtocolCodec;
+  /** The error for a handler that crashed. Absent: InternalFailure (500). */
+  internalError?(requestId: string): ServiceError;
   /** Finds the operation for a request, or undefined. */
   route(req: ApiRequest): RouteMatch | undefined;
   /** The service's error envelope. */
@@ -114,23 +129,31 @@ export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<
         headers: { ...res.headers, ...profile.requestIdHeaders(req.requestId) },
         operation,
       });
+      const codec = profile.codec ?? REST_XML;
       const match = profile.route(req);
-      if (!match) return withId(profile.serializeError(profile.noRoute(req), req));
+      if (!match) {
+        req.body.resume();
+        return withId(profile.serializeError(profile.noRoute(req), req));
+      }
       const op = match.op;
       try {
-        const handler = handlers[op.name] ?? unsupported(profile, op);
-        const body = hasStreamingPayload(op) ? req.body : await readBody(req.body, profile.maxBodyBytes, () => profile.tooLarge(profile.maxBodyBytes));
-        const input = parseRequest(op, { labels: match.labels, query: req.query, headers: req.headers, body });
+        const handler = handlers[op.name];
+        if (!handler) {
+          req.body.resume();
+          throw profile.unsupported(op.name);
+        }
+        const body = codec.streamsPayload(op) ? req.body : await readBody(req.body, profile.maxBodyBytes, () => profile.tooLarge(profile.maxBodyBytes));
+        const input = codec.parse(op, { labels: match.labels, query: req.query, headers: req.headers, body });
         await profile.authorize?.({ request: req, operation: op.name, labels: match.labels, input }, service);
         const output = (await handler(input, { requestId: req.requestId, baseUrl: req.baseUrl, service, headers: req.headers })) ?? {};
-        return withId(serializeResponse(model, op, output), op.name);
+        return withId(codec.serialize(model, op, output), op.name);
       } catch (err) {
         if (err instanceof ServiceError) {
           log.debug(`${op.name} → ${err.code}: ${err.message}`);
           return withId(profile.serializeError(err, req), op.name);
         }
         log.error(`${op.name} failed (request ${req.requestId}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        const internal = new ServiceError("InternalFailure", `The request processing has failed because of an unknown error (request ${req.requestId}).`, 500);
+        const internal = profile.internalError?.(req.requestId) ?? new ServiceError("InternalFailure", `The request processing has failed because of an unknown error (request ${req.requestId}).`, 500);
         return withId(profile.serializeError(internal, req), op.name);
       }
     },
@@ -169,6 +192,3 @@ export function readBody(stream: Readable, limit: number, tooLarge: () => Servic
   });
 }
 
-function unsupported(profile: ServiceProfile, op: OperationModel): never {
-  throw profile.unsupported(op.name);
-}

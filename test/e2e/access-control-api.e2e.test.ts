@@ -47,7 +47,7 @@ import {
   type PublicKeyConfig,
 } from "@aws-sdk/client-cloudfront";
 import { startEmulator } from "../../src/index.ts";
-import { AWS_CLI_MISSING, awsCliAvailable, runAws } from "../helpers/aws-cli.ts";
+import { AWS_CLI_MISSING, awsCliAvailable, runAws, useCloudFrontCli } from "../helpers/aws-cli.ts";
 import { cloudFrontClient, expectServiceError, useEmulator } from "../helpers/emulator.ts";
 
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
@@ -644,22 +644,12 @@ describe("persistence of access-control resources", () => {
 
 describe("aws cloudfront (CLI v1) access-control commands", { skip: awsCliAvailable() ? false : AWS_CLI_MISSING }, () => {
   const t = useEmulator();
-  let dir = "";
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "minifront-access-cli-"));
-  });
-  after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const cloudfrontCli = useCloudFrontCli(() => t.emu.controlUrl);
+  const aws = cloudfrontCli.json;
 
-  async function aws<T>(...args: string[]): Promise<T> {
-    const r = await runAws(["cloudfront", ...args], { endpoint: t.emu.controlUrl, configDir: dir, timeoutMs: 20_000 });
-    assert.equal(r.code, 0, `aws cloudfront ${args.join(" ")} exited with ${r.code}:\n${r.stderr}`);
-    return (r.stdout.trim() === "" ? {} : JSON.parse(r.stdout)) as T;
-  }
 
   it("create-public-key / create-key-group / list / get / delete with --if-match, as in the CLI examples", async () => {
-    const file = join(dir, "pub-key-config.json");
+    const file = join(cloudfrontCli.dir(), "pub-key-config.json");
     writeFileSync(file, JSON.stringify({ CallerReference: "cli-key", Name: "cli-key", EncodedKey: rsaPem(), Comment: "from the CLI" }));
     const key = await aws<{ PublicKey: { Id: string }; ETag: string; Location: string }>("create-public-key", "--public-key-config", `file://${file}`);
     assert.match(key.PublicKey.Id, PUBLIC_KEY_ID);
@@ -678,7 +668,7 @@ describe("aws cloudfront (CLI v1) access-control commands", { skip: awsCliAvaila
     const groups = await aws<{ KeyGroupList: { Items: Array<{ KeyGroup: { Id: string } }> } }>("list-key-groups");
     assert.deepEqual(groups.KeyGroupList.Items.map((g) => g.KeyGroup.Id), [group.KeyGroup.Id]);
 
-    const refused = await runAws(["cloudfront", "delete-public-key", "--id", key.PublicKey.Id, "--if-match", key.ETag], { endpoint: t.emu.controlUrl, configDir: dir });
+    const refused = await runAws(["cloudfront", "delete-public-key", "--id", key.PublicKey.Id, "--if-match", key.ETag], { endpoint: t.emu.controlUrl, configDir: cloudfrontCli.dir() });
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /PublicKeyInUse/);
     await aws("delete-key-group", "--id", group.KeyGroup.Id, "--if-match", group.ETag);

@@ -28,7 +28,7 @@ import {
   type FunctionConfig,
   type FunctionSummary,
 } from "@aws-sdk/client-cloudfront";
-import { AWS_CLI_MISSING, awsCliAvailable, runAws } from "../helpers/aws-cli.ts";
+import { AWS_CLI_MISSING, awsCliAvailable, runAws, useCloudFrontCli } from "../helpers/aws-cli.ts";
 import { cloudFrontClient, expectServiceError, useEmulator } from "../helpers/emulator.ts";
 import { startEmulator } from "../../src/index.ts";
 
@@ -418,19 +418,9 @@ describe("CloudFront Functions survive a restart on the same data dir", () => {
 
 describe("aws cloudfront (CLI v1) function commands", { skip: awsCliAvailable() ? false : AWS_CLI_MISSING }, () => {
   const t = useEmulator();
-  let dir = "";
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "minifront-functions-cli-"));
-  });
-  after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const cloudfrontCli = useCloudFrontCli(() => t.emu.controlUrl);
+  const aws = cloudfrontCli.json;
 
-  async function aws<T>(...args: string[]): Promise<T> {
-    const r = await runAws(["cloudfront", ...args], { endpoint: t.emu.controlUrl, configDir: dir, timeoutMs: 20_000 });
-    assert.equal(r.code, 0, `aws cloudfront ${args.join(" ")} exited with ${r.code}:\n${r.stderr}`);
-    return JSON.parse(r.stdout) as T;
-  }
 
   interface CliSummary {
     FunctionSummary: { Name: string; Status: string; FunctionMetadata: { Stage: string; FunctionARN: string } };
@@ -438,7 +428,7 @@ describe("aws cloudfront (CLI v1) function commands", { skip: awsCliAvailable() 
   }
 
   it("create-function, update-function (ETag from the ETtag header), publish-function and test-function", async () => {
-    const codeFile = join(dir, "function.js");
+    const codeFile = join(cloudfrontCli.dir(), "function.js");
     writeFileSync(codeFile, ADD_HEADER);
     const created = await aws<CliSummary & { Location: string }>("create-function", "--name", "cli-function", "--function-config", "Comment=from the cli,Runtime=cloudfront-js-1.0", "--function-code", `fileb://${codeFile}`);
     assert.equal(created.FunctionSummary.Status, "UNPUBLISHED");
@@ -456,7 +446,7 @@ describe("aws cloudfront (CLI v1) function commands", { skip: awsCliAvailable() 
     assert.equal(published.FunctionSummary.FunctionMetadata.Stage, "LIVE");
     assert.equal(published.FunctionSummary.Status, "UNASSOCIATED");
 
-    const eventFile = join(dir, "event.json");
+    const eventFile = join(cloudfrontCli.dir(), "event.json");
     writeFileSync(eventFile, Buffer.from(viewerRequestEvent("/cli")));
     const tested = await aws<{ TestResult: { FunctionOutput: string; FunctionExecutionLogs: string[]; FunctionErrorMessage: string; ComputeUtilization: string } }>(
       "test-function",

@@ -37,7 +37,7 @@ import {
   type OriginRequestPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
 import { ManualClock } from "../../src/index.ts";
-import { AWS_CLI_MISSING, awsCliAvailable, runAws } from "../helpers/aws-cli.ts";
+import { AWS_CLI_MISSING, awsCliAvailable, runAws, useCloudFrontCli } from "../helpers/aws-cli.ts";
 import { expectServiceError, useEmulator } from "../helpers/emulator.ts";
 import { TestOrigin, header, sendToEdge, type EdgeResponse } from "../helpers/test-origin.ts";
 
@@ -905,19 +905,9 @@ describe("the edge with custom policies", () => {
 
 describe("aws cloudfront (CLI v1) policy commands", { skip: awsCliAvailable() ? false : AWS_CLI_MISSING }, () => {
   const t = useEmulator();
-  let dir = "";
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "minifront-policies-cli-"));
-  });
-  after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const cloudfrontCli = useCloudFrontCli(() => t.emu.controlUrl);
+  const aws = cloudfrontCli.json;
 
-  async function aws<T>(...args: string[]): Promise<T> {
-    const r = await runAws(["cloudfront", ...args], { endpoint: t.emu.controlUrl, configDir: dir, timeoutMs: 20_000 });
-    assert.equal(r.code, 0, `aws cloudfront ${args.join(" ")} exited with ${r.code}:\n${r.stderr}`);
-    return JSON.parse(r.stdout) as T;
-  }
 
   interface CliList {
     CachePolicyList: { Items?: Array<{ Type: string; CachePolicy: { Id: string; CachePolicyConfig: { Name: string } } }> };
@@ -929,7 +919,7 @@ describe("aws cloudfront (CLI v1) policy commands", { skip: awsCliAvailable() ? 
     for (const id of Object.keys(MANAGED_CACHE)) assert.ok(ids.includes(id), `${id} listed by the CLI`);
     assert.ok((managed.CachePolicyList.Items ?? []).every((i) => i.Type === "managed"));
 
-    const file = join(dir, "cache-policy.json");
+    const file = join(cloudfrontCli.dir(), "cache-policy.json");
     writeFileSync(file, JSON.stringify(cacheConfig("from-the-cli", { comment: "cli", def: 300, max: 3600, query: ["v"] })));
     const created = await aws<{ CachePolicy: { Id: string; CachePolicyConfig: CachePolicyConfig }; ETag: string; Location: string }>(
       "create-cache-policy",

@@ -27,7 +27,7 @@ import {
   type ResponseHeadersPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
 import { startEmulator } from "../../src/index.ts";
-import { AWS_CLI_MISSING, awsCliAvailable, runAws } from "../helpers/aws-cli.ts";
+import { AWS_CLI_MISSING, awsCliAvailable, runAws, useCloudFrontCli } from "../helpers/aws-cli.ts";
 import { cloudFrontClient, expectServiceError, useEmulator } from "../helpers/emulator.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -514,20 +514,10 @@ describe("response headers policy persistence", () => {
 
 describe("aws cloudfront (CLI v1) response headers policy commands", { skip: awsCliAvailable() ? false : AWS_CLI_MISSING }, () => {
   const t = useEmulator();
-  let dir = "";
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "minifront-rhp-cli-"));
-  });
-  after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const cloudfrontCli = useCloudFrontCli(() => t.emu.controlUrl);
+  const aws = cloudfrontCli.json;
 
-  const cli = (...args: string[]) => runAws(["cloudfront", ...args], { endpoint: t.emu.controlUrl, configDir: dir, timeoutMs: 20_000 });
-  async function aws<T>(...args: string[]): Promise<T> {
-    const r = await cli(...args);
-    assert.equal(r.code, 0, `aws cloudfront ${args.join(" ")} exited with ${r.code}:\n${r.stderr}`);
-    return (r.stdout.trim() === "" ? {} : JSON.parse(r.stdout)) as T;
-  }
+  const cli = cloudfrontCli.run;
 
   interface CliPolicy {
     ResponseHeadersPolicy: { Id: string; ResponseHeadersPolicyConfig: ResponseHeadersPolicyConfig };
@@ -539,7 +529,7 @@ describe("aws cloudfront (CLI v1) response headers policy commands", { skip: aws
     const managed = await aws<{ ResponseHeadersPolicyList: { Items: Array<{ Type: string; ResponseHeadersPolicy: { Id: string } }> } }>("list-response-headers-policies", "--type", "managed");
     assert.deepEqual(managed.ResponseHeadersPolicyList.Items.map((i) => i.ResponseHeadersPolicy.Id).sort(), Object.keys(MANAGED).sort());
 
-    const file = join(dir, "rhp.json");
+    const file = join(cloudfrontCli.dir(), "rhp.json");
     writeFileSync(file, JSON.stringify(fullConfig("from-the-cli")));
     const created = await aws<CliPolicy>("create-response-headers-policy", "--response-headers-policy-config", `file://${file}`);
     assert.match(created.ResponseHeadersPolicy.Id, UUID);

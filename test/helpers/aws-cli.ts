@@ -1,7 +1,11 @@
 // The real AWS CLI as a child process against the emulator, kept apart from the user's own AWS
 // setup: dummy credentials, config and credentials files that do not exist, one attempt, no pager,
 // no profile, session token or endpoint from the environment.
+import { after, before } from "node:test";
+import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface AwsCliResult {
@@ -59,4 +63,33 @@ export function runAws(args: readonly string[], options: AwsCliOptions): Promise
       resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
     });
   });
+}
+
+/**
+ * `aws cloudfront ...` against an emulator for a describe block: a temporary config dir made
+ * before its tests and removed after. `run` never rejects; `json` asserts exit 0 and parses the
+ * output ({} when the command prints nothing).
+ */
+export function useCloudFrontCli(endpoint: () => string): {
+  readonly dir: () => string;
+  run(...args: string[]): Promise<AwsCliResult>;
+  json<T>(...args: string[]): Promise<T>;
+} {
+  let dir = "";
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "minifront-cli-"));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (...args: string[]) => runAws(["cloudfront", ...args], { endpoint: endpoint(), configDir: dir, timeoutMs: 20_000 });
+  return {
+    dir: () => dir,
+    run,
+    async json<T>(...args: string[]): Promise<T> {
+      const r = await run(...args);
+      assert.equal(r.code, 0, `aws cloudfront ${args.join(" ")} exited with ${r.code}:\n${r.stderr}`);
+      return (r.stdout.trim() === "" ? {} : JSON.parse(r.stdout)) as T;
+    },
+  };
 }

@@ -18,8 +18,9 @@
 //   that hops after signing may add them.
 // Not done: SigningProtocol sigv4a (signed with sigv4); always-amz-auth also forwarding the viewer's
 // Authorization header (CloudFront's way of sending both is undocumented).
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { NodeSha256 } from "../../api/node-sha256.ts";
 
 /** The parts of an OriginAccessControlConfig that signing needs (names as in the API). */
 export interface OriginAccessControlSettings {
@@ -159,22 +160,3 @@ function hostName(host: string): string {
   return host.replace(/:\d+$/, "");
 }
 
-/** SHA-256 / HMAC-SHA-256 for the signer, from node:crypto. */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
-function toBytes(data: string | ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}

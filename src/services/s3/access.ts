@@ -25,7 +25,7 @@
 // signature is verified, the chunks are not); a signed `Date` header (the smithy signer recomputes
 // it from x-amz-date); SigV4A and SigV2 from CloudFront keys (the edge signs with SigV4 only);
 // DeleteObjects is refused whole when any key is denied, where S3 reports AccessDenied per key.
-import { createHash, timingSafeEqual, type Hash, type Hmac, createHmac } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { isIP } from "node:net";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -36,6 +36,7 @@ import { originAccessIdentityCanonicalUserId } from "./cloudfront-identity.ts";
 import type { BucketRecord } from "./storage.ts";
 import { parseCopySource } from "./handlers/objects.ts";
 import { BucketPolicyError, evaluateBucketPolicy, parseBucketPolicy, s3BucketArn, s3ObjectArn, type BucketPolicy, type PolicyPrincipal } from "./bucket-policy.ts";
+import { NodeSha256 } from "../../api/node-sha256.ts";
 
 /** Who a request is, as far as access control is concerned. */
 export type RequestPrincipal =
@@ -294,25 +295,6 @@ function hostName(host: string): string {
   return host.replace(/:\d+$/, "");
 }
 
-/** SHA-256 / HMAC-SHA-256 for the signer, from node:crypto. */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
-function toBytes(data: string | ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Authorization
