@@ -37,3 +37,19 @@ export function pageAfterMarker<T>(all: readonly T[], key: (item: T) => string, 
   const more = start + max < all.length && items.length > 0;
   return { items, maxItems: max, nextMarker: more ? key(items[items.length - 1] as T) : undefined };
 }
+
+/**
+ * CloudFront's paged-list envelope (`DistributionList`, `InvalidationList`, `DistributionIdList`,
+ * ...): the request's Marker, MaxItems, IsTruncated, Quantity, NextMarker when more follow, and
+ * Items only when there are any (as CloudFront omits an empty Items element).
+ */
+export function markerList<T, U>(page: Page<T>, marker: string | undefined, item: (t: T) => U) {
+  return {
+    Marker: marker ?? "",
+    MaxItems: page.maxItems,
+    IsTruncated: page.nextMarker !== undefined,
+    Quantity: page.items.length,
+    ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
+    ...(page.items.length > 0 ? { Items: page.items.map(item) } : {}),
+  };
+}

@@ -36,7 +36,7 @@ import { validateDistributionConfig } from "../validate-distribution.ts";
 import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "./policies.ts";
 import { messages } from "../messages.ts";
 import { activeTrustedKeyGroups } from "./key-groups.ts";
-import { checkIfMatch, pageAfterMarker } from "./common.ts";
+import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 import { validateTags } from "./tags.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
@@ -72,12 +72,7 @@ export function ListDistributions({ Marker, MaxItems }: ListDistributionsRequest
   const page = pageAfterMarker(all, (r) => r.Id, Marker, MaxItems);
   return {
     DistributionList: {
-      Marker: Marker ?? "",
-      MaxItems: page.maxItems,
-      IsTruncated: page.nextMarker !== undefined,
-      Quantity: page.items.length,
-      ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
-      ...(page.items.length > 0 ? { Items: page.items.map((r) => summary(r, ctx.service)) } : {}),
+      ...markerList(page, Marker, (r) => summary(r, ctx.service)),
     },
   };
 }

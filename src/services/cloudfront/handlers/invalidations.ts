@@ -16,7 +16,7 @@ import { fail } from "../../../api/errors.ts";
 import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, InvalidationRecord } from "../state.ts";
 import { messages } from "../messages.ts";
-import { pageAfterMarker } from "./common.ts";
+import { pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
@@ -68,12 +68,7 @@ export function ListInvalidations({ DistributionId, Marker, MaxItems }: ListInva
   const page = pageAfterMarker(all, (i) => i.Id, Marker, MaxItems);
   return {
     InvalidationList: {
-      Marker: Marker ?? "",
-      MaxItems: page.maxItems,
-      IsTruncated: page.nextMarker !== undefined,
-      Quantity: page.items.length,
-      ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
-      ...(page.items.length > 0 ? { Items: page.items.map((i) => ({ Id: i.Id, CreateTime: new Date(i.createdAt), Status: status(i, state) })) } : {}),
+      ...markerList(page, Marker, (i) => ({ Id: i.Id, CreateTime: new Date(i.createdAt), Status: status(i, state) })),
     },
   };
 }

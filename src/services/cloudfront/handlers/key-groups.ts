@@ -34,7 +34,7 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState } from "../state.ts";
 import type { KeyGroupRecord } from "../stores/key-groups.ts";
 import { messages } from "../messages.ts";
-import { checkIfMatch, pageAfterMarker } from "./common.ts";
+import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
@@ -102,12 +102,7 @@ export function ListDistributionsByKeyGroup({ KeyGroupId, Marker, MaxItems }: Li
   const page = pageAfterMarker(using, (d) => d.Id, Marker, MaxItems);
   return {
     DistributionIdList: {
-      Marker: Marker ?? "",
-      MaxItems: page.maxItems,
-      IsTruncated: page.nextMarker !== undefined,
-      Quantity: page.items.length,
-      ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
-      ...(page.items.length > 0 ? { Items: page.items.map((d) => d.Id) } : {}),
+      ...markerList(page, Marker, (d) => d.Id),
     },
   };
 }

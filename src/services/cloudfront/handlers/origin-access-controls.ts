@@ -35,7 +35,7 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState } from "../state.ts";
 import type { OriginAccessControlRecord } from "../stores/origin-access-controls.ts";
 import { messages } from "../messages.ts";
-import { checkIfMatch, pageAfterMarker } from "./common.ts";
+import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
@@ -92,23 +92,14 @@ export function ListOriginAccessControls({ Marker, MaxItems }: ListOriginAccessC
   const page = pageAfterMarker(ctx.service.originAccessControls.list(), (o) => o.Id, Marker, MaxItems);
   return {
     OriginAccessControlList: {
-      Marker: Marker ?? "",
-      MaxItems: page.maxItems,
-      IsTruncated: page.nextMarker !== undefined,
-      Quantity: page.items.length,
-      ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
-      ...(page.items.length > 0
-        ? {
-            Items: page.items.map((o) => ({
-              Id: o.Id,
-              Description: o.config.Description ?? "",
-              Name: o.config.Name,
-              SigningProtocol: o.config.SigningProtocol,
-              SigningBehavior: o.config.SigningBehavior,
-              OriginAccessControlOriginType: o.config.OriginAccessControlOriginType,
-            })),
-          }
-        : {}),
+      ...markerList(page, Marker, (o) => ({
+        Id: o.Id,
+        Description: o.config.Description ?? "",
+        Name: o.config.Name,
+        SigningProtocol: o.config.SigningProtocol,
+        SigningBehavior: o.config.SigningBehavior,
+        OriginAccessControlOriginType: o.config.OriginAccessControlOriginType,
+      })),
     },
   };
 }

@@ -33,7 +33,7 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState } from "../state.ts";
 import { OAI_REFERENCE_PREFIX, type OriginAccessIdentityRecord } from "../stores/origin-access-identities.ts";
 import { messages } from "../messages.ts";
-import { checkIfMatch, pageAfterMarker } from "./common.ts";
+import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
@@ -116,14 +116,7 @@ export function ListCloudFrontOriginAccessIdentities(
   const page = pageAfterMarker(ctx.service.originAccessIdentities.list(), (r) => r.Id, Marker, MaxItems);
   return {
     CloudFrontOriginAccessIdentityList: {
-      Marker: Marker ?? "",
-      MaxItems: page.maxItems,
-      IsTruncated: page.nextMarker !== undefined,
-      Quantity: page.items.length,
-      ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
-      ...(page.items.length > 0
-        ? { Items: page.items.map((r) => ({ Id: r.Id, S3CanonicalUserId: r.S3CanonicalUserId, Comment: r.config.Comment ?? "" })) }
-        : {}),
+      ...markerList(page, Marker, (r) => ({ Id: r.Id, S3CanonicalUserId: r.S3CanonicalUserId, Comment: r.config.Comment ?? "" })),
     },
   };
 }

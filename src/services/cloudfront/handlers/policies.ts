@@ -37,7 +37,7 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, PolicyRecord } from "../state.ts";
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_RESPONSE_HEADERS_POLICIES } from "../managed-policies.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL } from "../distribution-defaults.ts";
-import { checkIfMatch, pageAfterMarker } from "./common.ts";
+import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 type AnyConfig = CachePolicyConfig | OriginRequestPolicyConfig | ResponseHeadersPolicyConfig;
@@ -415,12 +415,7 @@ export function policyHandlers(k: Kind) {
       const page = pageAfterMarker(ids, (d) => d.Id, input["Marker"] as string | undefined, input["MaxItems"] as number | undefined);
       return {
         DistributionIdList: {
-          Marker: (input["Marker"] as string | undefined) ?? "",
-          MaxItems: page.maxItems,
-          IsTruncated: page.nextMarker !== undefined,
-          Quantity: page.items.length,
-          ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
-          ...(page.items.length > 0 ? { Items: page.items.map((d) => d.Id) } : {}),
+          ...markerList(page, input["Marker"] as string | undefined, (d) => d.Id),
         },
       };
     },
