@@ -171,6 +171,8 @@ export function readBody(stream: Readable, limit: number, tooLarge: () => Servic
     stream.resume();
     return Promise.reject(tooLarge());
   }
+  // Already ended: a request without a body (http-server.ts optimizeEmptyRequests) emits no 'end'.
+  if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -41,7 +41,8 @@ import { buildCacheKey, keyPath, selectCookies, selectQuery, selects } from "./s
 import { errorTtl, staleUse, successTtl } from "./stages/ttl.ts";
 import { fetchOrigin, OriginError } from "./stages/origin-fetch.ts";
 import { chooseCoding, compress, normalizeAcceptEncoding } from "./stages/compress.ts";
-import type { CachedResponse, MemoryCache } from "./cache/memory-cache.ts";
+import { cacheEntry, type CachedResponse, type MemoryCache } from "./cache/memory-cache.ts";
+import { sendPrerendered } from "./cache/prerendered-head.ts";
 import { DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
 export interface EdgeDeps {
@@ -67,7 +68,8 @@ export interface EdgeDeps {
 }
 
 export interface Edge {
-  handle(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): Promise<void>;
+  /** Undefined when the response was sent synchronously (a plain cache hit). */
+  handle(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): Promise<void> | undefined;
   /** A Host that is no distribution's (edge-only listener): CloudFront's 403 (§2). */
   unknownHost(req: IncomingMessage, res: ServerResponse): void;
   /** Removes cached objects of a distribution matching invalidation paths (§15). */
@@ -95,6 +97,8 @@ const SHIELD = "Origin Shield";
 interface Pop {
   readonly code: string;
   readonly via: string;
+  /** Its Via and X-Amz-Cf-Pop as header lines, for pre-rendered hits. */
+  readonly lines: string;
   /** Cache tiers a request through this POP looks in, in order (§16). */
   readonly tiers: readonly string[];
   readonly shieldTiers: readonly string[];
@@ -112,9 +116,14 @@ const LAYERS: readonly Layer[] = ["EDGE", "REC", "Origin Shield"];
 type Decorate = (headers: ResponseHeaders, cache: "hit" | "refresh" | "miss") => void;
 
 export function createEdge(deps: EdgeDeps): Edge {
-  const compiled = new WeakMap<DistributionRecord, { version: string; dist: CompiledDistribution }>();
+  const compiled = new WeakMap<DistributionRecord, { versions: readonly number[]; dist: CompiledDistribution }>();
   // Each POP is one edge server: its Via name is fixed for the process, as a real edge host's is.
-  const pops = new Map<string, Pop>(deps.pops.map((code) => [code.toUpperCase(), { code, via: `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`, tiers: [code, REC], shieldTiers: [code, REC, SHIELD] }]));
+  const pops = new Map<string, Pop>(
+    deps.pops.map((code) => {
+      const via = `1.1 ${randomBytes(16).toString("hex")}.cloudfront.net (CloudFront)`;
+      return [code.toUpperCase(), { code, via, lines: `Via: ${via}\r\nX-Amz-Cf-Pop: ${code}\r\n`, tiers: [code, REC], shieldTiers: [code, REC, SHIELD] }];
+    }),
+  );
   const defaultPop = pops.values().next().value as Pop;
   const nextId = requestIds();
   /** Origin fetches in flight for cacheable keys: followers wait for the leader's result. */
@@ -122,8 +131,9 @@ export function createEdge(deps: EdgeDeps): Edge {
   const compile = (rec: DistributionRecord, state: CloudFrontState) => {
     const c = compiled.get(rec);
     // What a distribution refers to by id can change without the distribution changing.
-    const version = `${state.policyVersion}/${state.keyGroups.version}/${state.publicKeys.version}/${state.originAccessControls.version}/${state.functions.version}`;
-    if (c && c.version === version) return c.dist;
+    const v = c?.versions;
+    if (c && v && v[0] === state.policyVersion && v[1] === state.keyGroups.version && v[2] === state.publicKeys.version && v[3] === state.originAccessControls.version && v[4] === state.functions.version) return c.dist;
+    const versions = [state.policyVersion, state.keyGroups.version, state.publicKeys.version, state.originAccessControls.version, state.functions.version];
     const dist = compileDistribution(rec, deps.s3, {
       cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
       originRequestPolicy: (id) => findPolicy(state, ORIGIN_REQUEST, id)?.config as OriginRequestPolicyConfig | undefined,
@@ -131,7 +141,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       originAccessControl: (id) => state.originAccessControls.get(id)?.config as OriginAccessControlSettings | undefined,
       trustedKeys: (ids) => trustedPublicKeys(state, ids),
     });
-    compiled.set(rec, { version, dist });
+    compiled.set(rec, { versions, dist });
     return dist;
   };
 
@@ -151,7 +161,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
 
     handle(req, res, rec, state) {
-      return tryHit(req, res, rec, state) ? DONE : handleFully(req, res, rec, state);
+      return tryHit(req, res, rec, state) ? undefined : handleFully(req, res, rec, state);
     },
   };
 
@@ -191,8 +201,15 @@ export function createEdge(deps: EdgeDeps): Edge {
       if (now >= hit.storedAt + hit.ttlMs || hit.status >= 400) return false;
       for (let j = 0; j < i; j++) deps.cache.set(tiers[j] as string, dist.id, key, hit);
       // A GET or HEAD has normally been read whole already; resuming costs a tick per request.
-      if (!req.complete) req.resume();
-      serveCached(req, res, hit, "Hit from cloudfront", { Via: pop.via, "X-Amz-Cf-Pop": pop.code, "X-Amz-Cf-Id": nextId() }, now);
+      if (!req.readableEnded && !req.complete) req.resume();
+      const id = nextId();
+      const age = now - hit.storedAt < 1000 ? "0" : String(Math.floor((now - hit.storedAt) / 1000));
+      if (hit.head && sendPrerendered(res, hit.head, `${pop.lines}X-Amz-Cf-Id: ${id}\r\nX-Cache: Hit from cloudfront\r\nAge: ${age}\r\n`, hit.file ? undefined : hit.body)) {
+        if (hit.file && method === "HEAD") res.end();
+        else if (hit.file) sendFile(res, hit.file.path);
+      } else {
+        serveCached(req, res, hit, "Hit from cloudfront", { Via: pop.via, "X-Amz-Cf-Pop": pop.code, "X-Amz-Cf-Id": id }, now);
+      }
       return true;
     }
     return false;
@@ -362,7 +379,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         const out = responseFromFunction(result.response, event.response, entry.headers as Record<string, string | string[]>);
         const headers: Record<string, string | string[]> = Object.fromEntries(Object.entries(out.headers).map(([n, v]) => [n, n === "set-cookie" || v.length > 1 ? v : (v[0] as string)]));
         const body = out.body ?? entry.body;
-        return { ...entry, status: out.statusCode, headers, body, flat: flatten(headers, entry.file && !out.body ? entry.file.size : body.length), ...(out.body ? { file: undefined } : {}) };
+        return cacheEntry({ status: out.statusCode, headers, body, storedAt: entry.storedAt, ttlMs: entry.ttlMs, ...(entry.file && !out.body ? { file: entry.file } : {}) });
       };
 
       const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
@@ -533,7 +550,7 @@ export function createEdge(deps: EdgeDeps): Edge {
             : 0;
         const coding = behavior.compress && ttl > 0 ? chooseCoding(acceptEncoding, status, headers, body.length) : undefined;
         const stored = coding ? await compress(coding, body, headers) : { body, headers };
-        const entry: CachedResponse = { status, headers: stored.headers, flat: flatten(stored.headers, stored.body.length), body: stored.body, storedAt: now, ttlMs: ttl * 1000 };
+        const entry = cacheEntry({ status, headers: stored.headers, body: stored.body, storedAt: now, ttlMs: ttl * 1000 });
         if (ttl > 0) {
           store(entry);
           produced = entry;
@@ -638,7 +655,7 @@ export function createEdge(deps: EdgeDeps): Edge {
           return void fail();
         }
         file.end(() => {
-          const entry: CachedResponse = { status, headers, flat: flatten(headers, size), body: EMPTY, file: { path, size }, storedAt: now, ttlMs };
+          const entry = cacheEntry({ status, headers, body: EMPTY, file: { path, size }, storedAt: now, ttlMs });
           store(entry);
           produced(entry);
           toViewer(held);
@@ -690,7 +707,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       if (body === undefined || !CACHEABLE_SUCCESS.has(status)) return undefined;
       const h = cleanHeaders(res.headers, behavior);
       const ttl = successTtl(behavior.ttl, str(res.headers["cache-control"]), str(res.headers["expires"]), now);
-      const entry: CachedResponse = { status, headers: h, flat: flatten(h, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
+      const entry = cacheEntry({ status, headers: h, body, storedAt: now, ttlMs: ttl * 1000 });
       if (ttl > 0) store(entry);
       return entry;
     } catch (err) {
@@ -724,7 +741,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     const status = res.statusCode ?? 502;
     const headers = cleanHeaders(res.headers, behavior);
     const ttl = CACHEABLE_SUCCESS.has(status) && behavior.caching ? successTtl(behavior.ttl, str(res.headers["cache-control"]), str(res.headers["expires"]), now) : 0;
-    const entry: CachedResponse = { status, headers, flat: flatten(headers, body.length), body, storedAt: now, ttlMs: ttl * 1000 };
+    const entry = cacheEntry({ status, headers, body, storedAt: now, ttlMs: ttl * 1000 });
     if (ttl > 0) deps.cache.set(tier, dist.id, key, entry);
     return entry;
   }
@@ -811,18 +828,6 @@ function requestIds(): () => string {
 }
 
 const EMPTY = Buffer.alloc(0);
-const DONE: Promise<void> = Promise.resolve();
-
-function flatten(headers: Readonly<Record<string, string | string[]>>, length: number): string[] {
-  const flat: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name === "content-length") continue;
-    if (Array.isArray(value)) for (const v of value) flat.push(name, v);
-    else flat.push(name, value);
-  }
-  flat.push("content-length", String(length));
-  return flat;
-}
 
 function buildOriginHeaders(
   req: IncomingMessage,

@@ -23,10 +23,16 @@ export interface ClassifyInput {
   readonly rawQuery: string;
 }
 
-export const INTERNAL_PREFIXES: readonly string[] = ["/_minifront/", "/_localstack/", "/moto-api/"];
+const INTERNAL_PREFIXES: readonly string[] = ["/_minifront/", "/_localstack/", "/moto-api/"];
+
+/** minifront's own endpoints and the LocalStack/moto compatibility ones. */
+export function isInternalPath(path: string): boolean {
+  for (const p of INTERNAL_PREFIXES) if (path.startsWith(p)) return true;
+  return false;
+}
 
 export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: string) => boolean): Traffic {
-  if (INTERNAL_PREFIXES.some((p) => req.path.startsWith(p))) return "internal";
+  if (isInternalPath(req.path)) return "internal";
   const service = credentialService(req.authorization, req.rawQuery);
   if (service === "cloudfront") return "cloudfront";
   if (service === "cloudfront-keyvaluestore") return "kvs";

@@ -11,7 +11,7 @@ import type { KeyValueStores } from "../services/cloudfront/key-value-stores.ts"
 import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
 import { serveWebsite } from "../services/s3/website.ts";
-import { INTERNAL_PREFIXES, classifyRequest, hostWithoutPort } from "./classify.ts";
+import { classifyRequest, hostWithoutPort, isInternalPath } from "./classify.ts";
 import type { Edge } from "../edge/pipeline.ts";
 
 /** The services' current state; replaced wholesale by the reset endpoints. */
@@ -41,8 +41,9 @@ export interface ListenerOptions {
 
 export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {}): Server {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : (edgeShortcut(req, res, deps) ?? handle(req, res, deps));
-    handled.catch((err: unknown) => {
+    const handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : edgeShortcut(req, res, deps);
+    // Undefined: a cache hit already answered synchronously.
+    handled?.catch((err: unknown) => {
       deps.log.error(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) {
         res.writeHead(500, { "Content-Type": "text/plain" });
@@ -52,7 +53,10 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
       }
     });
   };
-  const options = { keepAlive: true, requestTimeout: 0 };
+  // optimizeEmptyRequests: a request without Content-Length or Transfer-Encoding has no body
+  // (RFC 9112 §6.3), so node:http hands it over already ended instead of running the stream
+  // life cycle for nothing; readBody (api/service.ts) answers an ended stream at once.
+  const options = { keepAlive: true, requestTimeout: 0, optimizeEmptyRequests: true };
   const server: Server = listener.tls ? createTlsServer({ ...options, cert: listener.tls.cert, key: listener.tls.key }, onRequest) : createServer(options, onRequest);
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
@@ -63,21 +67,21 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
 /**
  * The edge's hot path skips the general dispatch: a request without credentials, not for
  * minifront's own endpoints, whose Host is a distribution's, is edge traffic (the same answer
- * classifyRequest gives). Undefined: let `handle` decide.
+ * classifyRequest gives) and goes straight to the edge; anything else to `handle`.
  */
 function edgeShortcut(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> | undefined {
   const url = req.url ?? "/";
-  if (req.headers.authorization !== undefined || url.includes("X-Amz-Credential") || INTERNAL_PREFIXES.some((p) => url.startsWith(p))) return undefined;
+  if (req.headers.authorization !== undefined || url.includes("X-Amz-Credential") || isInternalPath(url)) return handle(req, res, deps);
   const state = deps.state().cloudfront;
   const dist = state.distributionForHost(hostWithoutPort(req.headers.host ?? ""));
-  return dist ? deps.edge.handle(req, res, dist, state) : undefined;
+  return dist ? deps.edge.handle(req, res, dist, state) : handle(req, res, deps);
 }
 
 /** `--edge-port`: only distributions are served; an unknown Host gets CloudFront's 403. */
-async function handleEdgeOnly(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+function handleEdgeOnly(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> | undefined {
   const state = deps.state().cloudfront;
   const dist = state.distributionForHost(hostWithoutPort(req.headers.host ?? ""));
-  if (!dist) return deps.edge.unknownHost(req, res);
+  if (!dist) return void deps.edge.unknownHost(req, res);
   return deps.edge.handle(req, res, dist, state);
 }
 

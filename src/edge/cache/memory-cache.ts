@@ -5,6 +5,8 @@
 // only points at the file. An evicted or purged disk entry's file is deleted.
 // Note: a body stored in several tiers is one Buffer, but each tier's entry counts its size.
 
+import { renderHead, type PrerenderedHead } from "./prerendered-head.ts";
+
 export interface CachedResponse {
   readonly status: number;
   /** Response headers as the origin sent them, minus hop-by-hop ones; lower-case names. */
@@ -15,6 +17,8 @@ export interface CachedResponse {
    * ones before writeHead.
    */
   readonly flat: readonly string[];
+  /** The same as a rendered response head, for hits sent without writeHead; undefined when writeHead must send it. */
+  readonly head?: PrerenderedHead | undefined;
   /** The body in memory; empty when `file` holds it. */
   readonly body: Buffer;
   /** Disk tier: the file holding the body, and its size. */
@@ -25,10 +29,24 @@ export interface CachedResponse {
   readonly ttlMs: number;
 }
 
+/** A cache entry with its headers rendered once: as `flat` for writeHead and as a prerendered head. */
+export function cacheEntry(fields: Omit<CachedResponse, "flat" | "head">): CachedResponse {
+  const flat: string[] = [];
+  for (const [name, value] of Object.entries(fields.headers)) {
+    if (name === "content-length") continue;
+    if (Array.isArray(value)) for (const v of value) flat.push(name, v);
+    else flat.push(name, value);
+  }
+  flat.push("content-length", String(fields.file?.size ?? fields.body.length));
+  return { ...fields, flat, head: renderHead(fields.status, flat) };
+}
+
 interface Slot {
   readonly dist: string;
   readonly key: string;
   readonly value: CachedResponse;
+  /** `uses` when the slot last moved to the recent end of the recency list. */
+  seq: number;
 }
 
 export class MemoryCache {
@@ -38,6 +56,8 @@ export class MemoryCache {
   private bytes = 0;
   private diskBytes = 0;
   private readonly entries = new Map<string, Slot>();
+  /** Counts moves to the recent end of `entries` (stores and re-inserted hits). */
+  private uses = 0;
 
   /** `dropFile` deletes a disk-tier file once no entry points at it. */
   constructor(maxBytes: number, maxDiskBytes = 0, dropFile: (path: string) => void = () => undefined) {
@@ -46,13 +66,21 @@ export class MemoryCache {
     this.dropFile = dropFile;
   }
 
-  /** The entry of one tier, marked as most recently used; undefined when absent. */
+  /**
+   * The entry of one tier, marked as recently used; undefined when absent. A hit re-inserts the
+   * entry only once it has fallen into the older half of the recency list (more than size/2 moves
+   * since its own): eviction still takes the least recently used first, and a hot object's hits
+   * cost no Map writes.
+   */
   get(tier: string, dist: string, key: string): CachedResponse | undefined {
     const k = `${tier}\u0001${dist}\u0001${key}`;
     const e = this.entries.get(k);
     if (!e) return undefined;
-    this.entries.delete(k);
-    this.entries.set(k, e);
+    if (this.uses - e.seq > this.entries.size >> 1) {
+      this.entries.delete(k);
+      this.entries.set(k, e);
+      e.seq = ++this.uses;
+    }
     return e.value;
   }
 
@@ -64,7 +92,7 @@ export class MemoryCache {
     }
     const k = `${tier}\u0001${dist}\u0001${key}`;
     this.remove(k);
-    this.entries.set(k, { dist, key, value });
+    this.entries.set(k, { dist, key, value, seq: ++this.uses });
     this.bytes += entrySize(value);
     this.diskBytes += disk;
     for (const [oldest, slot] of this.entries) {
