@@ -67,22 +67,27 @@ const origin = await start(node, [SERVERS, "origin", String(originPort)], "1");
 const results: Record<string, Record<string, number>> = {};
 const dir = mkdtempSync(join(tmpdir(), "minifront-bench-"));
 try {
-  // nginx with proxy_cache, one worker: the configuration people use as a stand-in today.
-  const nginxPort = await freePort();
+  // nginx with proxy_cache, one worker: the configuration people use as a stand-in today. Twice:
+  // with nginx's built-in `sendfile off`, and with `sendfile on` as Debian's stock nginx.conf sets
+  // it (faster for large cached files, slower for mid-sized ones on this machine).
   // nginx workers run as an unprivileged user when the master is root: let them use the cache.
   chmodSync(dir, 0o755);
-  mkdirSync(join(dir, "cache"), { mode: 0o777 });
-  chmodSync(join(dir, "cache"), 0o777);
-  writeFileSync(
-    join(dir, "nginx.conf"),
-    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+  const nginx = async (sendfile: "on" | "off") => {
+    const port = await freePort();
+    const prefix = join(dir, `nginx-sendfile-${sendfile}`);
+    mkdirSync(join(prefix, "cache"), { recursive: true, mode: 0o777 });
+    chmodSync(prefix, 0o755);
+    chmodSync(join(prefix, "cache"), 0o777);
+    writeFileSync(
+      join(prefix, "nginx.conf"),
+      `worker_processes 1; daemon off; pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;
 events { worker_connections 1024; }
 http {
-  access_log off;
-  proxy_cache_path ${dir}/cache levels=1:2 keys_zone=edge:10m max_size=1g inactive=60m use_temp_path=off;
+  access_log off; sendfile ${sendfile}; tcp_nopush on;
+  proxy_cache_path ${prefix}/cache levels=1:2 keys_zone=edge:10m max_size=1g inactive=60m use_temp_path=off;
   upstream origin { server 127.0.0.1:${originPort}; keepalive 32; }
   server {
-    listen 127.0.0.1:${nginxPort};
+    listen 127.0.0.1:${port};
     location / {
       proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
       proxy_cache edge; proxy_cache_valid 200 1h; add_header X-Cache $upstream_cache_status;
@@ -90,13 +95,14 @@ http {
   }
 }
 `,
-  );
+    );
+    const child = spawn("taskset", ["-c", "0", "nginx", "-c", join(prefix, "nginx.conf"), "-p", prefix], { stdio: "ignore" });
+    await new Promise((r) => setTimeout(r, 500));
+    return { child, url: `http://127.0.0.1:${port}`, host: "localhost" };
+  };
   const contenders: Array<[string, () => Promise<{ child: ChildProcess; url: string; host: string }>]> = [
-    ["nginx", async () => {
-      const child = spawn("taskset", ["-c", "0", "nginx", "-c", join(dir, "nginx.conf"), "-p", dir], { stdio: "ignore" });
-      await new Promise((r) => setTimeout(r, 500));
-      return { child, url: `http://127.0.0.1:${nginxPort}`, host: "localhost" };
-    }],
+    ["nginx", () => nginx("off")],
+    ["nginx sendfile", () => nginx("on")],
     ["bare node", async () => {
       const port = await freePort();
       const s = await start(node, [SERVERS, "bare", String(port)], "0");
@@ -145,13 +151,14 @@ http {
 
 const fmt = (n: number) => n.toFixed(0).padStart(9);
 console.log(`\ncache-hit requests/s, median of ${rounds} interleaved rounds (wrk -c64, ${seconds}s each, servers on CPU 0, wrk on CPU 1)\n`);
-console.log(`size     ${["nginx", "bare node", "minifront", "+function"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx  function cost (us/request)`);
+console.log(`size     ${["nginx", "nginx sf", "bare node", "minifront", "+function"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx  minifront/nginx sf  function cost (us/request)`);
 for (const path of Object.keys(SIZES)) {
   const n = results["nginx"]![path]!;
+  const ns = results["nginx sendfile"]![path]!;
   const b = results["bare node"]![path]!;
   const m = results["minifront"]![path]!;
   const f = results["minifront+fn"]![path]!;
   // What a trivial viewer-request function adds per request: the difference of the two service times.
   const cost = (1e6 / f - 1e6 / m).toFixed(0);
-  console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(b)} ${fmt(m)} ${fmt(f)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}  ${cost.padStart(26)}`);
+  console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(ns)} ${fmt(b)} ${fmt(m)} ${fmt(f)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}  ${(m / ns).toFixed(2).padStart(18)}  ${cost.padStart(26)}`);
 }

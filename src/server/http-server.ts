@@ -12,6 +12,7 @@ import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
 import { serveWebsite } from "../services/s3/website.ts";
 import { classifyRequest, hostWithoutPort, isInternalPath } from "./classify.ts";
+import { closeIdleConnections } from "./idle-connections.ts";
 import type { Edge } from "../edge/pipeline.ts";
 
 /** The services' current state; replaced wholesale by the reset endpoints. */
@@ -32,6 +33,9 @@ export interface ServerDeps {
   readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
 }
 
+/** How long a keep-alive connection may sit idle before it is closed (node:http's default). */
+const KEEP_ALIVE_IDLE_MS = 5000;
+
 export interface ListenerOptions {
   /** An edge-only listener (`--edge-port`): every Host is looked up as a distribution. */
   readonly edgeOnly?: boolean;
@@ -40,7 +44,15 @@ export interface ListenerOptions {
 }
 
 export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {}): Server {
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+  // optimizeEmptyRequests: a request without Content-Length or Transfer-Encoding has no body
+  // (RFC 9112 §6.3), so node:http hands it over already ended instead of running the stream
+  // life cycle for nothing; readBody (api/service.ts) answers an ended stream at once.
+  // keepAliveTimeout 0: idle-connections.ts closes idle keep-alive connections instead.
+  const options = { keepAlive: true, requestTimeout: 0, optimizeEmptyRequests: true, keepAliveTimeout: 0 };
+  const server: Server = listener.tls ? createTlsServer({ ...options, cert: listener.tls.cert, key: listener.tls.key }) : createServer(options);
+  const trackIdle = closeIdleConnections(server, KEEP_ALIVE_IDLE_MS);
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    trackIdle(req, res);
     const handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : edgeShortcut(req, res, deps);
     // Undefined: a cache hit already answered synchronously.
     handled?.catch((err: unknown) => {
@@ -52,12 +64,7 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
         res.destroy();
       }
     });
-  };
-  // optimizeEmptyRequests: a request without Content-Length or Transfer-Encoding has no body
-  // (RFC 9112 §6.3), so node:http hands it over already ended instead of running the stream
-  // life cycle for nothing; readBody (api/service.ts) answers an ended stream at once.
-  const options = { keepAlive: true, requestTimeout: 0, optimizeEmptyRequests: true };
-  const server: Server = listener.tls ? createTlsServer({ ...options, cert: listener.tls.cert, key: listener.tls.key }, onRequest) : createServer(options, onRequest);
+  });
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
