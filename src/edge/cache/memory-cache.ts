@@ -1,5 +1,5 @@
 // The edge cache: every tier's entries (each POP, the regional tier, Origin Shield; §16) in one
-// least-recently-used Map (a Map's insertion order is the recency list: a hit re-inserts).
+// least-recently-used Map (a Map's insertion order is the recency list: a hit re-inserts, see get()).
 // Bodies live in memory, bounded by total bytes; large objects live in files of the disk tier
 // (§ "bounded cache" of the edge issue), bounded by their own byte budget, and the entry here
 // only points at the file. An evicted or purged disk entry's file is deleted.
