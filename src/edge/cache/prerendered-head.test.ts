@@ -93,6 +93,14 @@ describe("sendPrerendered on a real socket", () => {
     assert.equal(raw, writeHead);
     assert.ok(raw.endsWith("\r\n\r\n"));
   });
+  it("answers pipelined requests in order, each with its head and body", async () => {
+    const out = await exchange(port, "GET /raw HTTP/1.1\r\nHost: a\r\n\r\nHEAD /raw HTTP/1.1\r\nHost: a\r\n\r\nGET /raw HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    const responses = out.split("HTTP/1.1 200 OK\r\n").slice(1);
+    assert.equal(responses.length, 3);
+    assert.ok(responses[0]?.endsWith("\r\n\r\nhello"));
+    assert.ok(responses[1]?.endsWith("\r\n\r\n"), "HEAD: no body");
+    assert.match(responses[2] ?? "", /\r\nConnection: close\r\n\r\nhello$/);
+  });
   it("adds a Date when the stored headers have none", async () => {
     const out = await exchange(port, "GET /no-date HTTP/1.1\r\nHost: a\r\n\r\n");
     assert.match(out, /\r\nDate: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\r\n/);
