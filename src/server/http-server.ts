@@ -53,7 +53,13 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
   const trackIdle = closeIdleConnections(server, KEEP_ALIVE_IDLE_MS);
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     trackIdle(req, res);
-    const handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : edgeShortcut(req, res, deps);
+    let handled: Promise<void> | undefined;
+    try {
+      handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : edgeShortcut(req, res, deps);
+    } catch (err) {
+      // The synchronous hit path threw: answered below like any failed request.
+      handled = Promise.reject(err);
+    }
     // Undefined: a cache hit already answered synchronously.
     handled?.catch((err: unknown) => {
       deps.log.error(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -55,6 +55,14 @@ describe("closeIdleConnections", () => {
     assert.ok(closedAt - c.receivedAt() >= IDLE_MS - SWEEP_MS, `closed ${closedAt - c.receivedAt()} ms after the answer`);
   });
 
+  it("also closes a connection that never got past node:http's own answer (417 for an unknown Expect)", async () => {
+    const c = await open();
+    c.socket.write("GET / HTTP/1.1\r\nHost: a\r\nExpect: something-else\r\n\r\n");
+    await sleep(IDLE_MS * 3);
+    assert.match(c.received(), /^HTTP\/1\.1 417/);
+    assert.ok(c.closedAt() !== undefined, "the idle connection was closed");
+  });
+
   it("keeps a connection that keeps sending requests", async () => {
     const c = await open();
     for (let i = 0; i < 6; i++) {

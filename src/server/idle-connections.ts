@@ -7,6 +7,7 @@
 // no bytes in either direction for `idleMs`. The per-request work is one property write.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { Server as TlsServer } from "node:tls";
 
 const RESPONSE = Symbol("minifront.lastResponse");
 
@@ -16,8 +17,9 @@ interface TrackedSocket extends Socket {
 }
 
 /**
- * Starts the sweep (stopped when the server closes) and returns the function to call for every
- * request: it records the response, so the sweep knows the connection is busy.
+ * Starts watching the server's connections (the sweep stops when the server closes) and returns
+ * the function to call for every request: it records the response, so the sweep knows the
+ * connection is busy.
  */
 export function closeIdleConnections(server: Server, idleMs: number, sweepMs = 1000): (req: IncomingMessage, res: ServerResponse) => void {
   const sockets = new Map<TrackedSocket, { bytes: number; since: number }>();
@@ -36,12 +38,13 @@ export function closeIdleConnections(server: Server, idleMs: number, sweepMs = 1
   }, sweepMs);
   sweep.unref();
   server.on("close", () => clearInterval(sweep));
+  // Every connection, including those whose only answer node:http wrote itself (a 417 for an
+  // unknown Expect, a 400): the socket a request arrives on, the TLS one for HTTPS.
+  server.on(server instanceof TlsServer ? "secureConnection" : "connection", (socket: TrackedSocket) => {
+    sockets.set(socket, { bytes: -1, since: performance.now() });
+    socket.once("close", () => sockets.delete(socket));
+  });
   return (req, res) => {
-    const socket = req.socket as TrackedSocket;
-    if (socket[RESPONSE] === undefined) {
-      sockets.set(socket, { bytes: -1, since: performance.now() });
-      socket.once("close", () => sockets.delete(socket));
-    }
-    socket[RESPONSE] = res;
+    (req.socket as TrackedSocket)[RESPONSE] = res;
   };
 }

@@ -17,13 +17,13 @@ describe("MemoryCache", () => {
     assert.ok(cache.get("P", "E1", "c"));
     assert.ok(cache.get("P", "E1", "d"));
   });
-  it("moves a hit to the recent end only once it has fallen into the older half", () => {
+  it("moves a hit to the recent end only once it has fallen out of the newest quarter", () => {
     const cache = new MemoryCache(4 * (1000 + 512));
     for (const k of ["a", "b", "c", "d"]) cache.set("P", "E1", k, entry(1000));
     assert.ok(cache.get("P", "E1", "d")); // among the newest: stays where it is
     cache.set("P", "E1", "e", entry(1000)); // evicts a
     assert.equal(cache.get("P", "E1", "a"), undefined);
-    assert.ok(cache.get("P", "E1", "b")); // in the older half: moves to the recent end
+    assert.ok(cache.get("P", "E1", "b")); // among the older entries: moves to the recent end
     cache.set("P", "E1", "f", entry(1000)); // evicts c, the least recently used, not b
     assert.equal(cache.get("P", "E1", "c"), undefined);
     for (const k of ["b", "d", "e", "f"]) assert.ok(cache.get("P", "E1", k), k);

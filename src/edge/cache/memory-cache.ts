@@ -1,5 +1,5 @@
 // The edge cache: every tier's entries (each POP, the regional tier, Origin Shield; §16) in one
-// least-recently-used Map (a Map's insertion order is the recency list: a hit re-inserts, see get()).
+// least-recently-used Map (a Map's insertion order is the recency list: a hit re-inserts, approximately: see get()).
 // Bodies live in memory, bounded by total bytes; large objects live in files of the disk tier
 // (§ "bounded cache" of the edge issue), bounded by their own byte budget, and the entry here
 // only points at the file. An evicted or purged disk entry's file is deleted.
@@ -68,15 +68,16 @@ export class MemoryCache {
 
   /**
    * The entry of one tier, marked as recently used; undefined when absent. A hit re-inserts the
-   * entry only once it has fallen into the older half of the recency list (more than size/2 moves
-   * since its own): eviction still takes the least recently used first, and a hot object's hits
-   * cost no Map writes.
+   * entry only once it has fallen out of the newest quarter of the recency list (more than size/4
+   * moves since its own), so a hot object's hits cost no Map writes. This is approximate LRU: an
+   * entry hit while still in the newest quarter keeps its place, and entries stored after it that
+   * are never hit can outlive it by up to that quarter.
    */
   get(tier: string, dist: string, key: string): CachedResponse | undefined {
     const k = `${tier}\u0001${dist}\u0001${key}`;
     const e = this.entries.get(k);
     if (!e) return undefined;
-    if (this.uses - e.seq > this.entries.size >> 1) {
+    if (this.uses - e.seq > this.entries.size >> 2) {
       this.entries.delete(k);
       this.entries.set(k, e);
       e.seq = ++this.uses;
@@ -142,6 +143,7 @@ export class MemoryCache {
   }
 }
 
+/** The body, the pre-rendered head, and 512 bytes for the header map and the entry itself. */
 function entrySize(v: CachedResponse): number {
-  return v.body.length + 512;
+  return v.body.length + 512 + (v.head?.text.length ?? 0);
 }
