@@ -203,8 +203,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       // A GET or HEAD has normally been read whole already; resuming costs a tick per request.
       if (!req.readableEnded && !req.complete) req.resume();
       const id = nextId();
-      const age = now - hit.storedAt < 1000 ? "0" : String(Math.floor((now - hit.storedAt) / 1000));
-      if (hit.head && sendPrerendered(res, hit.head, `${pop.lines}X-Amz-Cf-Id: ${id}\r\nX-Cache: Hit from cloudfront\r\nAge: ${age}\r\n`, hit.file ? undefined : hit.body)) {
+      if (hit.head && sendPrerendered(res, hit.head, `${pop.lines}X-Amz-Cf-Id: ${id}\r\nX-Cache: Hit from cloudfront\r\nAge: ${ageSeconds(now, hit)}\r\n`, hit.file ? undefined : hit.body)) {
         if (hit.file && method === "HEAD") res.end();
         else if (hit.file) sendFile(res, hit.file.path);
       } else {
@@ -881,6 +880,11 @@ async function readAll(res: IncomingMessage, limit: number): Promise<Buffer | un
   return Buffer.concat(chunks);
 }
 
+/** The Age header: whole seconds since the object was stored or revalidated (§14). */
+function ageSeconds(now: number, entry: CachedResponse): string {
+  return String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
+}
+
 /** Sends a cached (or just fetched) object: conditional → 304, Range → 206, HEAD → no body (§12). */
 function serveCached(
   req: IncomingMessage,
@@ -896,7 +900,7 @@ function serveCached(
   if (!decorate && (entry.status !== 200 || (rh["if-none-match"] === undefined && rh["if-modified-since"] === undefined && rh.range === undefined))) {
     // The common case: the whole object, headers rendered at store time.
     const flat = [...entry.flat, "Via", base.Via as string, "X-Amz-Cf-Pop", base["X-Amz-Cf-Pop"] as string, "X-Amz-Cf-Id", base["X-Amz-Cf-Id"] as string, "X-Cache", xCache];
-    if (withAge) flat.push("Age", String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))));
+    if (withAge) flat.push("Age", ageSeconds(now, entry));
     res.writeHead(entry.status, flat);
     if (entry.file && req.method !== "HEAD") return sendFile(res, entry.file.path);
     res.end(req.method === "HEAD" ? undefined : entry.body);
@@ -906,7 +910,7 @@ function serveCached(
   const shown: ResponseHeaders = { ...entry.headers };
   decorate?.(shown);
   const headers: Record<string, string | string[]> = { ...shown, ...base, "X-Cache": xCache };
-  if (withAge) headers["Age"] = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
+  if (withAge) headers["Age"] = ageSeconds(now, entry);
   const method = req.method ?? "GET";
   if (entry.status === 200) {
     const etag = str(entry.headers["etag"]);

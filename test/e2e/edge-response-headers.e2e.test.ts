@@ -3,10 +3,11 @@
 // (hits, misses, CloudFront's own errors) and with curl for the CORS preflight and security headers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { CreateDistributionCommand, CreateResponseHeadersPolicyCommand, type CloudFrontClient, type DefaultCacheBehavior, type DistributionConfig, type Origin, type ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { useEmulator } from "../helpers/emulator.ts";
+import { hasCurl } from "../helpers/curl.ts";
 import { TestOrigin, header, sendToEdge, type ViewerRequest } from "../helpers/test-origin.ts";
 
 const list = <T>(items: readonly T[]) => ({ Quantity: items.length, Items: [...items] });
@@ -14,15 +15,6 @@ const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 const CORS_WITH_PREFLIGHT = "5cc3b908-e619-4b99-88e5-2cf7f45965bd";
 const SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03";
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] as const;
-
-function hasCurl(): boolean {
-  try {
-    execFileSync("curl", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("response headers policies at the edge (§11)", () => {
   const t = useEmulator({ pop: "LOC50-C1,LOC52-C2" });
