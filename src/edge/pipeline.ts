@@ -18,9 +18,8 @@
 // cache, viewer-response before the response leaves; functions.md).
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { randomBytes, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream, unlink } from "node:fs";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { viewerHeaders } from "./stages/viewer-headers.ts";
 import { geoAllowed, type CountryOf } from "./stages/geo.ts";
 import type { CloudFrontIdentity } from "../services/s3/cloudfront-identity.ts";
@@ -43,6 +42,8 @@ import { fetchOrigin, OriginError } from "./stages/origin-fetch.ts";
 import { chooseCoding, compress, normalizeAcceptEncoding } from "./stages/compress.ts";
 import { cacheEntry, type CachedResponse, type MemoryCache } from "./cache/memory-cache.ts";
 import { sendPrerendered } from "./cache/prerendered-head.ts";
+import { relayAndFill } from "./cache/relay-fill.ts";
+import { pipeline } from "node:stream/promises";
 import { DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 
 export interface EdgeDeps {
@@ -87,6 +88,8 @@ const NEVER_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-conn
  * others (Cache-Control, Content-Type, If-*, Range, custom headers...) are forwarded as-is.
  */
 const REMOVED_UNLESS_SELECTED = new Set(["accept", "accept-charset", "accept-encoding", "accept-language", "authorization", "expect", "referer", "user-agent"]);
+/** Message framing: set for the origin request from the body actually sent (bodyFraming), never copied. */
+const FRAMING = new Set(["content-length", "transfer-encoding"]);
 /** The header through which a viewer picks a POP (emulator extension, README "Edge locations"). */
 export const POP_HEADER = "x-minifront-pop";
 /** Cache tiers behind the POPs (§16): one regional edge cache, and Origin Shield where enabled. */
@@ -177,6 +180,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     if (method !== "GET" && method !== "HEAD") return false;
     const h = req.headers;
     if (h["if-none-match"] !== undefined || h["if-modified-since"] !== undefined || h.range !== undefined) return false;
+    // A body (or a framing header announcing one) is refused by the full path (§1 step 10).
+    if (h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return false;
     const dist = compile(rec, state);
     if (!dist.enabled || dist.geo.type !== "none") return false;
     const rawUrl = req.url ?? "/";
@@ -252,6 +257,14 @@ export function createEdge(deps: EdgeDeps): Edge {
       if (!behavior.allowedMethods.has(method)) {
         req.resume();
         return refuse(dist, req, res, 403, "This distribution is not configured to allow the HTTP request method that was used for this request.", base, decor);
+      }
+      // §1 step 10: CloudFront answers a GET (or HEAD) that carries a body with 403 ("Request and
+      // response behavior for custom origins"). Checked this early so no function runs on it; the
+      // connection is closed rather than kept for whatever the viewer sends next.
+      if ((method === "GET" || method === "HEAD") && carriesBody(req.headers)) {
+        res.shouldKeepAlive = false;
+        req.resume();
+        return refuse(dist, req, res, 403, "A GET or HEAD request cannot have a body.", base, decor);
       }
       // §5: over HTTP, https-only refuses and redirect-to-https redirects (to the HTTPS listener's
       // port when there is one; 307 keeps a body method's method).
@@ -453,7 +466,11 @@ export function createEdge(deps: EdgeDeps): Edge {
             if (typeof lastModified === "string") originHeaders["if-modified-since"] = lastModified;
           }
           const originMethod = cacheable && method === "HEAD" ? "GET" : method;
-          const hasBody = method !== "GET" && method !== "HEAD";
+          // The origin gets framing headers that match the bytes it is sent, never the viewer's
+          // as they came (a Content-Length with no body desynchronises a pooled connection).
+          const hasBody = method !== "GET" && method !== "HEAD" && carriesBody(req.headers);
+          const framing = method !== "GET" && method !== "HEAD" ? bodyFraming(req.headers) : undefined;
+          if (framing) Object.assign(originHeaders, framing);
           return fetchOrigin(o, {
             method: originMethod,
             path: o.pathPrefix + path + (forwardQuery ? `?${forwardQuery}` : ""),
@@ -503,19 +520,23 @@ export function createEdge(deps: EdgeDeps): Edge {
           originRes.resume();
           return serve(stale, "Hit from cloudfront", "hit");
         }
-        const declared = Number(originRes.headers["content-length"] ?? NaN);
-        const small = !(declared > deps.maxObjectBytes);
-        if (status >= 400 && dist.errorPages.has(status) && (!cacheable || !small)) {
+        const declared = contentLength(originRes.headers);
+        const small = !(declared !== undefined && declared > deps.maxObjectBytes);
+        const errorPage = status >= 400 && dist.errorPages.has(status);
+        if (errorPage && (!cacheable || !small)) {
           originRes.resume();
           if (await serveErrorPage(dist, status, req, res, base, now, decor)) return;
         }
-        const successTtlNow = () => successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now);
-        if (cacheable && small && !viewerResponseFn && declared > deps.memoryObjectBytes && CACHEABLE_SUCCESS.has(status) && successTtlNow() > 0) {
-          // The disk tier: the body goes to the viewer and to a file at once; the entry is
-          // stored when the whole body has been written (never compressed: see memoryObjectBytes).
-          return relayToDisk(req, res, originRes, status, headers, base, declared, successTtlNow() * 1000, store, now, (entry) => (produced = entry), decor);
-        }
-        if (!cacheable || !small) {
+        const ttlNow = () =>
+          CACHEABLE_SUCCESS.has(status)
+            ? successTtl(behavior.ttl, str(originRes.headers["cache-control"]), str(originRes.headers["expires"]), now)
+            : status >= 400
+              ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
+              : 0;
+        // Bodies known to fit in memory are read whole (compression and custom error pages need
+        // them); all others stream to the viewer as they arrive, filling the cache on the way.
+        const buffered = cacheable && small && ((declared !== undefined && declared <= deps.memoryObjectBytes) || errorPage);
+        if (!buffered) {
           const xCache = status >= 400 ? "Error from cloudfront" : "Miss from cloudfront";
           let shownStatus = status;
           let shown = headers;
@@ -527,26 +548,37 @@ export function createEdge(deps: EdgeDeps): Edge {
             }
             shownStatus = changed.status;
             shown = { ...changed.headers };
+          } else {
+            shown = { ...headers };
           }
           decor?.(shown, "miss");
           res.writeHead(shownStatus, { ...shown, ...base, "X-Cache": xCache });
+          const ttl = cacheable && small ? ttlNow() : 0;
+          if (ttl > 0) {
+            // Never compressed: CloudFront compresses only bodies with a Content-Length of at most
+            // 10,000,000 bytes (§13), and those are read whole above.
+            const fill = { status, headers, declared, ttlMs: ttl * 1000, storedAt: now };
+            return relayAndFill(originRes, res, method !== "HEAD", fill, deps, (entry) => {
+              store(entry);
+              produced = entry;
+            });
+          }
           if (method === "HEAD") {
             originRes.resume();
             return void res.end();
           }
-          originRes.pipe(res);
-          return;
+          // An origin that breaks off mid-body aborts the viewer's connection too (no partial
+          // response left open); a viewer that goes away stops the origin transfer.
+          return pipeline(originRes, res).catch(() => void res.destroy());
         }
-        const body = await readAll(originRes, deps.maxObjectBytes);
+        const body = await readAll(originRes, deps.memoryObjectBytes);
         if (body === undefined) {
-          // Larger than announced, or cut off: relay what there is, cache nothing.
+          // Cut off or larger than announced: nothing was sent yet, so CloudFront's 502 (§17);
+          // an error status with a custom page still gets its page.
+          if (errorPage && (await serveErrorPage(dist, status, req, res, base, now, decor))) return;
           return sendError(res, method, 502, "The origin response could not be read.", base, id, decor);
         }
-        const ttl = CACHEABLE_SUCCESS.has(status)
-          ? successTtlNow()
-          : status >= 400
-            ? errorTtl(status, behavior.ttl, str(originRes.headers["cache-control"]), dist.errorCachingMinTtl.get(status) ?? DEFAULT_ERROR_CACHING_MIN_TTL)
-            : 0;
+        const ttl = ttlNow();
         const coding = behavior.compress && ttl > 0 ? chooseCoding(acceptEncoding, status, headers, body.length) : undefined;
         const stored = coding ? await compress(coding, body, headers) : { body, headers };
         const entry = cacheEntry({ status, headers: stored.headers, body: stored.body, storedAt: now, ttlMs: ttl * 1000 });
@@ -597,75 +629,6 @@ export function createEdge(deps: EdgeDeps): Edge {
   }
 
   /**
-   * Sends a large origin response to the viewer while writing it to a disk-tier file; stores the
-   * entry in every tier once the file is complete. A short or failed body stores nothing.
-   */
-  function relayToDisk(
-    req: IncomingMessage,
-    res: ServerResponse,
-    originRes: IncomingMessage,
-    status: number,
-    headers: Record<string, string | string[]>,
-    base: Record<string, string>,
-    size: number,
-    ttlMs: number,
-    store: (entry: CachedResponse) => void,
-    now: number,
-    produced: (entry: CachedResponse) => void,
-    decor: Decorate | undefined,
-  ): Promise<void> {
-    const path = join(deps.diskDir, randomUUID());
-    const file = createWriteStream(path);
-    const shown = { ...headers };
-    decor?.(shown, "miss");
-    res.writeHead(status, { ...shown, ...base, "X-Cache": "Miss from cloudfront" });
-    let written = 0;
-    let failed = false;
-    return new Promise((resolve) => {
-      const fail = () => {
-        if (failed) return;
-        failed = true;
-        file.destroy();
-        unlink(path, () => undefined);
-        res.destroy();
-        resolve();
-      };
-      // The last chunk is held back until the entry is stored: a viewer that has the whole body
-      // (Content-Length reached) and asks again must get a Hit.
-      let held: Buffer | undefined;
-      const toViewer = (chunk: Buffer | undefined) => {
-        // The viewer gets the body even if it is slow; a HEAD viewer gets none.
-        if (chunk && req.method !== "HEAD" && !res.destroyed) res.write(chunk);
-      };
-      originRes.on("data", (chunk: Buffer) => {
-        written += chunk.length;
-        file.write(chunk);
-        toViewer(held);
-        held = chunk;
-      });
-      originRes.on("error", fail);
-      originRes.on("aborted", fail);
-      file.on("error", fail);
-      originRes.on("end", () => {
-        if (failed) return;
-        if (written !== size) {
-          toViewer(held);
-          res.end();
-          return void fail();
-        }
-        file.end(() => {
-          const entry = cacheEntry({ status, headers, body: EMPTY, file: { path, size }, storedAt: now, ttlMs });
-          store(entry);
-          produced(entry);
-          toViewer(held);
-          res.end();
-          resolve();
-        });
-      });
-    });
-  }
-
-  /**
    * §10: when the distribution has a custom error page for `status`, serve it (fetched through
    * the cache with the behavior its path selects) with the configured ResponseCode. If the page
    * itself cannot be had, the page's own error is what the viewer gets. False: no page configured.
@@ -701,7 +664,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         store(refreshed);
         return refreshed;
       }
-      const body = await readAll(res, deps.maxObjectBytes);
+      const body = await readAll(res, deps.memoryObjectBytes);
       const status = res.statusCode ?? 502;
       if (body === undefined || !CACHEABLE_SUCCESS.has(status)) return undefined;
       const h = cleanHeaders(res.headers, behavior);
@@ -735,7 +698,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     } catch {
       return undefined;
     }
-    const body = await readAll(res, deps.maxObjectBytes);
+    const body = await readAll(res, deps.memoryObjectBytes);
     if (body === undefined) return undefined;
     const status = res.statusCode ?? 502;
     const headers = cleanHeaders(res.headers, behavior);
@@ -835,7 +798,7 @@ function buildOriginHeaders(
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(viewer)) {
-    if (value === undefined || NEVER_FORWARDED.has(name) || name === "cookie" || name.startsWith("proxy-") || name.startsWith("x-edge-") || name.startsWith("x-minifront-")) continue;
+    if (value === undefined || NEVER_FORWARDED.has(name) || FRAMING.has(name) || name === "cookie" || name.startsWith("proxy-") || name.startsWith("x-edge-") || name.startsWith("x-minifront-")) continue;
     // A cacheable request fetches the whole object; Range and conditionals are answered from the cache.
     if (cacheable && (name === "range" || name.startsWith("if-"))) continue;
     if (REMOVED_UNLESS_SELECTED.has(name) && !selects(behavior.forward.headers, name)) continue;
@@ -863,6 +826,26 @@ function cleanHeaders(h: IncomingMessage["headers"], behavior: CompiledBehavior)
     out[name] = value;
   }
   return out;
+}
+
+/** Whether a viewer request carries a body (RFC 9112 §6.3): chunked, or a non-zero Content-Length. */
+function carriesBody(h: IncomingHttpHeaders): boolean {
+  return h["transfer-encoding"] !== undefined || (h["content-length"] !== undefined && h["content-length"] !== "0");
+}
+
+/** The framing header for relaying a viewer's body to the origin: its length, or chunked when it had none. */
+function bodyFraming(h: IncomingHttpHeaders): OutgoingHttpHeaders | undefined {
+  if (h["transfer-encoding"] !== undefined) return { "transfer-encoding": "chunked" };
+  if (h["content-length"] !== undefined) return { "content-length": h["content-length"] };
+  return undefined;
+}
+
+/** An origin response's Content-Length; undefined when chunked, absent or not a number. */
+function contentLength(h: IncomingHttpHeaders): number | undefined {
+  const v = h["content-length"];
+  if (v === undefined || h["transfer-encoding"] !== undefined) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 async function readAll(res: IncomingMessage, limit: number): Promise<Buffer | undefined> {

@@ -1,7 +1,7 @@
 // One request to an origin (data-plane.md §7.2-§7.3): HTTP/1.1 over keep-alive agents, the
 // connection timeout per attempt, up to ConnectionAttempts attempts for GET/HEAD when the
 // connection fails, and the read timeout on the wait for each byte. Connect failures become 502,
-// timeouts 504 (§17). Not yet: origin TLS settings (certificates are not verified), failover.
+// timeouts 504, an invalid response 502 (§17). Not yet: origin TLS settings (certificates are not verified), failover.
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import type { CompiledOrigin } from "../compile.ts";
@@ -88,7 +88,10 @@ function attempt(origin: CompiledOrigin, req: OriginRequest): Promise<IncomingMe
     });
     r.once("error", (err) => {
       clearTimeout(connectTimer);
-      reject(err instanceof OriginError ? err : new OriginError(connected ? 504 : 502, `origin ${origin.id}: ${err.message}`));
+      // A response node's parser refuses (HPE_*: bad status line, bad header, conflicting
+      // framing) is an invalid origin response: 502, as for a connection failure (§17).
+      const invalid = (err as NodeJS.ErrnoException).code?.startsWith("HPE_") === true;
+      reject(err instanceof OriginError ? err : new OriginError(connected && !invalid ? 504 : 502, `origin ${origin.id}: ${err.message}`));
     });
     if (req.body) req.body.pipe(r);
     else r.end();
