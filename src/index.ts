@@ -12,6 +12,7 @@ import { randomIds, type Ids } from "./ids.ts";
 import { createLogger } from "./log.ts";
 import { openDocumentStore } from "./store/document-store.ts";
 import { openDatabase } from "./store/database.ts";
+import { lockDataDir } from "./store/data-dir-lock.ts";
 import { S3Storage } from "./services/s3/storage.ts";
 import { createS3Api } from "./services/s3/index.ts";
 import type { S3Service } from "./services/s3/context.ts";
@@ -87,16 +88,25 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const log = opts.logger ?? createLogger(options.logLevel);
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
+  // Read before taking the data directory, so that a bad file cannot leave it locked.
+  const countryMap = readCountryMap(options.viewerCountryMap);
   const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), "minifront-")) : resolve(options.dataDir);
 
+  // One instance per data directory, taken before anything in it is read or swept
+  // (store/data-dir-lock.ts); throws EmulatorError naming the holder's PID.
+  const lock = lockDataDir(dataDir);
   let db;
+  let store;
+  let storage;
   try {
     db = openDatabase(dataDir);
+    store = openDocumentStore(db);
+    storage = new S3Storage(db, dataDir);
   } catch (err) {
+    db?.close();
+    lock.release();
     throw new EmulatorError("ERR_STATE", `cannot open the state in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const store = openDocumentStore(db);
-  const storage = new S3Storage(db, dataDir);
   const settings = {
     accountId: options.accountId,
     domainSuffix: options.domainSuffix,
@@ -135,7 +145,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     httpsPort: () => listening.https,
     identity: cloudFrontIdentity,
     functions,
-    countryOf: countryResolver(options.viewerCountry, readCountryMap(options.viewerCountryMap)),
+    countryOf: countryResolver(options.viewerCountry, countryMap),
     log,
   });
   const onInvalidation = (id: string, paths: readonly string[]) => void edge.invalidate(id, paths);
@@ -163,6 +173,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
 
   const internal = createInternalEndpoints({
     version: VERSION,
+    cacheSize: () => cache.size,
     reset() {
       void live.cloudfront.functions.dispose();
       store.clear();
@@ -180,6 +191,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     edge,
     log,
     internal,
+    limits: options,
   };
   const servers: Server[] = [];
   let tls: TlsMaterial | undefined;
@@ -206,6 +218,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   } catch (err) {
     for (const s of servers) s.close();
     db.close();
+    lock.release();
     if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     if (err instanceof EmulatorError) throw err;
     const e = err as NodeJS.ErrnoException & { port?: number };
@@ -241,6 +254,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       );
       await Promise.all([functions.dispose(), live.cloudfront.functions.dispose()]);
       db.close();
+      lock.release();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -18,10 +18,13 @@ import {
   UpdateFunctionCommand,
   CreateDistributionWithTagsCommand,
   GetDistributionCommand,
+  GetDistributionConfigCommand,
 } from "@aws-sdk/client-cloudfront";
+import { XMLValidator } from "fast-xml-parser";
 import { cloudFrontModel, cloudFrontProfile } from "../services/cloudfront/index.ts";
 import { createApiService, type HandlerTable } from "./service.ts";
 import { ServiceError } from "./errors.ts";
+import { serializeErrorResponse } from "./rest-xml.ts";
 import { createLogger } from "../log.ts";
 
 interface Captured {
@@ -259,6 +262,15 @@ describe("rest-xml request errors", () => {
     ["a missing required member", config(""), 400, "InvalidArgument"],
     ["Quantity disagreeing with Items", config("<Enabled>true</Enabled>").replace("<Quantity>1</Quantity>", "<Quantity>2</Quantity>"), 400, "InconsistentQuantities"],
     ["an empty body", "", 400, "MissingBody"],
+    // Issue #11: characters XML 1.0 cannot carry are CloudFront's InvalidArgument, raw or as a
+    // reference; what the old parser threw as plain Errors (500) is MalformedXML.
+    ["a control character in Comment", config("<Enabled>true</Enabled>").replace("<Comment/>", "<Comment>a\u0001b</Comment>"), 400, "InvalidArgument"],
+    ["&#1; in Comment", config("<Enabled>true</Enabled>").replace("<Comment/>", "<Comment>&#1;</Comment>"), 400, "InvalidArgument"],
+    ["nesting over 100 levels", config(`${"<X>".repeat(101)}${"</X>".repeat(101)}<Enabled>true</Enabled>`), 400, "MalformedXML"],
+    ["an element named __proto__", config("<__proto__><Enabled>true</Enabled></__proto__><Enabled>true</Enabled>"), 400, "MalformedXML"],
+    ["an element named constructor", config("<constructor/><Enabled>true</Enabled>"), 400, "MalformedXML"],
+    ["an element named prototype", config("<prototype/><Enabled>true</Enabled>"), 400, "MalformedXML"],
+    ["an unterminated quote in the XML declaration", `<?xml version="1.0 encoding="UTF-8"?>${config("<Enabled>true</Enabled>")}`, 400, "MalformedXML"],
   ];
   for (const [what, body, status, code] of cases) {
     it(`rejects ${what} with ${code}`, async () => {
@@ -277,6 +289,13 @@ describe("rest-xml request errors", () => {
     assert.equal((seen?.["DistributionConfig"] as { CallerReference: string }).CallerReference, "0123 AB&");
   });
 
+  it("answers a non-UTF-8 body with MalformedXML", async () => {
+    const body = Buffer.concat([Buffer.from(config("<Enabled>true</Enabled>").replace("<Comment/>", "<Comment>")), Buffer.from([0xff, 0xfe]), Buffer.from("</Comment>")]);
+    const out = await api.handle({ method: "POST", path: "/2020-05-31/distribution", query: new URLSearchParams(), headers: {}, body: Readable.from([body]), requestId: "r", baseUrl: "" }, null);
+    assert.equal(out.status, 400);
+    assert.match(String(out.body), /<Code>MalformedXML<\/Code>.*UTF-8/);
+  });
+
   it("rejects a query member of the wrong type", async () => {
     const out = await api.handle({ method: "GET", path: "/2020-05-31/distribution", query: new URLSearchParams("MaxItems=ten"), headers: {}, body: Readable.from([]), requestId: "r", baseUrl: "" }, null);
     assert.equal(out.status, 400);
@@ -287,5 +306,44 @@ describe("rest-xml request errors", () => {
     const out = await api.handle({ method: "GET", path: "/2020-05-31/nothing-here", query: new URLSearchParams(), headers: {}, body: Readable.from([]), requestId: "r", baseUrl: "" }, null);
     assert.equal(out.status, 400);
     assert.match(Buffer.from(out.body as string | Uint8Array).toString(), /<ErrorResponse xmlns="http:\/\/cloudfront.amazonaws.com\/doc\/2020-05-31\/"><Error><Type>Sender<\/Type>/);
+  });
+});
+
+describe("rest-xml responses are well-formed XML 1.0 whatever they echo (issue #11)", () => {
+  const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+  const wellFormed = (body: unknown) => {
+    const text = Buffer.from(body as string | Uint8Array).toString();
+    assert.equal(XMLValidator.validate(text), true, text);
+    assert.doesNotMatch(text, FORBIDDEN);
+    return text;
+  };
+
+  it("escapes an error message that quotes hostile input, and replaces what XML cannot carry", () => {
+    const err = new ServiceError("NoSuchDistribution", "The specified distribution does not exist: <E1>&\u0001\u0000\ud800]]>.");
+    const text = wellFormed(serializeErrorResponse(cloudFrontModel(), err, "r").body);
+    assert.match(text, /does not exist: &#60;E1&#62;&#38;\uFFFD\uFFFD\uFFFD\]\]&#62;\./);
+  });
+
+  it("a stored Comment with U+0001 (written before such input was refused) lists as U+FFFD, and the SDK reads the list", async () => {
+    const client = clientFor(
+      {
+        GetDistributionConfig: () => ({ DistributionConfig: { ...MINIMAL_CONFIG, Comment: "old\u0001data\u001f" }, ETag: "E1" }),
+      },
+      {},
+    );
+    const out = await client.send(new GetDistributionConfigCommand({ Id: "E1" }));
+    assert.equal(out.DistributionConfig?.Comment, "old\uFFFDdata\uFFFD");
+  });
+
+  it("the raw body of such an answer is well-formed", async () => {
+    const api = createApiService(
+      cloudFrontModel(),
+      { GetDistributionConfig: () => ({ DistributionConfig: { ...MINIMAL_CONFIG, Comment: "a\u0001<b>" }, ETag: "E1" }) },
+      cloudFrontProfile(),
+      createLogger("silent"),
+    );
+    const out = await api.handle({ method: "GET", path: "/2020-05-31/distribution/E1/config", query: new URLSearchParams(), headers: {}, body: Readable.from([]), requestId: "r", baseUrl: "" }, null);
+    assert.equal(out.status, 200);
+    assert.match(wellFormed(out.body), /<Comment>a\uFFFD&lt;b&gt;<\/Comment>/);
   });
 });

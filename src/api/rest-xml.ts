@@ -3,13 +3,19 @@
 // payload, status code) are read from the member traits of the model's input/output shapes;
 // response bodies are written by the SDK's own XmlShapeSerializer, so what we emit is what the
 // SDK's parser was built against. control-plane.md §2 and §5 describe the wire format.
+//
+// Every XML document we send passes through xmlSafeText: a character XML 1.0 cannot carry (stored
+// before such input was refused, an S3 key from a URL, or text echoed into an error message)
+// becomes U+FFFD instead of making the document unreadable for every client. A client that needs
+// such an S3 key exactly lists with EncodingType=url (the aws CLI does), which the handlers honour.
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { Readable } from "node:stream";
 import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
 import type { OperationModel, ServiceModel } from "./model.ts";
+import type { ProtocolCodec } from "./service.ts";
 import { requiredMemberCount } from "./model.ts";
 import { ServiceError } from "./errors.ts";
-import { parseXmlDocument, readScalar, readXmlStruct } from "./xml-reader.ts";
+import { parseXmlDocument, readScalar, readXmlStruct, xmlSafeText, type XmlReadOptions } from "./xml-reader.ts";
 import { readHttpBinding } from "./http-bindings.ts";
 
 export interface ProtocolRequest {
@@ -38,8 +44,16 @@ export function hasStreamingPayload(op: OperationModel): boolean {
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
+/**
+ * The REST-XML codec with service-specific reading options (CloudFront answers InvalidArgument for
+ * a character XML 1.0 does not allow, S3 MalformedXML).
+ */
+export function restXmlCodec(options: XmlReadOptions): ProtocolCodec {
+  return { streamsPayload: hasStreamingPayload, parse: (op, req) => parseRequest(op, req, options), serialize: serializeResponse };
+}
+
 /** Builds the operation's typed input from the HTTP request, or throws a ServiceError. */
-export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<string, unknown> {
+export function parseRequest(op: OperationModel, req: ProtocolRequest, options: XmlReadOptions = {}): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   const bodyMembers: Array<[string, NormalizedSchema]> = [];
   const required = requiredMemberCount(op.input);
@@ -62,7 +76,7 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<s
       }
       if (member.isStructSchema()) {
         const rootName = traits.xmlName ?? member.getName() ?? name;
-        input[name] = readXmlStruct(member, parseXmlDocument(body.toString("utf8")), rootName);
+        input[name] = readXmlStruct(member, parseXmlDocument(body, options), rootName);
       } else if (member.isBlobSchema()) {
         input[name] = new Uint8Array(body);
       } else {
@@ -87,7 +101,7 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest): Record<s
     } else {
       const rootName = op.input.getMergedTraits().xmlName ?? op.input.getName() ?? op.name;
       const names = new Set(bodyMembers.map(([n]) => n));
-      Object.assign(input, readXmlStruct(op.input, parseXmlDocument(req.body.toString("utf8")), rootName, names));
+      Object.assign(input, readXmlStruct(op.input, parseXmlDocument(req.body, options), rootName, names));
     }
   }
   return input;
@@ -190,7 +204,7 @@ export function writeXml(model: ServiceModel, schema: NormalizedSchema, value: u
     serviceNamespace: model.name,
   } as ConstructorParameters<typeof XmlShapeSerializer>[0]);
   serializer.write(schema, value);
-  return String(serializer.flush());
+  return xmlSafeText(String(serializer.flush()));
 }
 
 /** `<ErrorResponse>` for a ServiceError; status and Type from the model (control-plane.md §5). */
@@ -201,10 +215,11 @@ export function serializeErrorResponse(model: ServiceModel, err: ServiceError, r
   const body =
     `${XML_DECLARATION}<ErrorResponse xmlns="${model.xmlNamespace}"><Error><Type>${type}</Type>` +
     `<Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
-    `<RequestId>${requestId}</RequestId></ErrorResponse>`;
+    `<RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`;
   return { status, headers: { "Content-Type": model.xmlContentType }, body };
 }
 
+/** Text for an XML element or attribute: markup characters escaped, forbidden characters replaced. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return xmlSafeText(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -13,6 +13,7 @@ import type { OperationModel, ServiceModel } from "./model.ts";
 import type { RouteMatch } from "./router.ts";
 import { hasStreamingPayload, parseRequest, serializeResponse, type ProtocolRequest, type ProtocolResponse } from "./rest-xml.ts";
 import { ServiceError } from "./errors.ts";
+import { describeStorageFailure, storageFailureReason } from "../store/storage-errors.ts";
 
 /** What every handler gets besides its input: the per-request facts and the service's own context. */
 export interface RequestContext<S> {
@@ -79,8 +80,11 @@ export const REST_XML: ProtocolCodec = { streamsPayload: hasStreamingPayload, pa
 export interface ServiceProfile<S = unknown> {
   /** The wire format. Absent: REST-XML. */
   readonly codec?: ProtocolCodec;
-  /** The error for a handler that crashed. Absent: InternalFailure (500). */
-  internalError?(requestId: string): ServiceError;
+  /**
+   * The error for a handler that crashed. Absent: InternalFailure (500). `reason` is set when the
+   * disk under the data directory failed (`disk full (ENOSPC)`), for the message.
+   */
+  internalError?(requestId: string, reason?: string): ServiceError;
   /** Finds the operation for a request, or undefined. */
   route(req: ApiRequest): RouteMatch | undefined;
   /** The service's error envelope. */
@@ -152,8 +156,13 @@ export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<
           log.debug(`${op.name} → ${err.code}: ${err.message}`);
           return withId(profile.serializeError(err, req), op.name);
         }
-        log.error(`${op.name} failed (request ${req.requestId}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        const internal = profile.internalError?.(req.requestId) ?? new ServiceError("InternalFailure", `The request processing has failed because of an unknown error (request ${req.requestId}).`, 500);
+        // A failing disk (full, read-only) is the operator's to fix, not a bug: one plain line.
+        const storage = describeStorageFailure(err);
+        const reason = storageFailureReason(err);
+        const internal =
+          profile.internalError?.(req.requestId, reason) ??
+          new ServiceError("InternalFailure", `The request processing has failed because ${reason ? `minifront could not store the change: ${reason}` : "of an unknown error"} (request ${req.requestId}).`, 500);
+        log.error(`${op.name} failed (request ${req.requestId}): ${storage ? `${storage}; answered ${internal.code}` : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return withId(profile.serializeError(internal, req), op.name);
       }
     },

@@ -1,14 +1,31 @@
 // Strict XML → typed object, driven by a model schema (rest-xml request bodies).
 //
-// Why not the SDK's XmlShapeDeserializer: it is written for responses from AWS and is lenient on
-// purpose ("yes" becomes false, "abc" becomes NaN, a second root element is ignored). A server
-// must reject those with AWS-shaped errors instead, so this reader converts and checks each value
-// against the same NormalizedSchema the SDK uses:
-// - not well-formed, several roots, or a DTD (no entity expansion, ever) → MalformedXML
+// Two steps. parseXmlDocument is a small XML 1.0 reader of its own (Extensible Markup Language
+// (XML) 1.0, "Well-Formed XML Documents"): one linear pass over the text with an explicit stack,
+// no recursion, no object keyed by an element name. It replaced fast-xml-parser + XMLValidator,
+// which took 0.2-0.6 s for a 1 MiB body (S3's CompleteMultipartUpload with 10,000 parts is
+// ~1 MiB and legitimate; now 20-50 ms) and threw plain Errors, answered as 500, for deep nesting,
+// element names such as `__proto__` and an unterminated quote in the XML declaration. Refused:
+// - not well-formed (the grammar, `]]>` in text, `--` in comments, mismatched or unclosed tags),
+//   several roots, a DTD (no entity expansion, ever), an entity other than the five predefined
+//   ones, invalid UTF-8, an encoding other than UTF-8 → MalformedXML
+// - a character XML 1.0 does not allow (U+0000-U+001F except tab/LF/CR, lone surrogates,
+//   U+FFFE/U+FFFF), raw or as a character reference like `&#1;` → options.invalidCharacterCode
+//   (default MalformedXML; CloudFront answers InvalidArgument, issue #11)
+// - nesting deeper than MAX_XML_DEPTH, more than MAX_XML_NODES pieces of markup, more than
+//   MAX_XML_ATTRIBUTES attributes on one element, and the element names `__proto__`,
+//   `constructor`, `prototype` (no AWS shape has them; refusing them keeps any later name-to-key
+//   code safe) → MalformedXML
+// Line ends are normalized to LF as XML 1.0 §2.11 says (`&#13;` still gives a CR: S3's
+// "XML related object key constraints"). Not checked: namespace prefixes are stripped, not
+// resolved; attributes are checked for syntax and then ignored.
+//
+// readXmlStruct then converts and checks each value against the same NormalizedSchema the SDK
+// uses. Not the SDK's XmlShapeDeserializer: it is written for responses from AWS and is lenient
+// on purpose ("yes" becomes false, "abc" becomes NaN). A server must reject those:
 // - wrong root element, bad boolean/number/timestamp/base64, missing required member → InvalidArgument
 // - `Quantity` that disagrees with the number of `Items` → InconsistentQuantities (control-plane.md §2)
 // Unknown elements are ignored, as newer SDKs may send members this model does not know.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { ServiceError } from "./errors.ts";
 import { requiredMemberCount } from "./model.ts";
@@ -20,35 +37,408 @@ export interface XmlElement {
   readonly text: string;
 }
 
-// parseTagValue off: "0123" stays a string; processEntities off: we decode the five XML entities
-// and character references ourselves (the parser leaves `&#65;` alone), and a DTD never gets here.
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: false,
-});
+/**
+ * Deepest element nesting accepted. AWS documents no limit; the deepest CloudFront or S3 request
+ * body nests about 8 levels. 100 is what fast-xml-parser allowed before.
+ */
+export const MAX_XML_DEPTH = 100;
 
-/** Parses a document into its single root element, or throws MalformedXML. */
-export function parseXmlDocument(text: string): XmlElement {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw malformed("Document type declarations are not allowed.");
+/**
+ * Most pieces of markup in one document: elements, attributes, entity and character references,
+ * comments, processing instructions and CDATA sections, which cost the reader about the same each.
+ * The largest legitimate body, S3's CompleteMultipartUpload with 10,000 parts (Amazon S3 multipart
+ * upload limits), has 1 + 10,000 × (Part, PartNumber, ETag, one checksum) elements and two `&quot;`
+ * per ETag as the SDK writes them: about 60,000. The bound keeps a flood of tiny items cheap to
+ * refuse (a 1 MiB body is a few tens of milliseconds of work at most).
+ */
+export const MAX_XML_NODES = 100_000;
+
+/**
+ * Most attributes on one element. XML sets no limit; AWS request bodies carry at most a namespace
+ * declaration or two, and the bound keeps the duplicate check cheap.
+ */
+export const MAX_XML_ATTRIBUTES = 32;
+
+export interface XmlReadOptions {
+  /**
+   * The error code for a character that XML 1.0 does not allow, in text or as a character
+   * reference. Default MalformedXML (S3: "The XML you provided was not well-formed").
+   */
+  readonly invalidCharacterCode?: string;
+  /** A lower bound than MAX_XML_NODES, for a service whose bodies are all small. */
+  readonly maxNodes?: number;
+}
+
+/** Any character outside XML 1.0's Char production (§2.2); lone surrogates included (`u` flag). */
+const FORBIDDEN_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const FORBIDDEN_CHARS = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * `text` with every character XML 1.0 cannot carry replaced by U+FFFD, for anything we write into
+ * an XML response: data stored before these characters were refused, or echoed from a URI or
+ * header, must not make the whole document unreadable (a list would fail for every client).
+ */
+export function xmlSafeText(text: string): string {
+  return FORBIDDEN_CHAR.test(text) ? text.replace(FORBIDDEN_CHARS, "\uFFFD") : text;
+}
+
+// XML 1.0 §2.3 Name (NameStartChar NameChar*).
+const NAME_START =
+  ":A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F" +
+  "\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}";
+const NAME_REST = "\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040";
+const NAME = new RegExp(`[${NAME_START}][${NAME_START}${NAME_REST}]*`, "uy");
+// ASCII fast path of the same production (a regex call per name was a third of the parse time):
+// 1 = may start a name, 2 = may continue one.
+const ASCII_NAME = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  ASCII_NAME[c] = /[:A-Z_a-z]/.test(ch) ? 1 : /[-.0-9]/.test(ch) ? 2 : 0;
+}
+
+const RESERVED_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+const PREDEFINED_ENTITIES: ReadonlyMap<string, string> = new Map([["amp", "&"], ["lt", "<"], ["gt", ">"], ["quot", '"'], ["apos", "'"]]);
+// Declared encodings we read; the bytes are always decoded as UTF-8 (ASCII is a subset).
+const ENCODINGS: ReadonlySet<string> = new Set(["utf-8", "utf8", "us-ascii", "ascii"]);
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Parses a document into its single root element. Throws MalformedXML when it is not well-formed
+ * or over the limits, and `options.invalidCharacterCode` for a character XML 1.0 does not allow.
+ */
+export function parseXmlDocument(body: Uint8Array | string, options: XmlReadOptions = {}): XmlElement {
+  let text: string;
+  if (typeof body === "string") {
+    text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+  } else {
+    try {
+      text = UTF8.decode(body); // also drops a byte order mark
+    } catch {
+      throw malformed("The document is not valid UTF-8.");
+    }
   }
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw malformed(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  return new DocumentReader(text, options.invalidCharacterCode ?? "MalformedXML", Math.min(options.maxNodes ?? MAX_XML_NODES, MAX_XML_NODES)).read();
+}
+
+interface OpenElement {
+  readonly name: string;
+  readonly children: XmlElement[];
+  text: string;
+}
+
+class DocumentReader {
+  private readonly s: string;
+  private i = 0;
+  /** Whether the text has any forbidden character at all: only then is each piece checked. */
+  private readonly suspect: boolean;
+  private readonly invalidCharacterCode: string;
+  /** Open elements, innermost last, and their names as written (with prefix) for end tags. */
+  private readonly stack: OpenElement[] = [];
+  private readonly qnames: string[] = [];
+  private nodes = 0;
+  private readonly maxNodes: number;
+
+  constructor(text: string, invalidCharacterCode: string, maxNodes: number) {
+    this.s = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+    this.suspect = FORBIDDEN_CHAR.test(this.s);
+    this.invalidCharacterCode = invalidCharacterCode;
+    this.maxNodes = maxNodes;
   }
-  const nodes = parser.parse(text) as RawNode[];
-  const roots = nodes.map(toElement).filter((e): e is XmlElement => e !== undefined);
-  const root = roots[0];
-  if (roots.length !== 1 || !root || hasStrayText(nodes)) {
-    throw malformed("The XML document must have exactly one root element.");
+
+  read(): XmlElement {
+    const s = this.s;
+    if (s.startsWith("<?xml") && /[\s?]/.test(s.charAt(5))) this.declaration();
+    this.misc();
+    if (s.startsWith("<!DOCTYPE", this.i)) throw this.malformed("Document type declarations are not allowed.");
+    if (s.charCodeAt(this.i) !== 0x3c /* < */) throw this.malformed("The XML document must have exactly one root element.");
+    const root = this.element();
+    this.misc();
+    if (this.i < s.length) throw this.malformed("The XML document must have exactly one root element.");
+    return root;
   }
-  return root;
+
+  /** One element and its content, from its `<`. Iterative: the depth is bounded, the stack is not ours to spend. */
+  private element(): XmlElement {
+    const s = this.s;
+    const root = this.startTag();
+    while (this.stack.length > 0) {
+      const lt = s.indexOf("<", this.i);
+      if (lt < 0) throw this.malformed(`Element <${this.qnames[this.qnames.length - 1]}> is not closed.`);
+      if (lt > this.i) this.charData(this.i, lt);
+      this.i = lt;
+      const next = s.charCodeAt(lt + 1);
+      if (next === 0x2f /* / */) this.endTag();
+      else if (next === 0x3f /* ? */) this.processingInstruction();
+      else if (next !== 0x21 /* ! */) this.startTag();
+      else if (s.startsWith("<!--", lt)) this.comment();
+      else if (s.startsWith("<![CDATA[", lt)) this.cdata();
+      else if (s.startsWith("<!DOCTYPE", lt)) throw this.malformed("Document type declarations are not allowed.");
+      else throw this.malformed("Unexpected markup declaration.");
+    }
+    return root;
+  }
+
+  private startTag(): XmlElement {
+    const s = this.s;
+    this.i++;
+    const qname = this.name("an element name");
+    let open = true;
+    let attributes: string[] | undefined;
+    for (;;) {
+      const spaced = this.space();
+      const c = s.charCodeAt(this.i);
+      if (c === 0x3e /* > */) {
+        this.i++;
+        break;
+      }
+      if (c === 0x2f /* / */ && s.charCodeAt(this.i + 1) === 0x3e) {
+        this.i += 2;
+        open = false;
+        break;
+      }
+      if (!spaced) throw this.malformed(`Unexpected character in the start tag of <${qname}>.`);
+      const attribute = this.attribute();
+      attributes ??= [];
+      if (attributes.includes(attribute)) throw this.malformed(`Attribute ${attribute} appears twice in <${qname}>.`);
+      if (attributes.push(attribute) > MAX_XML_ATTRIBUTES) throw this.malformed(`<${qname}> has more than ${MAX_XML_ATTRIBUTES} attributes.`);
+    }
+    const name = stripPrefix(qname);
+    if (RESERVED_NAMES.has(name)) throw this.malformed(`The element name ${name} is not allowed.`);
+    this.count();
+    if (this.stack.length >= MAX_XML_DEPTH) throw this.malformed(`Elements are nested deeper than ${MAX_XML_DEPTH} levels.`);
+    const el: OpenElement = { name, children: [], text: "" };
+    this.stack[this.stack.length - 1]?.children.push(el);
+    if (open) {
+      this.stack.push(el);
+      this.qnames.push(qname);
+    }
+    return el;
+  }
+
+  /** One `name="value"`; returns the name. The value is checked, then dropped. */
+  private attribute(): string {
+    const s = this.s;
+    this.count();
+    const name = this.name("an attribute name");
+    this.space();
+    if (s.charCodeAt(this.i) !== 0x3d /* = */) throw this.malformed(`Attribute ${name} has no value.`);
+    this.i++;
+    this.space();
+    const value = this.quoted(`attribute ${name}`);
+    if (value.includes("<")) throw this.malformed(`Attribute ${name} contains "<".`);
+    this.checkChars(value, `value of attribute ${name}`);
+    if (value.includes("&")) this.references(value, `value of attribute ${name}`);
+    return name;
+  }
+
+  private endTag(): void {
+    const s = this.s;
+    this.i += 2;
+    const qname = this.name("an element name");
+    this.space();
+    if (s.charCodeAt(this.i) !== 0x3e /* > */) throw this.malformed(`Unexpected character in the end tag of <${qname}>.`);
+    this.i++;
+    const expected = this.qnames.pop();
+    if (qname !== expected) throw this.malformed(`Expected </${expected}>, found </${qname}>.`);
+    this.stack.pop();
+  }
+
+  private charData(start: number, end: number): void {
+    let text = this.s.slice(start, end);
+    if (text.includes("]]>")) throw this.malformed('Text must not contain "]]>".');
+    this.checkChars(text);
+    if (text.includes("&")) text = this.references(text);
+    (this.stack[this.stack.length - 1] as OpenElement).text += text;
+  }
+
+  private cdata(): void {
+    this.count();
+    const start = this.i + 9;
+    const end = this.s.indexOf("]]>", start);
+    if (end < 0) throw this.malformed("A CDATA section is not closed.");
+    const text = this.s.slice(start, end);
+    this.checkChars(text);
+    (this.stack[this.stack.length - 1] as OpenElement).text += text;
+    this.i = end + 3;
+  }
+
+  private comment(): void {
+    this.count();
+    const start = this.i + 4;
+    const end = this.s.indexOf("-->", start);
+    if (end < 0) throw this.malformed("A comment is not closed.");
+    const text = this.s.slice(start, end);
+    if (text.includes("--") || text.endsWith("-")) throw this.malformed('A comment must not contain "--".');
+    this.checkChars(text, "comment");
+    this.i = end + 3;
+  }
+
+  private processingInstruction(): void {
+    this.count();
+    this.i += 2;
+    const target = this.name("a processing instruction target");
+    if (target.toLowerCase() === "xml") throw this.malformed("The XML declaration is only allowed at the very start.");
+    const end = this.s.indexOf("?>", this.i);
+    if (end < 0) throw this.malformed("A processing instruction is not closed.");
+    if (end > this.i && !this.space()) throw this.malformed("Unexpected character in a processing instruction.");
+    this.checkChars(this.s.slice(this.i, end), "processing instruction");
+    this.i = end + 2;
+  }
+
+  /** `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` (XML 1.0 §2.8), strictly. */
+  private declaration(): void {
+    const s = this.s;
+    this.i = 5;
+    const pseudo = (name: string): string | undefined => {
+      const at = this.i;
+      if (!this.space() || !s.startsWith(name, this.i)) {
+        this.i = at;
+        return undefined;
+      }
+      this.i += name.length;
+      this.space();
+      if (s.charCodeAt(this.i) !== 0x3d /* = */) throw this.malformed(`The XML declaration's ${name} has no value.`);
+      this.i++;
+      this.space();
+      return this.quoted(`the XML declaration's ${name}`);
+    };
+    const version = pseudo("version");
+    if (version === undefined || !/^1\.[0-9]+$/.test(version)) throw this.malformed("The XML declaration needs version=\"1.0\".");
+    const encoding = pseudo("encoding");
+    if (encoding !== undefined && !ENCODINGS.has(encoding.toLowerCase())) throw this.malformed("Only UTF-8 documents are accepted.");
+    const standalone = pseudo("standalone");
+    if (standalone !== undefined && standalone !== "yes" && standalone !== "no") throw this.malformed('standalone must be "yes" or "no".');
+    this.space();
+    if (!s.startsWith("?>", this.i)) throw this.malformed("The XML declaration is not well-formed.");
+    this.i += 2;
+  }
+
+  /** Comments, processing instructions and white space around the root element. */
+  private misc(): void {
+    const s = this.s;
+    for (;;) {
+      this.space();
+      if (s.startsWith("<!--", this.i)) this.comment();
+      else if (s.startsWith("<?", this.i)) this.processingInstruction();
+      else return;
+    }
+  }
+
+  private name(what: string): string {
+    const s = this.s;
+    const start = this.i;
+    if (ASCII_NAME[s.charCodeAt(start)] === 1) {
+      let j = start + 1;
+      let c = s.charCodeAt(j);
+      while (c < 128 && ASCII_NAME[c] !== 0) c = s.charCodeAt(++j);
+      if (!(c >= 128)) {
+        this.i = j;
+        return s.slice(start, j);
+      }
+    }
+    NAME.lastIndex = start;
+    const m = NAME.exec(s);
+    if (!m) throw this.malformed(`Expected ${what}.`);
+    this.i = NAME.lastIndex;
+    return m[0];
+  }
+
+  /** A quoted value; `i` moves past the closing quote. */
+  private quoted(what: string): string {
+    const quote = this.s[this.i];
+    if (quote !== '"' && quote !== "'") throw this.malformed(`The value of ${what} must be quoted.`);
+    const end = this.s.indexOf(quote, this.i + 1);
+    if (end < 0) throw this.malformed(`The value of ${what} is not closed.`);
+    const value = this.s.slice(this.i + 1, end);
+    this.i = end + 1;
+    return value;
+  }
+
+  /** Skips XML white space (§2.3 S); true when there was some. */
+  private space(): boolean {
+    const s = this.s;
+    const start = this.i;
+    for (;;) {
+      const c = s.charCodeAt(this.i);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return this.i > start;
+      this.i++;
+    }
+  }
+
+  /** `text` with its entity and character references resolved (§4.1); refuses all others. */
+  private references(text: string, where?: string): string {
+    let out = "";
+    let from = 0;
+    for (let amp = text.indexOf("&"); amp >= 0; amp = text.indexOf("&", from)) {
+      this.count();
+      const semi = text.indexOf(";", amp + 1);
+      if (semi < 0) throw this.malformed('"&" must start a reference such as &amp;.');
+      let resolved: string | undefined;
+      if (text.charCodeAt(amp + 1) === 0x23 /* # */) {
+        resolved = this.characterReference(text, amp + 2, semi, where);
+        if (resolved === undefined) throw this.malformed("Invalid character reference.");
+      } else {
+        resolved = PREDEFINED_ENTITIES.get(text.slice(amp + 1, semi));
+        if (resolved === undefined) throw this.malformed(semi - amp > 40 ? '"&" must start a reference such as &amp;.' : `Unknown entity ${text.slice(amp, semi + 1)}`);
+      }
+      out += text.slice(from, amp) + resolved;
+      from = semi + 1;
+    }
+    return out + text.slice(from);
+  }
+
+  /** The character of `&#65;` / `&#x41;` (digits in text[start, end)); undefined when not a number or beyond U+10FFFF. */
+  private characterReference(text: string, start: number, end: number, where?: string): string | undefined {
+    const hex = text.charCodeAt(start) === 0x78; /* x */
+    let i = hex ? start + 1 : start;
+    if (i === end) return undefined;
+    let cp = 0;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      const lower = c | 0x20;
+      let digit: number;
+      if (c >= 0x30 && c <= 0x39) digit = c - 0x30;
+      else if (hex && lower >= 0x61 && lower <= 0x66) digit = lower - 0x57;
+      else return undefined;
+      cp = cp * (hex ? 16 : 10) + digit;
+      if (cp > 0x10ffff) return undefined;
+    }
+    if (!isXmlChar(cp)) throw this.invalidCharacter(cp, where);
+    return String.fromCodePoint(cp);
+  }
+
+  private count(): void {
+    if (++this.nodes > this.maxNodes) throw this.malformed(`The document has more than ${this.maxNodes} elements, attributes, references and other markup.`);
+  }
+
+  private checkChars(text: string, where?: string): void {
+    if (!this.suspect) return;
+    const m = FORBIDDEN_CHAR.exec(text);
+    if (m) throw this.invalidCharacter(m[0].codePointAt(0) ?? 0, where);
+  }
+
+  /** `where` says what holds the character; default: the value of the innermost open element. */
+  private invalidCharacter(cp: number, where = `value of ${this.stack.map((e) => e.name).join(".")}`): ServiceError {
+    const message = `The ${where} contains a character that XML 1.0 does not allow (U+${cp.toString(16).toUpperCase().padStart(4, "0")}).`;
+    return this.invalidCharacterCode === "MalformedXML" ? malformed(message) : new ServiceError(this.invalidCharacterCode, message, 400);
+  }
+
+  private malformed(message: string): ServiceError {
+    const before = this.s.slice(0, Math.min(this.i, this.s.length));
+    const line = before.split("\n").length;
+    const column = before.length - before.lastIndexOf("\n");
+    return malformed(`${message} (line ${line}, column ${column})`);
+  }
+}
+
+/** XML 1.0 §2.2 Char. */
+function isXmlChar(cp: number): boolean {
+  return cp >= 0x20 ? cp <= 0xd7ff || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff) : cp === 0x09 || cp === 0x0a || cp === 0x0d;
+}
+
+function stripPrefix(name: string): string {
+  const i = name.indexOf(":");
+  return i < 0 ? name : name.slice(i + 1);
 }
 
 /**
@@ -68,49 +458,6 @@ export function readXmlStruct(
   return readStruct(schema, root, rootName, only);
 }
 
-type RawNode = Record<string, RawNode[] | string>;
-
-function toElement(node: RawNode): XmlElement | undefined {
-  const name = Object.keys(node).find((k) => k !== "#text" && k !== ":@");
-  if (name === undefined) return undefined;
-  const raw = node[name] as RawNode[];
-  const children: XmlElement[] = [];
-  let text = "";
-  for (const child of raw) {
-    if (typeof child["#text"] === "string") text += child["#text"];
-    const el = toElement(child);
-    if (el) children.push(el);
-  }
-  return { name: stripPrefix(name), children, text: decodeEntities(text) };
-}
-
-function hasStrayText(nodes: RawNode[]): boolean {
-  return nodes.some((n) => typeof n["#text"] === "string" && n["#text"].trim() !== "");
-}
-
-function stripPrefix(name: string): string {
-  const i = name.indexOf(":");
-  return i < 0 ? name : name.slice(i + 1);
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-function decodeEntities(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
-    if (ref.startsWith("#x")) return safeCodePoint(parseInt(ref.slice(2), 16), whole);
-    if (ref.startsWith("#")) return safeCodePoint(parseInt(ref.slice(1), 10), whole);
-    const named = NAMED_ENTITIES[ref];
-    if (named === undefined) throw malformed(`Unknown entity &${ref};`);
-    return named;
-  });
-}
-
-function safeCodePoint(cp: number, whole: string): string {
-  if (!Number.isInteger(cp) || cp < 1 || cp > 0x10ffff) throw malformed(`Invalid character reference ${whole}`);
-  return String.fromCodePoint(cp);
-}
-
 function readValue(schema: NormalizedSchema, el: XmlElement, path: string): unknown {
   if (schema.isStructSchema()) return readStruct(schema, el, path);
   if (schema.isListSchema()) return readList(schema, el, path);
@@ -118,25 +465,66 @@ function readValue(schema: NormalizedSchema, el: XmlElement, path: string): unkn
   return readScalar(schema, el.text, path);
 }
 
-function readStruct(schema: NormalizedSchema, el: XmlElement, path: string, only?: ReadonlySet<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/** A structure's members as the reader needs them, worked out once per shape (not per element). */
+interface StructPlan {
+  readonly members: readonly MemberPlan[];
+  readonly byXmlName: ReadonlyMap<string, MemberPlan>;
+}
+
+interface MemberPlan {
+  readonly index: number;
+  readonly name: string;
+  readonly schema: NormalizedSchema;
+  /** A flattened list's items are repeated elements of the struct itself, read with this schema. */
+  readonly flattenedItem: NormalizedSchema | undefined;
+  readonly required: boolean;
+}
+
+// Keyed by the SDK's static schema object, which is stable; NormalizedSchema wrappers may not be.
+const STRUCT_PLANS = new WeakMap<object, StructPlan>();
+
+function structPlan(schema: NormalizedSchema): StructPlan {
+  const key = schema.getSchema() as object;
+  let plan = STRUCT_PLANS.get(key);
+  if (plan) return plan;
   const required = requiredMemberCount(schema);
-  let index = -1;
-  for (const [memberName, member] of schema.structIterator()) {
-    index++;
-    if (only && !only.has(memberName)) continue;
-    const xmlName = member.getMergedTraits().xmlName ?? memberName;
-    const flattened = member.isListSchema() && !!member.getMergedTraits().xmlFlattened;
-    const memberPath = `${path}.${memberName}`;
-    if (flattened) {
-      const items = el.children.filter((c) => c.name === xmlName);
-      if (items.length > 0) out[memberName] = items.map((c, i) => readValue(member.getValueSchema(), c, `${memberPath}[${i}]`));
-    } else {
-      const child = el.children.find((c) => c.name === xmlName);
-      if (child) out[memberName] = readValue(member, child, memberPath);
+  const members: MemberPlan[] = [];
+  const byXmlName = new Map<string, MemberPlan>();
+  for (const [name, member] of schema.structIterator()) {
+    const traits = member.getMergedTraits();
+    const flattened = member.isListSchema() && !!traits.xmlFlattened;
+    const m: MemberPlan = { index: members.length, name, schema: member, flattenedItem: flattened ? member.getValueSchema() : undefined, required: members.length < required };
+    members.push(m);
+    const xmlName = traits.xmlName ?? name;
+    if (!byXmlName.has(xmlName)) byXmlName.set(xmlName, m);
+  }
+  plan = { members, byXmlName };
+  STRUCT_PLANS.set(key, plan);
+  return plan;
+}
+
+function readStruct(schema: NormalizedSchema, el: XmlElement, path: string, only?: ReadonlySet<string>): Record<string, unknown> {
+  const plan = structPlan(schema);
+  // One pass over the children (a member's first element wins; flattened lists take them all).
+  const found: Array<XmlElement | XmlElement[] | undefined> = new Array(plan.members.length);
+  for (const child of el.children) {
+    const m = plan.byXmlName.get(child.name);
+    if (!m) continue;
+    if (m.flattenedItem) ((found[m.index] ??= []) as XmlElement[]).push(child);
+    else found[m.index] ??= child;
+  }
+  const out: Record<string, unknown> = {};
+  for (const m of plan.members) {
+    if (only && !only.has(m.name)) continue;
+    const value = found[m.index];
+    if (Array.isArray(value)) {
+      const item = m.flattenedItem as NormalizedSchema;
+      out[m.name] = value.map((c, i) => readValue(item, c, `${path}.${m.name}[${i}]`));
+    } else if (value) {
+      out[m.name] = readValue(m.schema, value, `${path}.${m.name}`);
     }
-    if (index < required && out[memberName] === undefined) {
-      throw invalid(`Missing required field ${memberPath}.`);
+    if (m.required && out[m.name] === undefined) {
+      throw invalid(`Missing required field ${path}.${m.name}.`);
     }
   }
   checkQuantity(out, path);
@@ -156,12 +544,21 @@ function checkQuantity(struct: Record<string, unknown>, path: string): void {
   }
 }
 
+const LIST_ITEMS = new WeakMap<object, { readonly schema: NormalizedSchema; readonly name: string }>();
+
 function readList(schema: NormalizedSchema, el: XmlElement, path: string): unknown[] {
-  const valueSchema = schema.getValueSchema();
-  const itemName = valueSchema.getMergedTraits().xmlName ?? "member";
-  return el.children
-    .filter((c) => c.name === itemName)
-    .map((c, i) => readValue(valueSchema, c, `${path}[${i}]`));
+  const key = schema.getSchema() as object;
+  let item = LIST_ITEMS.get(key);
+  if (!item) {
+    const valueSchema = schema.getValueSchema();
+    item = { schema: valueSchema, name: valueSchema.getMergedTraits().xmlName ?? "member" };
+    LIST_ITEMS.set(key, item);
+  }
+  const out: unknown[] = [];
+  for (const c of el.children) {
+    if (c.name === item.name) out.push(readValue(item.schema, c, `${path}[${out.length}]`));
+  }
+  return out;
 }
 
 function readMap(schema: NormalizedSchema, el: XmlElement, path: string): Record<string, unknown> {

@@ -24,7 +24,14 @@ export function transactions(db: DatabaseSync): <T>(fn: () => T) => T {
       db.exec("COMMIT");
       return result;
     } catch (err) {
-      db.exec("ROLLBACK");
+      // After some errors (SQLITE_FULL, SQLITE_IOERR) SQLite has already rolled the transaction
+      // back itself; a ROLLBACK then fails with "no transaction is active" and would hide the
+      // real error, as would a ROLLBACK that fails in its turn on a failing disk.
+      try {
+        if (db.isTransaction) db.exec("ROLLBACK");
+      } catch {
+        // `err` is the one worth reporting.
+      }
       throw err;
     } finally {
       depth--;

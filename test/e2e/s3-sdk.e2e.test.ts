@@ -514,11 +514,11 @@ describe("embedded S3 through @aws-sdk/client-s3", () => {
       const multibyte1025 = "é".repeat(512) + "x"; // 1025 bytes in 513 characters
       await expectServiceError(client.send(new PutObjectCommand({ Bucket: bucket, Key: multibyte1025, Body: "x" })), 400, "KeyTooLongError");
 
-      // On disk: the SQLite state, the blob store and the edge's disk cache tier (src/index.ts),
-      // nothing named after a key, nothing outside.
+      // On disk: the SQLite state, the blob store, the edge's disk cache tier (src/index.ts) and
+      // the data dir's lock (store/data-dir-lock.ts), nothing named after a key, nothing outside.
       const dir = t.emu.dataDir;
       const top = readdirSync(dir);
-      for (const name of top) assert.match(name, /^(state\.sqlite(-wal|-shm|-journal)?|s3|edge-cache)$/, `unexpected entry ${name} in the data dir`);
+      for (const name of top) assert.match(name, /^(state\.sqlite(-wal|-shm|-journal)?|s3|edge-cache|minifront\.(lock|pid))$/, `unexpected entry ${name} in the data dir`);
       for (const name of readdirSync(join(dir, "s3"))) assert.match(name, /^(blobs|tmp)$/, `unexpected entry s3/${name}`);
       for (const name of readdirSync(join(dir, "s3", "blobs"))) assert.match(name, /^[0-9a-f-]{36}$/, `unexpected blob name ${name}`);
       assert.equal(existsSync(resolve(dir, "..", "x")), false);

@@ -6,7 +6,7 @@ import { loadServiceModel, type ServiceModel } from "../../api/model.ts";
 import { createApiService, type ApiService, type HandlerTable, type Logger, type ServiceProfile } from "../../api/service.ts";
 import { createRouter } from "../../api/router.ts";
 import { ServiceError } from "../../api/errors.ts";
-import { serializeErrorResponse } from "../../api/rest-xml.ts";
+import { restXmlCodec, serializeErrorResponse } from "../../api/rest-xml.ts";
 import type { CloudFrontState } from "./state.ts";
 import * as distributions from "./handlers/distributions.ts";
 import * as tags from "./handlers/tags.ts";
@@ -95,6 +95,10 @@ export function cloudFrontProfile(maxBodyBytes = DEFAULT_MAX_API_BODY): ServiceP
   const model = cloudFrontModel();
   const router = createRouter(model);
   return {
+    // A character XML 1.0 cannot carry (a Comment with U+0001) is an InvalidArgument (issue #11).
+    // 20,000 pieces of markup: a DistributionConfig at raised quotas (75 behaviors, 100 CNAMEs) has
+    // a few thousand, an invalidation of 3,000 paths as many; a flood is refused early.
+    codec: restXmlCodec({ invalidCharacterCode: "InvalidArgument", maxNodes: 20_000 }),
     route: (req) => router.match(req.method, req.path, req.query),
     serializeError: (err, req) => serializeErrorResponse(model, err, req.requestId),
     requestIdHeaders: (id) => ({ "x-amzn-RequestId": id }),

@@ -58,6 +58,18 @@ export function serializeS3Error(model: ServiceModel, err: ServiceError, request
   return { status, headers: { "Content-Type": "application/xml", ...err.headers }, body };
 }
 
+/**
+ * What S3 answers when it fails on its side: InternalError, 500, "We encountered an internal
+ * error. Please try again." (ErrorResponses.html). Not ServiceUnavailable (503): that is S3's
+ * answer to too many requests, and a full disk is not solved by slowing down. `reason` names a
+ * failing disk under the data directory (api/service.ts).
+ */
+export function s3InternalError(_requestId: string, reason?: string): ServiceError {
+  // The request id is in the document's <RequestId> already.
+  const why = reason ? ` (minifront could not store the data: ${reason})` : "";
+  return new ServiceError("InternalError", `We encountered an internal error${why}. Please try again.`);
+}
+
 /** Throws an S3 error with its detail elements (BucketName, Key, ...). */
 export function s3fail(code: string, message: string, details: Record<string, string> = {}, headers: Record<string, string> = {}): never {
   throw new ServiceError(code, message, undefined, { details, headers });

@@ -6,7 +6,7 @@ import { loadServiceModel, type ServiceModel } from "../../api/model.ts";
 import { createApiService, type ApiService, type HandlerTable, type Logger, type ServiceProfile } from "../../api/service.ts";
 import { ServiceError } from "../../api/errors.ts";
 import { createS3Router } from "./router.ts";
-import { serializeS3Error } from "./errors.ts";
+import { s3InternalError, serializeS3Error } from "./errors.ts";
 import { authorizeS3 } from "./access.ts";
 import type { S3Service } from "./context.ts";
 import * as buckets from "./handlers/buckets.ts";
@@ -66,6 +66,7 @@ export function s3Profile(): ServiceProfile<S3Service> {
   return {
     route: (req) => router.match(req.method, req.headers.host ?? "", req.path, req.query, req.headers),
     serializeError: (err, req) => serializeS3Error(m, err, req.requestId),
+    internalError: s3InternalError,
     requestIdHeaders: (id) => ({ "x-amz-request-id": id, "x-amz-id-2": id }),
     maxBodyBytes: MAX_S3_XML_BODY,
     tooLarge: () => new ServiceError("MaxMessageLengthExceeded", "Your request was too big."),

@@ -7,14 +7,24 @@
 // commit leaves a temp file or an unreferenced blob, never a visible partial object; both are
 // removed the next time the store opens (`sweep`). Replaced and deleted blobs are unlinked after
 // the commit that stops referencing them; a crash in between leaves an orphan for the sweep too.
+// A blob being read (a GET opening it, CompleteMultipartUpload concatenating parts) is pinned: its
+// unlink waits until the reader lets go, so an abort or overwrite racing a reader cannot pull a
+// file out from under it. One process owns the directory (store/data-dir-lock.ts), so pins are
+// in memory.
+//
+// Failures: a write that fails (disk full, quota, I/O) leaves nothing visible, removes its temp
+// file or new blob, and names the file it was writing (store/storage-errors.ts); a request body
+// it was reading is drained rather than destroyed, so the error answer reaches the client on the
+// same connection instead of a reset.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, type ReadStream } from "node:fs";
 import { open, rename, unlink, copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { Readable, Transform } from "node:stream";
+import { finished, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { transactions } from "../../store/database.ts";
+import { withPath } from "../../store/storage-errors.ts";
 
 export interface BucketRecord {
   readonly name: string;
@@ -102,6 +112,9 @@ export class S3Storage {
   private readonly root: string;
   private readonly tx: <T>(fn: () => T) => T;
   private readonly stmts: Record<string, StatementSync>;
+  /** Readers per pinned blob, and pinned blobs whose unlink waits for the last reader. */
+  private readonly pins = new Map<string, number>();
+  private readonly unlinkWhenUnpinned = new Set<string>();
 
   constructor(db: DatabaseSync, dataDir: string) {
     this.db = db;
@@ -188,7 +201,7 @@ export class S3Storage {
 
   /** Makes `rec` visible (replacing any object at its key) and unlinks the replaced blob. */
   async commitObject(rec: ObjectRecord): Promise<void> {
-    const old = this.tx(() => {
+    const old = await this.committing(rec.blob, () => {
       const previous = this.getObject(rec.bucket, rec.key);
       this.stmts["putObject"]!.run(rec.bucket, rec.key, rec.blob, rec.size, rec.etag, rec.lastModified, JSON.stringify(rec.meta));
       return previous;
@@ -257,22 +270,38 @@ export class S3Storage {
     return this.stmts["listUploads"]!.all(bucket).map(uploadFromRow);
   }
 
-  async commitPart(part: PartRecord): Promise<void> {
-    const old = this.tx(() => {
+  /**
+   * Records a part (replacing one with the same number). False, with the part's blob removed, when
+   * the upload is gone: aborted or completed while the part was being written.
+   */
+  async commitPart(part: PartRecord): Promise<boolean> {
+    const result = await this.committing(part.blob, () => {
+      if (!this.getUpload(part.uploadId)) return { gone: true } as const;
       const row = this.stmts["getPart"]!.get(part.uploadId, part.partNumber);
       this.stmts["putPart"]!.run(part.uploadId, part.partNumber, part.blob, part.size, part.etag, part.lastModified, JSON.stringify(part.checksums));
-      return row ? partFromRow(row) : undefined;
+      return { gone: false, old: row ? partFromRow(row) : undefined } as const;
     });
-    if (old && old.blob !== part.blob) await this.unlinkBlobs([old.blob]);
+    if (result.gone) {
+      await this.unlinkBlobs([part.blob]);
+      return false;
+    }
+    if (result.old && result.old.blob !== part.blob) await this.unlinkBlobs([result.old.blob]);
+    return true;
   }
 
   listParts(uploadId: string): PartRecord[] {
     return this.stmts["listParts"]!.all(uploadId).map(partFromRow);
   }
 
-  /** Ends an upload: drops its rows, optionally commits the assembled object, unlinks part blobs. */
-  async finishUpload(uploadId: string, object?: ObjectRecord): Promise<void> {
-    const { parts, replaced } = this.tx(() => {
+  /**
+   * Ends an upload: drops its rows, optionally commits the assembled object, unlinks part blobs.
+   * The check that the upload still exists is part of the same transaction, so of an abort and a
+   * completion racing each other exactly one ends the upload; the other gets false (and the
+   * assembled object's blob is removed).
+   */
+  async finishUpload(uploadId: string, object?: ObjectRecord): Promise<boolean> {
+    const ended = await this.committing(object?.blob, () => {
+      if (!this.getUpload(uploadId)) return undefined;
       const parts = this.listParts(uploadId);
       this.stmts["deleteParts"]!.run(uploadId);
       this.stmts["deleteUpload"]!.run(uploadId);
@@ -283,7 +312,12 @@ export class S3Storage {
       }
       return { parts, replaced };
     });
-    await this.unlinkBlobs([...parts.map((p) => p.blob), ...(replaced ? [replaced.blob] : [])]);
+    if (!ended) {
+      if (object) await this.unlinkBlobs([object.blob]);
+      return false;
+    }
+    await this.unlinkBlobs([...ended.parts.map((p) => p.blob), ...(ended.replaced ? [ended.replaced.blob] : [])]);
+    return true;
   }
 
   // ---- blobs ----
@@ -291,9 +325,12 @@ export class S3Storage {
   /**
    * Streams `source` into a new blob, passing each chunk to `observe` (hashing) on the way.
    * The blob is durable when this resolves, but invisible until a commit references it; on
-   * error the temp file is removed.
+   * error the temp file is removed. When writing fails (disk full), the source is not destroyed:
+   * with `drain` (the default, for request bodies) the rest of it is read and discarded before
+   * this rejects, so the error answer goes out after the whole request was received; without, it
+   * is destroyed (a source the storage opened itself, where reading on would be wasted work).
    */
-  async writeBlob(source: Readable, observe: (chunk: Buffer) => void): Promise<WrittenBlob> {
+  async writeBlob(source: Readable, observe: (chunk: Buffer) => void, { drain = true }: { drain?: boolean } = {}): Promise<WrittenBlob> {
     const blob = randomUUID();
     const tmp = join(this.root, "tmp", blob);
     let size = 0;
@@ -304,55 +341,133 @@ export class S3Storage {
         done(null, chunk);
       },
     });
+    // Not pipeline(source, ...): on a write error that destroys the source, and destroying a
+    // request body resets the connection before the error answer is sent. Answering while the
+    // client still sends is no better: the SDKs send `Connection: close`, so node:http closes
+    // the socket right after the answer and the client's next write gets EPIPE instead of the
+    // answer. A failure of the source itself (the client went away) still fails the write.
+    const stopWatching = finished(source, (err) => {
+      if (err) tap.destroy(err);
+    });
+    source.pipe(tap);
     try {
       // flush: fsync before close, so the bytes are on disk before the rename.
-      await pipeline(source, tap, createWriteStream(tmp, { flush: true }));
+      await pipeline(tap, createWriteStream(tmp, { flush: true }));
       await rename(tmp, this.blobPath(blob));
       await this.syncDir(join(this.root, "blobs"));
     } catch (err) {
+      source.unpipe(tap);
       await unlink(tmp).catch(() => undefined);
-      throw err;
+      if (drain) await drainToEnd(source);
+      else source.destroy();
+      throw withPath(err, tmp);
+    } finally {
+      stopWatching();
     }
     return { blob, size };
   }
 
-  /** Writes the concatenation of existing blobs (multipart completion) as a new blob. */
+  /**
+   * Writes the concatenation of existing blobs (multipart completion) as a new blob. The sources
+   * stay pinned throughout, so an abort that ends the upload meanwhile cannot unlink them.
+   */
   async concatBlobs(blobs: readonly string[], observe: (chunk: Buffer) => void = () => undefined): Promise<WrittenBlob> {
     const self = this;
     async function* chain() {
       for (const b of blobs) yield* self.readBlob(b);
     }
-    return this.writeBlob(Readable.from(chain()), observe);
+    const unpin = this.pin(blobs);
+    try {
+      return await this.writeBlob(Readable.from(chain()), observe, { drain: false });
+    } finally {
+      unpin();
+    }
   }
 
   /** A copy of a blob under a new id (CopyObject): blobs are never shared between rows. */
   async copyBlob(blob: string): Promise<string> {
     const copy = randomUUID();
     const tmp = join(this.root, "tmp", copy);
-    await copyFile(this.blobPath(blob), tmp);
-    const fh = await open(tmp, "r+");
+    const unpin = this.pin([blob]);
     try {
-      await fh.sync();
+      await copyFile(this.blobPath(blob), tmp);
+      const fh = await open(tmp, "r+");
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.blobPath(copy));
+      await this.syncDir(join(this.root, "blobs"));
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw withPath(err, tmp);
     } finally {
-      await fh.close();
+      unpin();
     }
-    await rename(tmp, this.blobPath(copy));
-    await this.syncDir(join(this.root, "blobs"));
     return copy;
   }
 
+  /** A stream of a blob's bytes; the blob stays pinned until the file is open (or failed to open). */
   readBlob(blob: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.blobPath(blob), range ? { start: range.start, end: range.end } : {});
+    const stream = createReadStream(this.blobPath(blob), range ? { start: range.start, end: range.end } : {});
+    const unpin = this.pin([blob]);
+    stream.once("open", unpin).once("close", unpin);
+    return stream;
   }
 
-  /** Removes blobs no longer referenced; missing files are fine (a previous sweep got them). */
+  /**
+   * Removes blobs no longer referenced; missing files are fine (a previous sweep got them). A
+   * pinned blob is unlinked when its last reader lets go.
+   */
   async unlinkBlobs(blobs: readonly string[]): Promise<void> {
-    await Promise.all(blobs.map((b) => unlink(this.blobPath(b)).catch(() => undefined)));
+    await Promise.all(
+      blobs.map((b) => {
+        if (this.pins.has(b)) {
+          this.unlinkWhenUnpinned.add(b);
+          return undefined;
+        }
+        return unlink(this.blobPath(b)).catch(() => undefined);
+      }),
+    );
+  }
+
+  /** Keeps `blobs` on disk until the returned function is called (once; later calls do nothing). */
+  private pin(blobs: readonly string[]): () => void {
+    for (const b of blobs) this.pins.set(b, (this.pins.get(b) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const b of blobs) {
+        const left = (this.pins.get(b) ?? 1) - 1;
+        if (left > 0) {
+          this.pins.set(b, left);
+          continue;
+        }
+        this.pins.delete(b);
+        if (this.unlinkWhenUnpinned.delete(b)) void this.unlinkBlobs([b]);
+      }
+    };
+  }
+
+  /**
+   * Runs `fn` in a transaction; if the commit fails (disk full), removes `newBlob`, which nothing
+   * references then, before rethrowing.
+   */
+  private async committing<T>(newBlob: string | undefined, fn: () => T): Promise<T> {
+    try {
+      return this.tx(fn);
+    } catch (err) {
+      if (newBlob) await this.unlinkBlobs([newBlob]);
+      throw err;
+    }
   }
 
   /** Drops everything: the reset endpoints. */
   clear(): void {
     this.db.exec("DELETE FROM s3_objects; DELETE FROM s3_parts; DELETE FROM s3_uploads; DELETE FROM s3_buckets;");
+    this.unlinkWhenUnpinned.clear();
     rmSync(join(this.root, "blobs"), { recursive: true, force: true });
     mkdirSync(join(this.root, "blobs"), { recursive: true });
   }
@@ -380,6 +495,18 @@ export class S3Storage {
       if (!referenced.has(name)) rmSync(join(this.root, "blobs", name), { force: true });
     }
   }
+}
+
+/**
+ * Reads the rest of `source` and throws it away; resolves when it ended, failed or was destroyed.
+ * A client that stalls meanwhile is cut off by the server's stalled-connection sweep.
+ */
+function drainToEnd(source: Readable): Promise<void> {
+  if (source.destroyed || source.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    finished(source, () => resolve());
+    source.resume();
+  });
 }
 
 type Row = Record<string, unknown>;

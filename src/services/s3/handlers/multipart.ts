@@ -3,6 +3,10 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html: parts 1-10,000, every part but
 // the last at least 5 MiB). The ETag of the result is the MD5 of the parts' binary MD5s plus
 // `-<count>`; flexible checksums of the result are COMPOSITE (checksum of the part checksums).
+// Races: an upload ends exactly once. Of an AbortMultipartUpload and a CompleteMultipartUpload in
+// flight together, whichever commits first wins and the other answers NoSuchUpload (the
+// AbortMultipartUpload reference page: a completed upload can no longer be aborted); a part that
+// lands after the upload ended is dropped with NoSuchUpload too.
 import type {
   AbortMultipartUploadOutput,
   AbortMultipartUploadRequest,
@@ -72,13 +76,8 @@ export async function UploadPart(input: UploadPartRequest, ctx: Ctx): Promise<Up
     throw err;
   }
   const got = await receiveBody(ctx.service.storage, body, ctx.headers);
-  if (!ctx.service.storage.getUpload(upload.uploadId)) {
-    // Aborted or completed while this part was in flight.
-    await ctx.service.storage.unlinkBlobs([got.blob]);
-    s3fail("NoSuchUpload", messages.noSuchUpload, { UploadId: upload.uploadId });
-  }
   const etag = `"${got.md5Hex}"`;
-  await ctx.service.storage.commitPart({
+  const committed = await ctx.service.storage.commitPart({
     uploadId: upload.uploadId,
     partNumber,
     blob: got.blob,
@@ -87,6 +86,8 @@ export async function UploadPart(input: UploadPartRequest, ctx: Ctx): Promise<Up
     lastModified: ctx.service.clock.now(),
     checksums: got.checksums,
   });
+  // Aborted or completed while this part was in flight.
+  if (!committed) s3fail("NoSuchUpload", messages.noSuchUpload, { UploadId: upload.uploadId });
   return { ETag: etag, ...checksumMembers({ checksums: got.checksums }) };
 }
 
@@ -103,10 +104,11 @@ export async function UploadPartCopy(input: UploadPartCopyRequest, ctx: Ctx): Pr
   if (input.CopySourceRange && !range) s3fail("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last", { ArgumentName: "x-amz-copy-source-range" });
   const { storage, clock } = ctx.service;
   const md5 = createHash("md5");
-  const written = await storage.writeBlob(storage.readBlob(src.blob, range), (c) => md5.update(c));
+  const written = await storage.writeBlob(storage.readBlob(src.blob, range), (c) => md5.update(c), { drain: false });
   const etag = `"${md5.digest("hex")}"`;
   const now = clock.now();
-  await storage.commitPart({ uploadId: upload.uploadId, partNumber, blob: written.blob, size: written.size, etag, lastModified: now, checksums: {} });
+  const committed = await storage.commitPart({ uploadId: upload.uploadId, partNumber, blob: written.blob, size: written.size, etag, lastModified: now, checksums: {} });
+  if (!committed) s3fail("NoSuchUpload", messages.noSuchUpload, { UploadId: upload.uploadId });
   return { CopyPartResult: { ETag: etag, LastModified: new Date(now) } };
 }
 
@@ -150,12 +152,10 @@ export async function CompleteMultipartUpload(input: CompleteMultipartUploadRequ
     meta.checksums = { [alg]: `${composite.digest()}-${parts.length}` };
     meta.checksumType = "COMPOSITE";
   }
+  // The parts stay readable even if an abort ends the upload meanwhile (storage.ts pins them);
+  // finishUpload then tells which of the two came first.
   const written = await storage.concatBlobs(parts.map((p) => p.blob));
-  if (!storage.getUpload(upload.uploadId)) {
-    await storage.unlinkBlobs([written.blob]);
-    s3fail("NoSuchUpload", messages.noSuchUpload, { UploadId: upload.uploadId });
-  }
-  await storage.finishUpload(upload.uploadId, {
+  const completed = await storage.finishUpload(upload.uploadId, {
     bucket: upload.bucket,
     key: upload.key,
     blob: written.blob,
@@ -164,6 +164,7 @@ export async function CompleteMultipartUpload(input: CompleteMultipartUploadRequ
     lastModified: clock.now(),
     meta,
   });
+  if (!completed) s3fail("NoSuchUpload", messages.noSuchUpload, { UploadId: upload.uploadId });
   return {
     Location: `${ctx.baseUrl}/${upload.bucket}/${encodeURI(upload.key)}`,
     Bucket: upload.bucket,
@@ -175,7 +176,7 @@ export async function CompleteMultipartUpload(input: CompleteMultipartUploadRequ
 
 export async function AbortMultipartUpload(input: AbortMultipartUploadRequest, ctx: Ctx): Promise<AbortMultipartUploadOutput> {
   const upload = mustGetUpload(ctx, input.Bucket, input.Key, input.UploadId);
-  await ctx.service.storage.finishUpload(upload.uploadId);
+  if (!(await ctx.service.storage.finishUpload(upload.uploadId))) s3fail("NoSuchUpload", messages.noSuchUpload, { UploadId: upload.uploadId });
   return {};
 }
 
