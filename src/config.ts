@@ -52,6 +52,12 @@ export interface EmulatorOptions {
   diskCacheBytes?: number;
   /** Objects larger than this are cached on disk instead of in memory, in bytes. Default 10 MB. */
   memoryObjectBytes?: number;
+  /** Milliseconds a viewer may take to send a request's line and headers (then 408). Default 10000. */
+  headerTimeoutMs?: number;
+  /** Milliseconds a request in progress may wait on the viewer: body bytes or reading the response. Default 30000. */
+  requestIdleTimeoutMs?: number;
+  /** Open viewer connections per listener; more are closed when accepted. 0 = no bound. Default 4096. */
+  maxConnections?: number;
 }
 
 export type ResolvedOptions = Readonly<Required<EmulatorOptions>>;
@@ -90,6 +96,15 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "viewerCountryMap", flag: "viewer-country-map", env: "MINIFRONT_VIEWER_COUNTRY_MAP", kind: "path", default: "", help: "JSON file mapping viewer IP ranges to countries, e.g. {\"10.1.0.0/16\": \"DE\"}" },
   { key: "diskCacheBytes", flag: "disk-cache-size", env: "MINIFRONT_DISK_CACHE_SIZE", kind: "int", default: 1024 * 1024 * 1024, help: "Bytes of disk the edge's large-object tier may use (under the data directory)" },
   { key: "memoryObjectBytes", flag: "memory-object-max", env: "MINIFRONT_MEMORY_OBJECT_MAX", kind: "int", default: 10_000_000, help: "Cached objects larger than this many bytes are kept on disk instead of in memory" },
+  // CloudFront does not publish its viewer-side timeouts. 10 s for a request head (at most 20 KB,
+  // data-plane.md §2, which any client sends at once) cuts slowloris sockets 6x sooner than
+  // node's 60 s; 30 s without progress mirrors CloudFront's default origin response timeout
+  // ("Origin response timeout", first byte and between packets) on the viewer side. 4096
+  // connections is far above what a browser or a load test on one machine opens, and far below
+  // the file-descriptor limit.
+  { key: "headerTimeoutMs", flag: "header-timeout", env: "MINIFRONT_HEADER_TIMEOUT", kind: "int", default: 10_000, help: "Milliseconds a viewer may take to send a request line and headers; then 408 and the connection is closed" },
+  { key: "requestIdleTimeoutMs", flag: "request-idle-timeout", env: "MINIFRONT_REQUEST_IDLE_TIMEOUT", kind: "int", default: 30_000, help: "Milliseconds a request in progress may wait on the viewer (no body bytes arriving, or the response not read); then the connection is closed (408 if nothing was answered)" },
+  { key: "maxConnections", flag: "max-connections", env: "MINIFRONT_MAX_CONNECTIONS", kind: "int", default: 4096, help: "Open connections per listening port; connections beyond it are closed when accepted (0 = no bound)" },
   { key: "s3Access", flag: "s3-access", env: "MINIFRONT_S3_ACCESS", kind: "string", default: "enforce", help: "enforce: objects are private unless the bucket policy allows the request (as on S3); open: anyone may do anything (LocalStack's behaviour)" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
 ];
@@ -122,6 +137,7 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
   }
   if (resolved.s3Access !== "enforce" && resolved.s3Access !== "open") throw new EmulatorError("ERR_CONFIG", `s3 access must be enforce or open, not "${resolved.s3Access}"`);
   if (!/^[A-Z]{2}$/.test(resolved.viewerCountry)) throw new EmulatorError("ERR_CONFIG", `viewer country must be a two-letter ISO code such as US, not "${resolved.viewerCountry}"`);
+  if (resolved.headerTimeoutMs < 1 || resolved.requestIdleTimeoutMs < 1) throw new EmulatorError("ERR_CONFIG", "--header-timeout and --request-idle-timeout must be at least 1 ms");
   if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");
   return Object.freeze(resolved);
 }

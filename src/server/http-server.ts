@@ -12,7 +12,8 @@ import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
 import { serveWebsite } from "../services/s3/website.ts";
 import { classifyRequest, hostWithoutPort, isInternalPath } from "./classify.ts";
-import { closeIdleConnections } from "./idle-connections.ts";
+import { closeIdleConnections, REQUEST_TIMEOUT_RESPONSE } from "./idle-connections.ts";
+import { badFraming, BAD_REQUEST_PAGE } from "./framing.ts";
 import type { Edge } from "../edge/pipeline.ts";
 
 /** The services' current state; replaced wholesale by the reset endpoints. */
@@ -31,6 +32,17 @@ export interface ServerDeps {
   readonly log: Logger;
   /** `/_minifront/*`, `/_localstack/*`, `/moto-api/*`; undefined when no such endpoint. */
   readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
+  /** Viewer connection limits (config.ts: --header-timeout, --request-idle-timeout, --max-connections). */
+  readonly limits: ViewerLimits;
+}
+
+export interface ViewerLimits {
+  /** Time for a request line and headers to arrive, from its first byte; then 408 and close. */
+  readonly headerTimeoutMs: number;
+  /** Time a request in progress may wait on the viewer (body bytes, reading the response). */
+  readonly requestIdleTimeoutMs: number;
+  /** Open connections per listener; more are closed as soon as they are accepted. 0 = no bound. */
+  readonly maxConnections: number;
 }
 
 /** How long a keep-alive connection may sit idle before it is closed (node:http's default). */
@@ -48,13 +60,30 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
   // (RFC 9112 §6.3), so node:http hands it over already ended instead of running the stream
   // life cycle for nothing; readBody (api/service.ts) answers an ended stream at once.
   // keepAliveTimeout 0: idle-connections.ts closes idle keep-alive connections instead.
-  const options = { keepAlive: true, requestTimeout: 0, optimizeEmptyRequests: true, keepAliveTimeout: 0 };
+  // headersTimeout is given explicitly: node derives its default from requestTimeout, so with
+  // requestTimeout 0 (no cap on a whole request: a large upload may take as long as it keeps
+  // moving; idle-connections.ts closes one that stalls) headers could take forever. node checks
+  // both only every connectionsCheckingInterval (30 s by default), hence a quarter of the timeout.
+  const { headerTimeoutMs, requestIdleTimeoutMs, maxConnections } = deps.limits;
+  const options = {
+    keepAlive: true,
+    requestTimeout: 0,
+    headersTimeout: headerTimeoutMs,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headerTimeoutMs / 4))),
+    optimizeEmptyRequests: true,
+    keepAliveTimeout: 0,
+  };
   const server: Server = listener.tls ? createTlsServer({ ...options, cert: listener.tls.cert, key: listener.tls.key }) : createServer(options);
-  const trackIdle = closeIdleConnections(server, KEEP_ALIVE_IDLE_MS);
+  // node:http closes a connection accepted beyond the bound at once; those already open go on.
+  if (maxConnections > 0) server.maxConnections = maxConnections;
+  const trackIdle = closeIdleConnections(server, { idleMs: KEEP_ALIVE_IDLE_MS, stalledMs: requestIdleTimeoutMs });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     trackIdle(req, res);
     let handled: Promise<void> | undefined;
     try {
+      // Duplicate Host, or HTTP/1.0 with Transfer-Encoding (framing.ts): a few length
+      // comparisons on a normal request.
+      if (badFraming(req)) return void refuse(res);
       handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : edgeShortcut(req, res, deps);
     } catch (err) {
       // The synchronous hit path threw: answered below like any failed request.
@@ -71,10 +100,21 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
       }
     });
   });
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  // A request node:http could not parse, or whose headers did not arrive within headersTimeout:
+  // answer as node:http would (408 for the timeout) and close. Destroyed once the answer is
+  // flushed, not just ended: the server allows half-open sockets, so a viewer that keeps
+  // trickling bytes would keep an ended one open (one that never reads is the idle sweep's).
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    socket.end(err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? REQUEST_TIMEOUT_RESPONSE : "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", () => socket.destroy());
   });
   return server;
+}
+
+/** 400 and close, without reading the body (framing.ts: the body's length cannot be trusted). */
+function refuse(res: ServerResponse): void {
+  res.writeHead(400, { Server: "CloudFront", "Content-Type": "text/html", "Content-Length": Buffer.byteLength(BAD_REQUEST_PAGE), Connection: "close", "X-Cache": "Error from cloudfront" });
+  res.end(res.req.method === "HEAD" ? undefined : BAD_REQUEST_PAGE);
 }
 
 /**

@@ -8,15 +8,48 @@ import { closeIdleConnections } from "./idle-connections.ts";
 
 const IDLE_MS = 300;
 const SWEEP_MS = 50;
+const STALLED_MS = 400;
+
+/** A response far larger than the socket buffers, for a viewer that does not read. */
+const BIG = Buffer.alloc(32 * 1024 * 1024, 0x61);
+let bigClosed: { finished: boolean } | undefined;
+
+/** Polls until `check` holds (a bounded wait for something that happens eventually). */
+async function eventually(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > deadline) assert.fail(`not within ${ms} ms: ${what}`);
+    await sleep(20);
+  }
+}
 
 describe("closeIdleConnections", () => {
   let server: Server;
   let port: number;
   before(async () => {
     server = createServer({ keepAliveTimeout: 0 });
-    const track = closeIdleConnections(server, IDLE_MS, SWEEP_MS);
+    const track = closeIdleConnections(server, { idleMs: IDLE_MS, stalledMs: STALLED_MS, sweepMs: SWEEP_MS });
     server.on("request", (req, res) => {
       track(req, res);
+      if (req.url === "/upload") {
+        // Reads the body, then answers with its length.
+        let n = 0;
+        req.on("data", (d: Buffer) => (n += d.length)).on("end", () => res.end(String(n)));
+        return;
+      }
+      if (req.url === "/late-reader") {
+        // Leaves the body unread (node pauses the socket once its buffer is full) for three stalled periods.
+        setTimeout(() => {
+          let n = 0;
+          req.on("data", (d: Buffer) => (n += d.length)).on("end", () => res.end(String(n)));
+        }, 3 * STALLED_MS);
+        return;
+      }
+      if (req.url === "/big") {
+        res.on("close", () => (bigClosed = { finished: res.writableFinished }));
+        res.writeHead(200, { "content-length": String(BIG.length) }).end(BIG);
+        return;
+      }
       // /slow answers after three idle periods without a byte on the wire.
       const delay = req.url === "/slow" ? 3 * IDLE_MS : 0;
       setTimeout(() => res.writeHead(200, { "content-length": "2" }).end("ok"), delay);
@@ -80,6 +113,47 @@ describe("closeIdleConnections", () => {
     await sleep(3 * IDLE_MS + 100);
     assert.match(c.received(), /^HTTP\/1\.1 200 OK[\s\S]*ok$/);
     assert.equal(c.closedAt(), undefined);
+    c.socket.destroy();
+  });
+
+  it("answers 408 and closes a connection whose request body stops arriving", async () => {
+    const c = await open();
+    c.socket.write("PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+    await eventually(() => c.closedAt() !== undefined, "the stalled upload's connection is closed");
+    assert.match(c.received(), /^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
+  it("keeps an upload that takes several times the timeout in total but keeps moving", async () => {
+    const c = await open();
+    const parts = 12;
+    c.socket.write(`PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: ${parts}\r\n\r\n`);
+    for (let i = 0; i < parts; i++) {
+      await sleep(STALLED_MS / 4);
+      c.socket.write("x");
+    }
+    await eventually(() => c.received().endsWith("\r\n\r\n12"), "the upload is answered");
+    assert.match(c.received(), /^HTTP\/1\.1 200 OK/);
+    assert.equal(c.closedAt(), undefined);
+    c.socket.destroy();
+  });
+
+  it("does not blame the viewer while the server leaves the body unread", async () => {
+    const c = await open();
+    const body = Buffer.alloc(4 * 1024 * 1024, 0x62);
+    c.socket.write(`PUT /late-reader HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n`);
+    c.socket.write(body);
+    await eventually(() => c.received().includes(`\r\n\r\n${body.length}`), "the late reader answers");
+    assert.match(c.received(), /^HTTP\/1\.1 200 OK/);
+    assert.equal(c.closedAt(), undefined);
+    c.socket.destroy();
+  });
+
+  it("closes a connection whose viewer stops reading a response", async () => {
+    const c = await open();
+    c.socket.pause();
+    c.socket.write(get("/big"));
+    await eventually(() => bigClosed !== undefined, "the unread response's connection is closed");
+    assert.deepEqual(bigClosed, { finished: false });
     c.socket.destroy();
   });
 });

@@ -2,11 +2,15 @@
 // call, so they can switch to minifront unchanged:
 //   GET  /_minifront/health   GET /_localstack/health  (LocalStack's shape: services → "running")
 //   POST /_minifront/reset    POST /moto-api/reset     (moto server mode: 200 {"status": "ok"})
+//   GET  /_minifront/memory   the pid, process.memoryUsage() and the edge cache's size (bytes), for `npm run soak`
+import { getHeapSpaceStatistics } from "node:v8";
 
 export interface InternalDeps {
   readonly version: string;
   /** Drops all state, as if the data directory were new. */
   reset(): void;
+  /** What the edge cache holds (its own accounting), shown next to the process's memory. */
+  cacheSize?(): { entries: number; bytes: number; diskBytes: number };
 }
 
 export type InternalEndpoints = (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
@@ -24,6 +28,8 @@ export function createInternalEndpoints(deps: InternalDeps): InternalEndpoints {
       case "GET /_localstack/health":
       case "HEAD /_localstack/health":
         return { status: 200, body: { services: SERVICES, edition: "minifront", version: deps.version } };
+      case "GET /_minifront/memory":
+        return { status: 200, body: memoryReport(deps) };
       case "POST /_minifront/reset":
         deps.reset();
         return { status: 200, body: { status: "reset" } };
@@ -34,4 +40,11 @@ export function createInternalEndpoints(deps: InternalDeps): InternalEndpoints {
         return undefined;
     }
   };
+}
+
+/** What `GET /_minifront/memory` answers: where this process's memory is, in bytes. */
+function memoryReport(deps: InternalDeps): Record<string, unknown> {
+  // Committed bytes per V8 heap space: heapTotal is their sum, and says which space holds it.
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+  return { pid: process.pid, ...process.memoryUsage(), spaces, ...(deps.cacheSize ? { cache: deps.cacheSize() } : {}) };
 }
