@@ -82,8 +82,10 @@ export function relayAndFill(origin: IncomingMessage, viewer: ServerResponse, se
       filling = false;
       chunks = undefined;
       if (file) {
+        // Unlinked once closed: a stream destroyed before its file is open still creates it.
+        const path = filePath;
+        file.once("close", () => unlink(path, ignore));
         file.destroy();
-        unlink(filePath, ignore);
         file = undefined;
       }
       fileBlocked = false;

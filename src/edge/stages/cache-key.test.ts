@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { buildCacheKey, keyPath, selectCookies, selectQuery } from "./cache-key.ts";
-import { invalidationMatcher } from "../pipeline.ts";
+import { invalidationMatcher } from "../cache/invalidation.ts";
 import type { ValueSelector } from "../compile.ts";
 
 const sel = (behavior: ValueSelector["behavior"], ...names: string[]): ValueSelector => ({ behavior, names: new Set(names) });
