@@ -3,7 +3,8 @@
 // Bodies live in memory, bounded by total bytes; large objects live in files of the disk tier
 // (§ "bounded cache" of the edge issue), bounded by their own byte budget, and the entry here
 // only points at the file. An evicted or purged disk entry's file is deleted.
-// Note: a body stored in several tiers is one Buffer, but each tier's entry counts its size.
+// A body stored in several tiers (or kept by a revalidated copy) is one Buffer and counts once
+// against the byte budget; a disk-tier file likewise, however many entries point at it.
 
 import { renderHead, type PrerenderedHead } from "./prerendered-head.ts";
 
@@ -56,6 +57,9 @@ export class MemoryCache {
   private bytes = 0;
   private diskBytes = 0;
   private readonly entries = new Map<string, Slot>();
+  /** How many slots hold each body Buffer (its bytes count once) and each disk-tier file. */
+  private readonly bodies = new Map<Buffer, number>();
+  private readonly files = new Map<string, number>();
   /** Counts moves to the recent end of `entries` (stores and re-inserted hits). */
   private uses = 0;
 
@@ -94,8 +98,8 @@ export class MemoryCache {
     const k = `${tier}\u0001${dist}\u0001${key}`;
     this.remove(k);
     this.entries.set(k, { dist, key, value, seq: ++this.uses });
-    this.bytes += entrySize(value);
-    this.diskBytes += disk;
+    this.bytes += slotOverhead(value) + (hold(this.bodies, value.body) ? value.body.length : 0);
+    if (value.file && hold(this.files, value.file.path)) this.diskBytes += disk;
     for (const [oldest, slot] of this.entries) {
       if (this.bytes <= this.maxBytes && this.diskBytes <= this.maxDiskBytes) break;
       // Over the disk budget only: evict the oldest disk entries, keep small objects.
@@ -128,19 +132,38 @@ export class MemoryCache {
     const e = this.entries.get(k);
     if (!e) return;
     this.entries.delete(k);
-    this.bytes -= entrySize(e.value);
+    this.bytes -= slotOverhead(e.value) + (release(this.bodies, e.value.body) ? e.value.body.length : 0);
     const file = e.value.file;
-    if (file) {
+    if (file && release(this.files, file.path)) {
       this.diskBytes -= file.size;
-      if (!this.references(file.path)) this.dropFile(file.path);
+      this.dropFile(file.path);
     }
   }
 
   /** Whether any tier's entry still points at the file (one file may back several tiers). */
   private references(path: string): boolean {
-    for (const e of this.entries.values()) if (e.value.file?.path === path) return true;
-    return false;
+    return this.files.has(path);
   }
+}
+
+/** Counts one more holder of `item`; true when it is the first (its bytes start to count). */
+function hold<T>(counts: Map<T, number>, item: T): boolean {
+  const n = counts.get(item) ?? 0;
+  counts.set(item, n + 1);
+  return n === 0;
+}
+
+/** Counts one holder less; true when it was the last (its bytes stop counting). */
+function release<T>(counts: Map<T, number>, item: T): boolean {
+  const n = (counts.get(item) ?? 1) - 1;
+  if (n > 0) counts.set(item, n);
+  else counts.delete(item);
+  return n <= 0;
+}
+
+/** What each slot costs beyond its body: the pre-rendered head, and 512 bytes for the header map and the entry itself. */
+function slotOverhead(v: CachedResponse): number {
+  return 512 + (v.head?.text.length ?? 0);
 }
 
 /** The body, the pre-rendered head, and 512 bytes for the header map and the entry itself. */
