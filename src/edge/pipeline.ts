@@ -17,13 +17,10 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../api/service.ts";
 import type { CloudFrontIdentity } from "../services/s3/cloudfront-identity.ts";
 import type { CloudFrontState, DistributionRecord } from "../services/cloudfront/state.ts";
-import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "../services/cloudfront/handlers/policies.ts";
-import { trustedPublicKeys } from "../services/cloudfront/handlers/key-groups.ts";
-import type { CachePolicyConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
+import { edgeView, type EdgeConfigView } from "../services/cloudfront/edge-view.ts";
 import type { S3OriginSettings } from "../services/s3/origin-address.ts";
 import type { FunctionRuntime } from "../functions/index.ts";
 import { compileDistribution, type CompiledBehavior, type CompiledDistribution, type CompiledOrigin } from "./compile.ts";
-import type { OriginAccessControlSettings } from "./stages/oac-sign.ts";
 import { matchBehavior } from "./stages/match-behavior.ts";
 import { checkDistribution, checkViewer, type Redirect, type Refusal } from "./stages/viewer-checks.ts";
 import type { CountryOf } from "./stages/geo.ts";
@@ -100,7 +97,14 @@ interface Exchange {
 }
 
 export function createEdge(deps: EdgeDeps): Edge {
-  const compiled = new WeakMap<DistributionRecord, { versions: readonly number[]; dist: CompiledDistribution }>();
+  const compiled = new WeakMap<DistributionRecord, { version: number; dist: CompiledDistribution }>();
+  /** The read-only view of each state (the reset endpoints replace the state). */
+  const views = new WeakMap<CloudFrontState, EdgeConfigView>();
+  const viewOf = (state: CloudFrontState): EdgeConfigView => {
+    let v = views.get(state);
+    if (!v) views.set(state, (v = edgeView(state)));
+    return v;
+  };
   const locations = new EdgeLocations(deps.pops);
   const nextId = requestIds();
   const ask = createOriginRequester(deps);
@@ -111,17 +115,11 @@ export function createEdge(deps: EdgeDeps): Edge {
   const compile = (rec: DistributionRecord, state: CloudFrontState) => {
     const c = compiled.get(rec);
     // What a distribution refers to by id can change without the distribution changing.
-    const v = c?.versions;
-    if (c && v && v[0] === state.policyVersion && v[1] === state.keyGroups.version && v[2] === state.publicKeys.version && v[3] === state.originAccessControls.version && v[4] === state.functions.version) return c.dist;
-    const versions = [state.policyVersion, state.keyGroups.version, state.publicKeys.version, state.originAccessControls.version, state.functions.version];
-    const dist = compileDistribution(rec, deps.s3, {
-      cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
-      originRequestPolicy: (id) => findPolicy(state, ORIGIN_REQUEST, id)?.config as OriginRequestPolicyConfig | undefined,
-      responseHeadersPolicy: (id) => findPolicy(state, RESPONSE_HEADERS, id)?.config as ResponseHeadersPolicyConfig | undefined,
-      originAccessControl: (id) => state.originAccessControls.get(id)?.config as OriginAccessControlSettings | undefined,
-      trustedKeys: (ids) => trustedPublicKeys(state, ids),
-    });
-    compiled.set(rec, { versions, dist });
+    const view = viewOf(state);
+    const version = view.configVersion();
+    if (c && c.version === version) return c.dist;
+    const dist = compileDistribution(rec, deps.s3, view);
+    compiled.set(rec, { version, dist });
     return dist;
   };
 
@@ -237,7 +235,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       requestId: x.id,
       pop: x.pop.code,
     });
-    const requestFn = behavior.viewerRequestFunction ? state.functions.live(behavior.viewerRequestFunction) : undefined;
+    const requestFn = behavior.viewerRequestFunction ? viewOf(state).liveFunction(behavior.viewerRequestFunction) : undefined;
     if (requestFn) {
       const out = await runViewerRequest(deps.functions, requestFn, facts());
       if (out.kind !== "continue") req.resume();
@@ -265,7 +263,7 @@ export function createEdge(deps: EdgeDeps): Edge {
 
     // The way out: the viewer-response function on successful responses, then the response
     // headers policy (respond.ts).
-    const responseFn = behavior.viewerResponseFunction ? state.functions.live(behavior.viewerResponseFunction) : undefined;
+    const responseFn = behavior.viewerResponseFunction ? viewOf(state).liveFunction(behavior.viewerResponseFunction) : undefined;
     const viewerResponse = responseFn ? (entry: CachedResponse) => runViewerResponse(deps.functions, responseFn, { ...facts(), rawQuery }, entry) : undefined;
     const serve = async (entry: CachedResponse, xCache: string, cache: "hit" | "refresh" | "miss", withAge = true): Promise<void> => {
       const shown = viewerResponse && entry.status < 400 ? await viewerResponse(entry) : entry;

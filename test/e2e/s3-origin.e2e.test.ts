@@ -1,31 +1,46 @@
 // Origin addressing (issue 3): an S3 origin's DomainName reaches the embedded S3, or an external
 // S3 given with --s3-endpoint. Here a second minifront plays the external S3 (LocalStack or MinIO
-// would sit in its place).
+// would sit in its place). Each request goes through a distribution's edge, the real path.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { S3Client, CreateBucketCommand, PutObjectCommand, PutBucketPolicyCommand, PutBucketWebsiteCommand } from "@aws-sdk/client-s3";
-import type { IncomingMessage } from "node:http";
+import { CreateDistributionCommand, type Origin } from "@aws-sdk/client-cloudfront";
 import { startEmulator, type Emulator } from "../../src/index.ts";
-import { CREDENTIALS } from "../helpers/emulator.ts";
-import { parseS3OriginDomain, requestS3Origin, resolveS3Origin } from "../../src/services/s3/origin-address.ts";
+import { CREDENTIALS, cloudFrontClient } from "../helpers/emulator.ts";
+import { sendToEdge, type EdgeResponse } from "../helpers/test-origin.ts";
 
 function s3(emu: Emulator): S3Client {
   return new S3Client({ region: "us-east-1", endpoint: emu.s3Url, forcePathStyle: true, credentials: CREDENTIALS, maxAttempts: 1 });
 }
 
-async function text(res: IncomingMessage): Promise<string> {
-  let out = "";
-  for await (const chunk of res) out += String(chunk);
-  return out;
-}
+const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+const hosts = new Map<string, string>();
 
-function originOf(emu: Emulator, domain: string) {
-  const name = parseS3OriginDomain(domain);
-  assert.ok(name, `${domain} is an S3 origin`);
-  return resolveS3Origin(name, {
-    embedded: { hostname: "127.0.0.1", port: emu.port },
-    external: emu.options.s3Endpoint ? new URL(emu.options.s3Endpoint) : undefined,
-  });
+/** GET `path` through a distribution of `emu` whose one origin is named `domain` (made once per pair). */
+async function viaEdge(emu: Emulator, domain: string, path: string): Promise<EdgeResponse> {
+  let host = hosts.get(`${emu.port} ${domain}`);
+  if (!host) {
+    const website = domain.includes("s3-website");
+    const origin: Origin = website
+      ? { Id: "s3", DomainName: domain, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }
+      : { Id: "s3", DomainName: domain, S3OriginConfig: { OriginAccessIdentity: "" } };
+    const cf = cloudFrontClient(emu.controlUrl);
+    const out = await cf.send(
+      new CreateDistributionCommand({
+        DistributionConfig: {
+          CallerReference: `s3-origin-${domain}`,
+          Comment: "",
+          Enabled: true,
+          Origins: { Quantity: 1, Items: [origin] },
+          DefaultCacheBehavior: { TargetOriginId: "s3", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
+        },
+      }),
+    );
+    cf.destroy();
+    host = `${out.Distribution?.DomainName ?? assert.fail("no domain")}:${emu.port}`;
+    hosts.set(`${emu.port} ${domain}`, host);
+  }
+  return sendToEdge(emu.port, host, path);
 }
 
 /**
@@ -60,32 +75,32 @@ describe("S3 origin addressing", () => {
   });
 
   it("serves a REST origin from the embedded S3 when no --s3-endpoint is set", async () => {
-    const res = await requestS3Origin(originOf(upstream, "shared.s3.amazonaws.com"), "GET", "/dir/hello.txt");
-    assert.equal(res.statusCode, 200);
-    assert.equal(await text(res), "from the upstream S3");
+    const res = await viaEdge(upstream, "shared.s3.amazonaws.com", "/dir/hello.txt");
+    assert.equal(res.status, 200);
+    assert.equal(res.body, "from the upstream S3");
   });
 
   it("serves a REST origin from the external S3 when --s3-endpoint is set", async () => {
-    const res = await requestS3Origin(originOf(front, "shared.s3.us-east-1.amazonaws.com"), "GET", "/dir/hello.txt");
-    assert.equal(res.statusCode, 200);
+    const res = await viaEdge(front, "shared.s3.us-east-1.amazonaws.com", "/dir/hello.txt");
+    assert.equal(res.status, 200);
     assert.equal(res.headers["content-type"], "text/plain");
-    assert.equal(await text(res), "from the upstream S3");
+    assert.equal(res.body, "from the upstream S3");
   });
 
   it("serves the tutorial's LocalStack-style origin name the same way", async () => {
-    const res = await requestS3Origin(originOf(front, "shared.s3.localhost.localstack.cloud"), "GET", "/dir/hello.txt");
-    assert.equal(await text(res), "from the upstream S3");
+    const res = await viaEdge(front, "shared.s3.localhost.localstack.cloud", "/dir/hello.txt");
+    assert.equal(res.body, "from the upstream S3");
   });
 
   it("serves a website origin (index document) from the external S3", async () => {
-    const res = await requestS3Origin(originOf(front, "shared.s3-website-us-east-1.amazonaws.com"), "GET", "/");
-    assert.equal(res.statusCode, 200);
-    assert.equal(await text(res), "<h1>from the upstream S3</h1>");
+    const res = await viaEdge(front, "shared.s3-website-us-east-1.amazonaws.com", "/");
+    assert.equal(res.status, 200);
+    assert.equal(res.body, "<h1>from the upstream S3</h1>");
   });
 
   it("reports a missing key as S3 does (404 NoSuchKey)", async () => {
-    const res = await requestS3Origin(originOf(front, "shared.s3.amazonaws.com"), "GET", "/nope.txt");
-    assert.equal(res.statusCode, 404);
-    assert.match(await text(res), /<Code>NoSuchKey<\/Code>/);
+    const res = await viaEdge(front, "shared.s3.amazonaws.com", "/nope.txt");
+    assert.equal(res.status, 404);
+    assert.match(res.body, /<Code>NoSuchKey<\/Code>/);
   });
 });

@@ -21,6 +21,7 @@
 import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { NodeSha256 } from "../../api/node-sha256.ts";
+import type { AwsCredentials } from "../../services/s3/cloudfront-identity.ts";
 
 /** The parts of an OriginAccessControlConfig that signing needs (names as in the API). */
 export interface OriginAccessControlSettings {
@@ -43,11 +44,7 @@ export interface OriginRequestToSign {
   readonly body?: Uint8Array | "stream" | undefined;
 }
 
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string | undefined;
-}
+export type { AwsCredentials } from "../../services/s3/cloudfront-identity.ts";
 
 export interface OacSigningOptions {
   readonly credentials: AwsCredentials;

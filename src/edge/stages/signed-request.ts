@@ -171,14 +171,6 @@ export function verifySignedRequest(input: SignedRequestInput): SignedRequestRes
   return { ok: true, source, policy, keyPairId, hashAlgorithm, query: source === "url" ? strippedQuery : input.rawQuery };
 }
 
-/** The query without CloudFront's signing parameters (§2), raw segments in their original order. */
-export function stripSigningParams(rawQuery: string): string {
-  return parseQuery(rawQuery)
-    .filter((p) => !SIGNING_QUERY_PARAMS.has(p.name))
-    .map((p) => p.raw)
-    .join("&");
-}
-
 /** CloudFront's URL-safe base64 (§5.3): `-` `_` `~` stand for `+` `=` `/`; blank space is ignored. */
 export function decodeCloudFrontBase64(text: string): Buffer | undefined {
   const standard = text.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "=").replace(/~/g, "/");

@@ -64,7 +64,8 @@ export interface ViewerFacts {
   readonly country: string;
 }
 
-const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+// Made on first use: building it loads ICU region data, tens of ms of every start-up otherwise.
+let regionNames: Intl.DisplayNames | undefined;
 
 /** Values of the requested CloudFront-* headers for this request; names not determinable are left out. */
 export function viewerHeaders(req: IncomingMessage, names: readonly string[], facts: ViewerFacts): Record<string, string> {
@@ -122,7 +123,7 @@ function valueOf(name: string, req: IncomingMessage, facts: ViewerFacts, device:
     case "cloudfront-viewer-country":
       return facts.country;
     case "cloudfront-viewer-country-name":
-      return encodeNonAscii(regionNames.of(facts.country) ?? facts.country);
+      return encodeNonAscii((regionNames ??= new Intl.DisplayNames(["en"], { type: "region" })).of(facts.country) ?? facts.country);
     case "cloudfront-viewer-http-version":
       return req.httpVersion === "1.0" ? "1.0" : req.httpVersion === "2.0" ? "2.0" : "1.1";
     case "cloudfront-viewer-tls": {

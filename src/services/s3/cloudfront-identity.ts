@@ -6,7 +6,13 @@
 // random per-process key, so only this process's edge can produce a signature S3 accepts for
 // them. Any other access key is the account's own user (there is no IAM here).
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import type { AwsCredentials } from "../../edge/stages/oac-sign.ts";
+
+/** Access keys a request is signed with (the SDK's shape). */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string | undefined;
+}
 
 export type CloudFrontCaller =
   /** An OAC request on behalf of a distribution: principal cloudfront.amazonaws.com. */

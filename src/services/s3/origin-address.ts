@@ -5,8 +5,6 @@
 // MinIO, another minifront) when `--s3-endpoint` is set; REST origins are reached path-style
 // (`<endpoint>/<bucket>/<key>`), which every S3 implementation accepts, and website origins with
 // the website Host header on the endpoint's address.
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { bucketFromHost, websiteBucketFromHost } from "./router.ts";
 
 export interface S3OriginName {
@@ -56,29 +54,4 @@ export function resolveS3Origin(name: S3OriginName, settings: S3OriginSettings):
     return { ...target, pathPrefix: "", hostHeader: `${name.bucket}.${suffix}:${target.port}` };
   }
   return { ...target, pathPrefix: `/${encodeURIComponent(name.bucket)}`, hostHeader: authority };
-}
-
-/**
- * One request to an S3 origin: `path` is the object's path as CloudFront forwards it (starting
- * with `/`, already percent-encoded). Resolves with the response once its headers arrive.
- */
-export function requestS3Origin(
-  endpoint: S3OriginEndpoint,
-  method: string,
-  path: string,
-  headers: IncomingHttpHeaders = {},
-): Promise<IncomingMessage> {
-  const request = endpoint.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request({
-      hostname: endpoint.hostname,
-      port: endpoint.port,
-      method,
-      path: endpoint.pathPrefix + path,
-      headers: { ...headers, host: endpoint.hostHeader },
-    });
-    req.once("response", resolve);
-    req.once("error", reject);
-    req.end();
-  });
 }

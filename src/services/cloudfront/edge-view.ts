@@ -1,0 +1,46 @@
+// The read-only view of CloudFront state the edge reads (STYLE.md "A read-only view for the data
+// plane"): distributions by Host, the policies, key groups, origin access controls and LIVE
+// functions a distribution refers to, and one configuration version that moves whenever any of
+// them changes, so the edge knows when to compile a distribution again. The edge imports this,
+// never the API handlers; only the control plane writes the state behind it.
+import type { CachePolicyConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
+import type { FunctionToRun } from "../../functions/types.ts";
+import type { CloudFrontState, DistributionRecord } from "./state.ts";
+import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "./handlers/policies.ts";
+import { trustedPublicKeys } from "./handlers/key-groups.ts";
+
+/** An origin access control's signing settings (names as in the API). */
+export interface OriginAccessControlView {
+  readonly SigningBehavior: string;
+  readonly SigningProtocol: string;
+  readonly OriginAccessControlOriginType: string;
+}
+
+export interface EdgeConfigView {
+  /** Moves (never back) whenever a policy, key group, public key, OAC or function changes. */
+  configVersion(): number;
+  distributionForHost(host: string): DistributionRecord | undefined;
+  cachePolicy(id: string): CachePolicyConfig | undefined;
+  originRequestPolicy(id: string): OriginRequestPolicyConfig | undefined;
+  responseHeadersPolicy(id: string): ResponseHeadersPolicyConfig | undefined;
+  originAccessControl(id: string): OriginAccessControlView | undefined;
+  /** Public keys (id → PEM) of the given key groups. */
+  trustedKeys(keyGroupIds: readonly string[]): ReadonlyMap<string, string>;
+  /** The LIVE stage of a function by ARN. */
+  liveFunction(arn: string): FunctionToRun | undefined;
+}
+
+/** The view of one state (the reset endpoints replace the state, and with it the view). */
+export function edgeView(state: CloudFrontState): EdgeConfigView {
+  return {
+    // Each store counts its own changes; their sum moves whenever any of them does.
+    configVersion: () => state.policyVersion + state.keyGroups.version + state.publicKeys.version + state.originAccessControls.version + state.functions.version,
+    distributionForHost: (host) => state.distributionForHost(host),
+    cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
+    originRequestPolicy: (id) => findPolicy(state, ORIGIN_REQUEST, id)?.config as OriginRequestPolicyConfig | undefined,
+    responseHeadersPolicy: (id) => findPolicy(state, RESPONSE_HEADERS, id)?.config as ResponseHeadersPolicyConfig | undefined,
+    originAccessControl: (id) => state.originAccessControls.get(id)?.config as OriginAccessControlView | undefined,
+    trustedKeys: (ids) => trustedPublicKeys(state, ids),
+    liveFunction: (arn) => state.functions.live(arn),
+  };
+}
