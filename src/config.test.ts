@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { resolveOptions, OPTION_SPECS } from "./config.ts";
-import { EmulatorError } from "./api/errors.ts";
+import { EmulatorError } from "./errors.ts";
 
 describe("resolveOptions", () => {
   it("uses the documented defaults", () => {

@@ -1,7 +1,7 @@
 // Options, resolved once: explicit options (CLI flags or library caller) > MINIFRONT_* environment
 // > defaults. Nothing else in the product reads process.env. Every option is documented in the
 // README's reference table, which test/readme.test.ts keeps in step with OPTION_SPECS.
-import { EmulatorError } from "./api/errors.ts";
+import { EmulatorError } from "./errors.ts";
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 
 export interface EmulatorOptions {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from "./config.ts";
-import { EmulatorError } from "./api/errors.ts";
+import { EmulatorError } from "./errors.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { randomIds, type Ids } from "./ids.ts";
 import { createLogger } from "./log.ts";
@@ -34,7 +34,7 @@ import type { Logger } from "./api/service.ts";
 
 export type { EmulatorOptions, ResolvedOptions } from "./config.ts";
 export { ManualClock, type Clock } from "./clock.ts";
-export { EmulatorError, isUserError } from "./api/errors.ts";
+export { EmulatorError, isUserError } from "./errors.ts";
 
 export interface StartOptions extends EmulatorOptions {
   /** Time source (tests pass a ManualClock). Default: the system clock. */

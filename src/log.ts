@@ -1,5 +1,12 @@
 // A tiny levelled logger to stderr; the CLI picks the level, the library defaults to warn.
-import type { Logger } from "./api/service.ts";
+
+/** Where the emulator's log lines go. */
+export interface Logger {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -12,27 +12,13 @@ import type { NormalizedSchema } from "@smithy/core/schema";
 import { Readable } from "node:stream";
 import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
 import type { OperationModel, ServiceModel } from "./model.ts";
-import type { ProtocolCodec } from "./service.ts";
+import type { ProtocolCodec, ProtocolRequest, ProtocolResponse } from "./protocol.ts";
 import { requiredMemberCount } from "./model.ts";
 import { ServiceError } from "./errors.ts";
 import { parseXmlDocument, readScalar, readXmlStruct, xmlSafeText, type XmlReadOptions } from "./xml-reader.ts";
 import { readHttpBinding } from "./http-bindings.ts";
 
-export interface ProtocolRequest {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly query: URLSearchParams;
-  /** Lower-cased header names. */
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The whole body; for an operation with a streaming payload, the unread request stream. */
-  readonly body: Buffer | Readable;
-}
-
-export interface ProtocolResponse {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  /** A Readable for streaming payloads (S3 GetObject), otherwise the whole body. */
-  readonly body: string | Uint8Array | Readable;
-}
+export type { ProtocolRequest, ProtocolResponse } from "./protocol.ts";
 
 /** True when the operation's input payload is a stream that must not be read into memory. */
 export function hasStreamingPayload(op: OperationModel): boolean {

@@ -11,8 +11,10 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { OperationModel, ServiceModel } from "./model.ts";
 import type { RouteMatch } from "./router.ts";
-import { hasStreamingPayload, parseRequest, serializeResponse, type ProtocolRequest, type ProtocolResponse } from "./rest-xml.ts";
+import { hasStreamingPayload, parseRequest, serializeResponse } from "./rest-xml.ts";
+import type { ProtocolCodec, ProtocolRequest, ProtocolResponse } from "./protocol.ts";
 import { ServiceError } from "./errors.ts";
+import type { Logger } from "../log.ts";
 import { describeStorageFailure, storageFailureReason } from "../store/storage-errors.ts";
 
 /** What every handler gets besides its input: the per-request facts and the service's own context. */
@@ -66,13 +68,7 @@ export interface AuthorizeCall {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
-/** A wire format: how a request becomes the operation's input and its output a response. */
-export interface ProtocolCodec {
-  /** Whether the operation's payload reaches the handler as an unread stream (S3's object bodies). */
-  streamsPayload(op: OperationModel): boolean;
-  parse(op: OperationModel, req: ProtocolRequest): Record<string, unknown>;
-  serialize(model: ServiceModel, op: OperationModel, output: Record<string, unknown>): ProtocolResponse;
-}
+export type { ProtocolCodec } from "./protocol.ts";
 
 /** REST-XML (CloudFront, S3): the default codec. */
 export const REST_XML: ProtocolCodec = { streamsPayload: hasStreamingPayload, parse: parseRequest, serialize: serializeResponse };
@@ -113,12 +109,7 @@ export interface ApiService<S> {
   handle(req: ApiRequest, service: S): Promise<ProtocolResponse & { operation: string | undefined }>;
 }
 
-export interface Logger {
-  debug(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
+export type { Logger } from "../log.ts";
 
 export function createApiService<S>(model: ServiceModel, handlers: HandlerTable<S>, profile: ServiceProfile<S>, log: Logger): ApiService<S> {
   for (const name of Object.keys(handlers)) {

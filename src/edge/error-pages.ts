@@ -8,7 +8,7 @@ import { matchBehavior } from "./stages/match-behavior.ts";
 import { buildCacheKey } from "./stages/cache-key.ts";
 import { successTtl } from "./stages/ttl.ts";
 import type { OriginRequester } from "./origin-request.ts";
-import { readBody, CACHEABLE_SUCCESS, originResponseHeaders } from "./origin-response.ts";
+import { readBody, CACHEABLE_SUCCESS, originResponseHeaders } from "./origin-body.ts";
 import { serveCached, type BaseHeaders, type Decorate } from "./respond.ts";
 import type { ResponseHeaders } from "./stages/response-headers.ts";
 import { headerString } from "../http/headers.ts";

@@ -3,7 +3,7 @@
 // error page, and the body itself: read whole when it is known to fit in memory (it may be
 // compressed, and error bodies are served through their pages), streamed otherwise while the
 // cache fills (relay-fill.ts), or relayed when it is not to be cached.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import type { CompiledBehavior, CompiledDistribution } from "./compile.ts";
 import { cacheEntry, type CachedResponse } from "./cache/memory-cache.ts";
@@ -14,44 +14,10 @@ import type { ErrorPages } from "./error-pages.ts";
 import { sendError, type BaseHeaders, type Decorate } from "./respond.ts";
 import { DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 import { contentLength, headerString } from "../http/headers.ts";
+import { CACHEABLE_SUCCESS, originResponseHeaders, readBody } from "./origin-body.ts";
 
-/** Origin statuses cached with the success TTL rules (§9.2; 3xx redirects are cached, never followed). */
-export const CACHEABLE_SUCCESS = new Set([200, 203, 300, 301, 302, 307, 308, 410]);
-/** Never sent to the viewer as received (hop-by-hop, RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
 const EMPTY = Buffer.alloc(0);
 const FUNCTION_FAILED = "The CloudFront function associated with the CloudFront distribution is invalid or could not run.";
-
-/** The origin's response headers as the viewer may see them and the cache keeps them. */
-export function originResponseHeaders(h: IncomingHttpHeaders, behavior: CompiledBehavior): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(h)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name === "via" || name === "age") continue;
-    // Set-Cookie reaches the viewer only when cookies are forwarded (§14).
-    if (name === "set-cookie" && behavior.forward.cookies.behavior === "none") continue;
-    out[name] = value;
-  }
-  return out;
-}
-
-/** A whole body of at most `limit` bytes; undefined when it is larger or breaks off. */
-export async function readBody(res: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        res.destroy();
-        return undefined;
-      }
-      chunks.push(chunk);
-    }
-  } catch {
-    return undefined;
-  }
-  return Buffer.concat(chunks);
-}
 
 /** One viewer request's miss, as far as answering it from the origin's response goes. */
 export interface Miss {

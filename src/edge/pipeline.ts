@@ -14,7 +14,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import type { TLSSocket } from "node:tls";
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.ts";
-import type { Logger } from "../api/service.ts";
+import type { Logger } from "../log.ts";
 import type { CloudFrontIdentity } from "../services/s3/cloudfront-identity.ts";
 import type { CloudFrontState, DistributionRecord } from "../services/cloudfront/state.ts";
 import { edgeView, type EdgeConfigView } from "../services/cloudfront/edge-view.ts";

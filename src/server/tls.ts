@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { generateKeyPairSync, X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import forge from "node-forge";
-import { EmulatorError } from "../api/errors.ts";
+import { EmulatorError } from "../errors.ts";
 
 export interface TlsMaterial {
   readonly cert: string;

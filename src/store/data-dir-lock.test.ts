@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { EmulatorError } from "../api/errors.ts";
+import { EmulatorError } from "../errors.ts";
 
 const dirs: string[] = [];
 after(() => {

@@ -13,7 +13,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EmulatorError } from "../api/errors.ts";
+import { EmulatorError } from "../errors.ts";
 
 const LOCK_FILE = "minifront.lock";
 const PID_FILE = "minifront.pid";

@@ -6,7 +6,7 @@
 // has one); an unknown country is allowed (§3).
 import { BlockList, isIPv6 } from "node:net";
 import type { IncomingHttpHeaders } from "node:http";
-import { EmulatorError } from "../../api/errors.ts";
+import { EmulatorError } from "../../errors.ts";
 
 export const VIEWER_COUNTRY_HEADER = "x-minifront-viewer-country";
 

@@ -7,7 +7,17 @@ import type { FunctionConfig, Tag } from "@aws-sdk/client-cloudfront";
 import type { DocumentStore } from "../../store/document-store.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../../functions/runtime.ts";
 import type { FunctionRuntimeName, FunctionToRun } from "../../functions/types.ts";
-import type { CloudFrontState } from "./state.ts";
+import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
+import type { Clock } from "../../clock.ts";
+import type { KeyValueStores } from "./key-value-stores.ts";
+
+/** What the function store needs of the CloudFront state it belongs to (not the state itself, which owns it). */
+export interface FunctionStoreHost {
+  readonly keyValueStores: KeyValueStores;
+  readonly clock: Clock;
+  arn(kind: string, name: string): string;
+  listDistributions(): ReadonlyArray<{ readonly config: DistributionConfig }>;
+}
 
 export type FunctionStage = "DEVELOPMENT" | "LIVE";
 
@@ -36,13 +46,13 @@ const CONTROL_RUNTIME_IDLE_MS = 30_000;
 
 export class FunctionStore {
   private readonly docs: DocumentStore;
-  private readonly state: CloudFrontState;
+  private readonly state: FunctionStoreHost;
   private readonly functions = new Map<string, FunctionRecord>();
   private controlRuntime: FunctionRuntime | undefined;
   /** Bumped on every change: the edge can compare it to know when LIVE code may have changed. */
   version = 0;
 
-  constructor(docs: DocumentStore, state: CloudFrontState) {
+  constructor(docs: DocumentStore, state: FunctionStoreHost) {
     this.docs = docs;
     this.state = state;
     for (const rec of docs.list<FunctionRecord>(KIND)) this.functions.set(rec.Name, rec);
