@@ -8,7 +8,6 @@ import { OPTION_SPECS, type EmulatorOptions } from "./config.ts";
 // the bulk of what is loaded), so the library is imported only after turning it on.
 enableCompileCache();
 const { isUserError, startEmulator } = await import("./index.ts");
-const { trustHint } = await import("./server/tls.ts");
 
 const USAGE = `Usage: minifront start [options]
 
@@ -45,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const emu = await startEmulator({ ...(explicit as EmulatorOptions), env: process.env });
   const port = emu.port;
+  // The certificate tooling (node-forge) is loaded only when there is a certificate to talk about.
+  const { trustHint } = emu.tls?.selfSigned ? await import("./server/tls.ts") : { trustHint: (_: string): string[] => [] };
   process.stdout.write(
     [
       `minifront ${emu.options.ephemeral ? "(ephemeral) " : ""}listening on ${emu.controlUrl}`,

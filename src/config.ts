@@ -22,7 +22,11 @@ export interface EmulatorOptions {
   deployDelayMs?: number;
   /** Largest API request body accepted, in bytes. Default 1 MiB. */
   maxApiBodyBytes?: number;
-  /** `enforce` (default): the embedded S3 applies bucket policies to anonymous and CloudFront requests; `open`: allows everything. */
+  /**
+   * How the embedded S3 applies bucket policies to anonymous and CloudFront requests. `warn`
+   * (default): decides as S3 does but serves what S3 would refuse, warning once per caller and
+   * bucket; `enforce`: refuses it (403 AccessDenied); `open`: allows everything silently.
+   */
   s3Access?: string;
   /** An external S3 (LocalStack, MinIO) that S3 origins are served from; "" = the embedded S3. */
   s3Endpoint?: string;
@@ -105,7 +109,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "headerTimeoutMs", flag: "header-timeout", env: "MINIFRONT_HEADER_TIMEOUT", kind: "int", default: 10_000, help: "Milliseconds a viewer may take to send a request line and headers; then 408 and the connection is closed" },
   { key: "requestIdleTimeoutMs", flag: "request-idle-timeout", env: "MINIFRONT_REQUEST_IDLE_TIMEOUT", kind: "int", default: 30_000, help: "Milliseconds a request in progress may wait on the viewer (no body bytes arriving, or the response not read); then the connection is closed (408 if nothing was answered)" },
   { key: "maxConnections", flag: "max-connections", env: "MINIFRONT_MAX_CONNECTIONS", kind: "int", default: 4096, help: "Open connections per listening port; connections beyond it are closed when accepted (0 = no bound)" },
-  { key: "s3Access", flag: "s3-access", env: "MINIFRONT_S3_ACCESS", kind: "string", default: "enforce", help: "enforce: objects are private unless the bucket policy allows the request (as on S3); open: anyone may do anything (LocalStack's behaviour)" },
+  { key: "s3Access", flag: "s3-access", env: "MINIFRONT_S3_ACCESS", kind: "string", default: "warn", help: "warn: a request S3 would refuse (no bucket policy allows it) is served, and a warning says once per caller and bucket what AWS would answer and the fix; enforce: refused with 403 AccessDenied, as on S3; open: anyone may do anything, silently (LocalStack's behaviour)" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
 ];
 
@@ -135,7 +139,7 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
     // X-Amz-Cf-Pop format: <IATA letters><digits>-<letter><digit> (data-plane.md §14, observed).
     if (!/^[A-Z]{3}\d{1,3}-[A-Z]\d{1,2}$/.test(code.trim())) throw new EmulatorError("ERR_CONFIG", `POP codes look like LOC50-C1, not "${code}"`);
   }
-  if (resolved.s3Access !== "enforce" && resolved.s3Access !== "open") throw new EmulatorError("ERR_CONFIG", `s3 access must be enforce or open, not "${resolved.s3Access}"`);
+  if (resolved.s3Access !== "warn" && resolved.s3Access !== "enforce" && resolved.s3Access !== "open") throw new EmulatorError("ERR_CONFIG", `s3 access must be warn, enforce or open, not "${resolved.s3Access}"`);
   if (!/^[A-Z]{2}$/.test(resolved.viewerCountry)) throw new EmulatorError("ERR_CONFIG", `viewer country must be a two-letter ISO code such as US, not "${resolved.viewerCountry}"`);
   if (resolved.headerTimeoutMs < 1 || resolved.requestIdleTimeoutMs < 1) throw new EmulatorError("ERR_CONFIG", "--header-timeout and --request-idle-timeout must be at least 1 ms");
   if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");

@@ -14,23 +14,23 @@ import { openDocumentStore } from "./store/document-store.ts";
 import { openDatabase } from "./store/database.ts";
 import { lockDataDir } from "./store/data-dir-lock.ts";
 import { S3Storage } from "./services/s3/storage.ts";
-import { createS3Api } from "./services/s3/index.ts";
 import type { S3Service } from "./services/s3/context.ts";
+import { AccessWarnings, distributionsReadingAnonymously } from "./services/s3/access-warnings.ts";
 import { createHash } from "node:crypto";
 import { MemoryCache } from "./edge/cache/memory-cache.ts";
 import { createEdge } from "./edge/pipeline.ts";
 import { CloudFrontState } from "./services/cloudfront/state.ts";
 import { createCloudFrontApi } from "./services/cloudfront/index.ts";
 import { MAX_STORE_BYTES, type ImportReader } from "./services/cloudfront/key-value-stores.ts";
-import { createKvsApi } from "./services/kvs/index.ts";
 import { createHttpServer } from "./server/http-server.ts";
 import type { Server } from "node:http";
-import { loadTlsMaterial, type TlsMaterial } from "./server/tls.ts";
+import type { TlsMaterial } from "./server/tls.ts";
 import { countryResolver } from "./edge/stages/geo.ts";
 import { CloudFrontIdentity } from "./services/s3/cloudfront-identity.ts";
 import { createFunctionRuntime } from "./functions/index.ts";
 import { createInternalEndpoints } from "./server/internal-endpoints.ts";
-import type { Logger } from "./api/service.ts";
+import type { ApiService, Logger } from "./api/service.ts";
+import { createRequire } from "node:module";
 
 export type { EmulatorOptions, ResolvedOptions } from "./config.ts";
 export { ManualClock, type Clock } from "./clock.ts";
@@ -67,6 +67,11 @@ export interface Emulator {
   /** The data directory in use (a temporary one when ephemeral). */
   readonly dataDir: string;
   readonly clock: Clock;
+  /**
+   * The warnings given so far, each once, in order: with `--s3-access warn` (the default), one per
+   * caller and bucket for requests the embedded S3 served although S3 would refuse them.
+   */
+  warnings(): readonly string[];
   /** Stops listening, closes connections and the store; deletes the data dir when ephemeral. */
   dispose(): Promise<void>;
 }
@@ -99,7 +104,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   let store;
   let storage;
   try {
-    db = openDatabase(dataDir);
+    db = openDatabase(dataDir, { durable: !options.ephemeral });
     store = openDocumentStore(db);
     storage = new S3Storage(db, dataDir);
   } catch (err) {
@@ -149,6 +154,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     log,
   });
   const onInvalidation = (id: string, paths: readonly string[]) => void edge.invalidate(id, paths);
+  const accessWarnings = new AccessWarnings(log, options.accountId);
   const s3Service: S3Service = {
     storage,
     clock,
@@ -156,8 +162,11 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     // S3 owners are 64-hex canonical ids; derive a stable one from the account id.
     owner: { ID: createHash("sha256").update(options.accountId).digest("hex"), DisplayName: "minifront" },
     accountId: options.accountId,
-    accessMode: options.s3Access as "enforce" | "open",
+    accessMode: options.s3Access as S3Service["accessMode"],
     cloudFrontIdentity,
+    accessWarnings,
+    // --s3-access warn names the distribution behind an anonymous origin request (access-warnings.ts).
+    unsignedDistributions: (bucket) => distributionsReadingAnonymously(live.cloudfront.listDistributions(), bucket),
   };
   // CreateKeyValueStore's ImportSource reads the embedded S3; one byte past the 5 MB file limit is
   // enough to tell a file that is too large.
@@ -185,8 +194,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   });
   const serverDeps = {
     cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
-    s3: createS3Api(log),
-    kvs: createKvsApi(log),
+    s3: onFirstUse(() => (require("./services/s3/index.ts") as typeof import("./services/s3/index.ts")).createS3Api(log)),
+    kvs: onFirstUse(() => (require("./services/kvs/index.ts") as typeof import("./services/kvs/index.ts")).createKvsApi(log)),
     state: () => live,
     edge,
     log,
@@ -212,6 +221,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     port = await listen(createHttpServer(serverDeps), options.port);
     if (options.edgePort !== null) edgePort = await listen(createHttpServer(serverDeps, { edgeOnly: true }), options.edgePort);
     if (options.httpsPort !== null) {
+      const { loadTlsMaterial } = require("./server/tls.ts") as typeof import("./server/tls.ts");
       tls = loadTlsMaterial({ certPath: options.tlsCert, keyPath: options.tlsKey, dataDir, domainSuffix: options.domainSuffix, now: Date.now() });
       listening.https = await listen(createHttpServer(serverDeps, { tls }), options.httpsPort);
     }
@@ -240,6 +250,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     options,
     dataDir,
     clock,
+    warnings: () => accessWarnings.list(),
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -256,6 +267,30 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       db.close();
       lock.release();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Start-up loads only what a health check and the CloudFront API need. The embedded S3 and the
+// KeyValueStore data API (their models come from two more SDK client packages) and the TLS
+// certificate tooling are loaded on first use, through `require`, which in Node 24 loads an ES
+// module synchronously, so the first S3 request simply pays it (bench/startup-bench.ts).
+const require = createRequire(import.meta.url);
+
+/** An API service that is built on its first request instead of at start-up. */
+function onFirstUse<S>(build: () => ApiService<S>): ApiService<S> {
+  let api: ApiService<S> | undefined;
+  const get = () => (api ??= build());
+  return {
+    get model() {
+      return get().model;
+    },
+    get supported() {
+      return get().supported;
+    },
+    // async: a failure to load becomes the request's rejection, as any other handler failure.
+    async handle(req, service) {
+      return get().handle(req, service);
     },
   };
 }

@@ -34,7 +34,8 @@ const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 
 describe("access control at the edge (#6)", () => {
   const clock = new ManualClock(Date.parse("2026-06-01T00:00:00Z"));
-  const t = useEmulator({ clock });
+  // The 403s without OAC/policy are S3's answer under `enforce` (the default is `warn`, issue #12).
+  const t = useEmulator({ clock, s3Access: "enforce" });
   let cf: CloudFrontClient | undefined;
   let s3: S3Client | undefined;
   let refs = 0;

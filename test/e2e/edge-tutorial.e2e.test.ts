@@ -3,6 +3,9 @@
 // (Miss, then Hit), an object change that the cache hides until `create-invalidation --paths "/*"`,
 // then the new body (Miss, then Hit). curl reaches the distribution's domain name with --resolve,
 // so no DNS is needed. data-plane.md §14 (X-Cache), §15 (invalidations).
+// Then the README's version of it, verbatim, through the `minifront start` process (issue #12):
+// with default flags (`--s3-access warn`) it serves the page and the log says once what AWS would
+// answer; with `--s3-access enforce` curl gets AWS's 403.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
@@ -11,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CreateDistributionResult, CreateInvalidationResult } from "@aws-sdk/client-cloudfront";
 import { AWS_CLI_MISSING, awsCliAvailable, runAws, type AwsCliResult } from "../helpers/aws-cli.ts";
-import { useEmulator } from "../helpers/emulator.ts";
+import { spawnCli, useEmulator, type CliProcess } from "../helpers/emulator.ts";
 
 /** The tutorial's `--distribution-config` file, byte for byte. */
 const TUTORIAL_CONFIG =
@@ -154,5 +157,113 @@ describe("the tutorial with the aws CLI and curl", { skip: missing }, () => {
     const hit = await curl();
     assert.equal(hit.body, "Hello again, CloudFront!");
     assert.equal(hit.headers.get("x-cache"), "Hit from cloudfront");
+  });
+});
+
+/** The README's tutorial ("The tutorial, end to end"), run against `minifront start <flags>`. */
+function readmeTutorial(flags: readonly string[]): {
+  readonly cli: () => CliProcess;
+  aws<T>(...args: string[]): Promise<T>;
+  curl(path?: string): Promise<CurlResponse>;
+  /** mb, `echo 'Hello, CloudFront!' > index.html`, cp, create-distribution: the distribution's id and domain. */
+  setUp(): Promise<{ id: string; domain: string }>;
+} {
+  let cli: CliProcess | undefined;
+  let dir = "";
+  let domain = "";
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "minifront-readme-"));
+    // Only the port and a throw-away state directory are chosen; MINIFRONT_S3_ACCESS set to "" is
+    // the same as unset, so the default really is the default.
+    cli = await spawnCli(["--port", "0", "--ephemeral", ...flags], { MINIFRONT_S3_ACCESS: "" });
+  });
+  after(async () => {
+    await cli?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const started = (): CliProcess => cli ?? assert.fail("minifront did not start");
+  async function aws<T>(...args: string[]): Promise<T> {
+    const r = await runAws(args, { endpoint: started().url, configDir: dir, timeoutMs: 20_000 });
+    assert.equal(r.code, 0, `aws ${args.join(" ")} exited with ${r.code}:\n${r.stderr}`);
+    const text = r.stdout.trim();
+    return (text === "" || !text.startsWith("{") ? undefined : JSON.parse(text)) as T;
+  }
+  function curl(path = "/index.html"): Promise<CurlResponse> {
+    const port = new URL(started().url).port;
+    return new Promise((resolve, reject) => {
+      execFile("curl", ["-s", "-i", "--resolve", `${domain}:${port}:127.0.0.1`, `http://${domain}:${port}${path}`], { timeout: 20_000, encoding: "utf8" }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`curl failed (${err.message}):\n${stderr}`));
+        else resolve(parseCurl(stdout));
+      });
+    });
+  }
+  return {
+    cli: started,
+    aws,
+    curl,
+    async setUp() {
+      await aws("s3", "mb", "s3://my-cloudfront-bucket");
+      const page = join(dir, "index.html");
+      writeFileSync(page, "Hello, CloudFront!\n");
+      await aws("s3", "cp", page, "s3://my-cloudfront-bucket/");
+      const config = join(dir, "dist.json");
+      writeFileSync(config, TUTORIAL_CONFIG);
+      const out = await aws<CreateDistributionResult>("cloudfront", "create-distribution", "--distribution-config", `file://${config}`);
+      domain = out.Distribution?.DomainName ?? assert.fail("no domain name");
+      return { id: out.Distribution?.Id ?? assert.fail("no distribution id"), domain };
+    },
+  };
+}
+
+/** The log lines of `--s3-access warn` warnings. */
+const accessWarnings = (stderr: string) => stderr.split("\n").filter((l) => l.includes("AWS would answer 403"));
+
+describe("the README's tutorial with default flags: served, and warned about once", { skip: missing }, () => {
+  const t = readmeTutorial([]);
+
+  it("curl -i shows the page (Miss, then Hit), and the log says what AWS would answer and the fix, once", async () => {
+    const { id } = await t.setUp();
+    const miss = await t.curl();
+    assert.equal(miss.status, 200, miss.body);
+    assert.equal(miss.body, "Hello, CloudFront!\n");
+    assert.equal(miss.headers.get("x-cache"), "Miss from cloudfront");
+    const hit = await t.curl();
+    assert.equal(hit.body, "Hello, CloudFront!\n");
+    assert.equal(hit.headers.get("x-cache"), "Hit from cloudfront");
+
+    // More origin requests from the same distribution to the same bucket: a missing page, and the
+    // page again after an invalidation. Still one warning.
+    const missing = await t.curl("/missing.html");
+    assert.equal(missing.status, 404);
+    await t.aws("cloudfront", "create-invalidation", "--distribution-id", id, "--paths", "/*");
+    const again = await t.curl();
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get("x-cache"), "Miss from cloudfront");
+
+    // The warning is logged when the request is answered; stderr is read as it arrives.
+    const deadline = Date.now() + 10_000;
+    while (accessWarnings(t.cli().stderr()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const lines = accessWarnings(t.cli().stderr());
+    assert.equal(lines.length, 1, t.cli().stderr());
+    const line = lines[0] ?? "";
+    assert.match(line, new RegExp(`^\\[minifront\\] warn: ${id} -> s3://my-cloudfront-bucket/index\\.html: AWS would answer 403 AccessDenied \\(`));
+    assert.match(line, /no origin access control/);
+    assert.match(line, /the bucket has no policy/);
+    assert.match(line, /Add an origin access control to the origin and this bucket policy: /);
+    assert.ok(line.includes(`"Principal":{"Service":"cloudfront.amazonaws.com"}`), line);
+    assert.ok(line.includes(`"AWS:SourceArn":"arn:aws:cloudfront::123456789012:distribution/${id}"`), line);
+    assert.match(line, /Start with --s3-access enforce to get the 403 here\.$/);
+  });
+});
+
+describe("the README's tutorial with --s3-access enforce: AWS's 403", { skip: missing }, () => {
+  const t = readmeTutorial(["--s3-access", "enforce"]);
+
+  it("curl -i gets 403 AccessDenied from S3, and nothing is warned", async () => {
+    await t.setUp();
+    const res = await t.curl();
+    assert.equal(res.status, 403);
+    assert.match(res.body, /<Code>AccessDenied<\/Code>/);
+    assert.deepEqual(accessWarnings(t.cli().stderr()), []);
   });
 });

@@ -42,8 +42,8 @@ const publicList = (bucket: string): Statement => ({ Sid: "PublicList", Effect: 
 /** `<Code>` of an S3 error document. */
 const codeOf = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 
-describe("embedded S3 access control (--s3-access enforce, the default)", () => {
-  const t = useEmulator();
+describe("embedded S3 access control (--s3-access enforce)", () => {
+  const t = useEmulator({ s3Access: "enforce" });
   let s3Client: S3Client | undefined;
   let cfClient: CloudFrontClient | undefined;
   before(() => {

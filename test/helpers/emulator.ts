@@ -54,6 +54,8 @@ export interface CliProcess {
   readonly url: string;
   /** Everything the process wrote to stdout so far. */
   stdout(): string;
+  /** Everything the process wrote to stderr so far (the log). */
+  stderr(): string;
   /** Sends a signal and waits for the exit code (null when killed by the signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -88,6 +90,7 @@ export async function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): Pro
     child,
     url,
     stdout: () => out,
+    stderr: () => err,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

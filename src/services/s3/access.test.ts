@@ -24,6 +24,7 @@ import { createS3Api } from "./index.ts";
 import { MAX_CLOCK_SKEW_MS, resolvePrincipal, s3ActionFor, type RequestFacts } from "./access.ts";
 import { originAccessIdentityCanonicalUserId } from "./cloudfront-identity.ts";
 import { originAccessIdentityPrincipalArn } from "./bucket-policy.ts";
+import { AccessWarnings } from "./access-warnings.ts";
 
 const ACCOUNT = "111122223333";
 const HOST = "127.0.0.1:4566";
@@ -262,14 +263,31 @@ describe("the S3 API's authorize step", () => {
   let db: DatabaseSync | undefined;
   let enforce: S3Service;
   let open: S3Service;
+  let warn: S3Service;
+  const warned: string[] = [];
   let ids = 0;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "minifront-access-"));
     db = openDatabase(dir);
-    const base = { storage: new S3Storage(db, dir), clock, defaultRegion: "us-east-1", owner: { ID: "0".repeat(64), DisplayName: "minifront" }, accountId: ACCOUNT, cloudFrontIdentity: identity };
+    const base = {
+      storage: new S3Storage(db, dir),
+      clock,
+      defaultRegion: "us-east-1",
+      owner: { ID: "0".repeat(64), DisplayName: "minifront" },
+      accountId: ACCOUNT,
+      cloudFrontIdentity: identity,
+      accessWarnings: new AccessWarnings(silent, ACCOUNT),
+      unsignedDistributions: () => [],
+    };
     enforce = { ...base, accessMode: "enforce" };
     open = { ...base, accessMode: "open" };
+    warn = {
+      ...base,
+      accessMode: "warn",
+      accessWarnings: new AccessWarnings({ warn: (l) => warned.push(l) }, ACCOUNT),
+      unsignedDistributions: (bucket) => (bucket === "private" ? ["E1TUTORIAL"] : []),
+    };
   });
   after(() => {
     db?.close();
@@ -442,5 +460,42 @@ describe("the S3 API's authorize step", () => {
     assert.equal((await send(anonymous({ path: "/private/index.html" }), "", open)).status, 200);
     assert.equal((await send(anonymous({ method: "PUT", path: "/open-created" }), "", open)).status, 200);
     assert.equal((await send(signed({ accessKeyId: "CFDEDIST1", secretAccessKey: "guess" }, { path: "/private/index.html" }), "", open)).status, 200);
+  });
+
+  // issue #12: the default mode decides exactly as enforce, serves anyway, and says so once.
+  it("--s3-access warn serves what enforce refuses and records one warning per caller and bucket", async () => {
+    warned.length = 0;
+    const viaCloudFront = { via: "1.1 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)", "x-amz-cf-id": "abc==", "user-agent": "Amazon CloudFront" };
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await send(anonymous({ path: "/private/index.html" }), "", enforce)).code, "AccessDenied");
+      assert.equal((await send(anonymous({ path: "/private/index.html", headers: viaCloudFront }), "", warn)).status, 200);
+    }
+    assert.equal(warned.length, 1, warned.join("\n"));
+    assert.match(warned[0] ?? "", /^E1TUTORIAL -> s3:\/\/private\/index\.html: AWS would answer 403 AccessDenied \(the origin has no origin access control/);
+    assert.match(warned[0] ?? "", /arn:aws:cloudfront::111122223333:distribution\/E1TUTORIAL/);
+
+    // A direct anonymous request is another caller; a write another method.
+    assert.equal((await send(anonymous({ path: "/private/index.html" }), "", warn)).status, 200);
+    assert.equal((await send(anonymous({ method: "PUT", path: "/private/warned.txt", headers: { "content-length": "0" } }), "", warn)).status, 200);
+    assert.equal(warned.length, 3);
+    assert.match(warned[1] ?? "", /^anonymous GET -> s3:\/\/private\/index\.html: .*the bucket has no policy/);
+    assert.match(warned[2] ?? "", /^anonymous PUT -> s3:\/\/private\/warned\.txt: .*"Action":"s3:PutObject"/);
+  });
+
+  it("--s3-access warn: an OAC request the policy does not allow names its distribution; a missing key is 404 with a 403 warning", async () => {
+    warned.length = 0;
+    assert.equal((await send(signed(identity.forDistribution("EDIST2"), { path: "/oac-bucket/index.html" }), "", warn)).status, 200);
+    assert.match(warned[0] ?? "", /^EDIST2 \(origin access control\) -> s3:\/\/oac-bucket\/index\.html: AWS would answer 403 AccessDenied \(the bucket policy does not allow s3:GetObject/);
+    assert.equal((await send(signed(identity.forDistribution("EDIST1"), { path: "/no-list/missing.html" }), "", warn)).code, "NoSuchKey");
+    assert.match(warned[1] ?? "", /^EDIST1 \(origin access control\) -> s3:\/\/no-list\/missing\.html: AWS would answer 403 AccessDenied instead of 404 NoSuchKey/);
+    assert.equal(warned.length, 2);
+  });
+
+  it("--s3-access warn still answers a CloudFront signature that does not hold, and allowed requests warn about nothing", async () => {
+    warned.length = 0;
+    assert.equal((await send(signed({ accessKeyId: "CFDEDIST1", secretAccessKey: "guess" }, { path: "/oac-bucket/index.html" }), "", warn)).code, "SignatureDoesNotMatch");
+    assert.equal((await send(signed(identity.forDistribution("EDIST1"), { path: "/oac-bucket/index.html" }), "", warn)).status, 200);
+    assert.equal((await send(owner({ path: "/private/index.html" }), "", warn)).status, 200);
+    assert.deepEqual(warned, []);
   });
 });

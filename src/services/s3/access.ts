@@ -18,7 +18,12 @@
 // GetObject/HeadObject of a missing key needs s3:ListBucket too, or it is 403 instead of 404
 // (GetObject API reference, "Permissions"). A missing bucket is NoSuchBucket for everyone.
 //
-// `--s3-access open` switches all of this off (LocalStack's permissive behaviour).
+// `--s3-access enforce` answers those 403s as S3 does. `warn`, the default, decides the same way
+// but serves a refused request and records a warning once per caller and bucket (access-warnings.ts:
+// what AWS would answer and the fix), so that a tutorial written for LocalStack's open S3 works and
+// says what AWS would do. Authentication errors (a CloudFront signature that does not hold) are
+// answered in `warn` too: only a forged request gets them. `open` switches all of this off
+// silently (LocalStack's permissive behaviour).
 //
 // Not done: IAM identity policies, ACLs and Block Public Access (the owner is always allowed, even
 // past an explicit Deny in the bucket policy); chunk signatures of aws-chunked uploads (the seed
@@ -35,6 +40,7 @@ import type { S3Service } from "./context.ts";
 import { originAccessIdentityCanonicalUserId } from "./cloudfront-identity.ts";
 import type { BucketRecord } from "./storage.ts";
 import { parseCopySource } from "./handlers/objects.ts";
+import { looksLikeCloudFront, type DeniedCaller, type DeniedRequest, type DenialReason } from "./access-warnings.ts";
 import { BucketPolicyError, evaluateBucketPolicy, parseBucketPolicy, s3BucketArn, s3ObjectArn, type BucketPolicy, type PolicyPrincipal } from "./bucket-policy.ts";
 import { NodeSha256 } from "../../api/node-sha256.ts";
 
@@ -339,31 +345,54 @@ interface Permission {
 
 /**
  * The S3 profile's authorize step (api/service.ts): the caller's principal, then every permission
- * the call needs against the bucket policy. Throws AccessDenied (or an authentication error).
+ * the call needs against the bucket policy. Throws AccessDenied (or an authentication error); in
+ * `warn` mode records the refusal instead of throwing it.
  */
 export async function authorizeS3(call: AuthorizeCall, service: S3Service): Promise<void> {
   if (service.accessMode === "open") return;
   const req = call.request;
   const who = await resolvePrincipal({ method: req.method, path: req.path, rawQuery: req.rawQuery ?? req.query.toString(), headers: req.headers, sourceIp: req.sourceIp, secure: req.secure }, service);
   if (who.kind === "owner") return;
+  const denial = findDenial(call, service, who);
+  if (denial === undefined) return;
+  if (service.accessMode === "enforce") throw accessDenied();
+  const bucket = call.labels["Bucket"];
+  service.accessWarnings.record({ ...denial, caller: deniedCaller(who, req.method, req.headers, bucket, service), bucket: bucket ?? "", key: call.labels["Key"] });
+}
+
+/** Why the call would be refused, or undefined when the bucket policy allows all of it. */
+function findDenial(call: AuthorizeCall, service: S3Service, who: PolicyCaller): Omit<DeniedRequest, "caller" | "bucket" | "key"> | undefined {
   const bucketName = call.labels["Bucket"];
   // Creating a bucket or listing the account's buckets is never granted by a bucket policy.
-  if (bucketName === undefined || call.operation === "CreateBucket") throw accessDenied();
+  if (bucketName === undefined || call.operation === "CreateBucket") return { action: s3ActionFor(call.operation), reason: "AccountOnly" };
   const bucket = service.storage.getBucket(bucketName);
   // S3 tells everybody that a bucket does not exist (NoSuchBucket, from the handler).
-  if (bucket === undefined) return;
+  if (bucket === undefined) return undefined;
   const key = call.labels["Key"];
   for (const p of permissionsFor(call, bucketName, key)) {
     const target = p.bucket === bucket.name ? bucket : service.storage.getBucket(p.bucket);
     // A missing copy source bucket is the handler's NoSuchBucket.
     if (target === undefined) continue;
-    if (!allows(target, who, p)) throw accessDenied();
+    const verdict = decide(target, who, p);
+    if (verdict !== "Allow") return { action: p.action, reason: verdict };
   }
   // "If the object you request doesn't exist, the error that Amazon S3 returns depends on whether
   // you also have the s3:ListBucket permission": 404 with it, 403 without (GetObject, HeadObject).
   if ((call.operation === "GetObject" || call.operation === "HeadObject") && key !== undefined && service.storage.getObject(bucket.name, key) === undefined) {
-    if (!allows(bucket, who, { bucket: bucket.name, action: "s3:ListBucket", resource: s3BucketArn(bucket.name) })) throw accessDenied();
+    const verdict = decide(bucket, who, { bucket: bucket.name, action: "s3:ListBucket", resource: s3BucketArn(bucket.name) });
+    if (verdict !== "Allow") return { action: "s3:ListBucket", reason: verdict, missingKey: true };
   }
+  return undefined;
+}
+
+/** Who a refused caller is, for the warning: the OAC's distribution, the OAI, CloudFront without either, or a direct client. */
+function deniedCaller(who: PolicyCaller, method: string, headers: IncomingHttpHeaders, bucket: string | undefined, service: S3Service): DeniedCaller {
+  const principal = who.principal;
+  if (principal.type === "oai") return { kind: "oai", oaiId: principal.id };
+  const sourceArn = who.context["aws:SourceArn"];
+  if (principal.type === "service" && sourceArn !== undefined) return { kind: "oac", distributionId: sourceArn.slice(sourceArn.lastIndexOf("/") + 1), sourceArn };
+  if (bucket !== undefined && looksLikeCloudFront(headers)) return { kind: "cloudfront", distributionIds: service.unsignedDistributions(bucket) };
+  return { kind: "anonymous", method: method.toUpperCase() };
 }
 
 function permissionsFor(call: AuthorizeCall, bucket: string, key: string | undefined): Permission[] {
@@ -398,10 +427,15 @@ function permissionsFor(call: AuthorizeCall, bucket: string, key: string | undef
   }
 }
 
-function allows(bucket: BucketRecord, who: Extract<RequestPrincipal, { kind: "policy" }>, p: Permission): boolean {
-  const policy = compiledPolicy(bucket.config.policy);
-  if (policy === undefined) return false;
-  return evaluateBucketPolicy(policy, { principal: who.principal, action: p.action, resource: p.resource, context: { ...who.context, ...p.context } }).decision === "Allow";
+type PolicyCaller = Extract<RequestPrincipal, { kind: "policy" }>;
+
+/** The bucket policy's verdict on one permission, with the reason when it is not Allow. */
+function decide(bucket: BucketRecord, who: PolicyCaller, p: Permission): "Allow" | Exclude<DenialReason, "AccountOnly"> {
+  const text = bucket.config.policy;
+  if (text === undefined) return "NoPolicy";
+  const policy = compiledPolicy(text);
+  if (policy === undefined) return "InvalidPolicy";
+  return evaluateBucketPolicy(policy, { principal: who.principal, action: p.action, resource: p.resource, context: { ...who.context, ...p.context } }).decision;
 }
 
 const policyCache = new Map<string, BucketPolicy | null>();
@@ -431,12 +465,21 @@ function accessDenied(): ServiceError {
 /**
  * What an anonymous request to the website endpoint may do in this bucket: `may(action, key)`
  * checks an object action on `key`, or a bucket action without one. S3 website endpoints serve
- * only what the bucket policy makes public (WebsiteAccessPermissionsReqd.html).
+ * only what the bucket policy makes public (WebsiteAccessPermissionsReqd.html). In `warn` mode a
+ * refusal is recorded and the answer is yes.
  */
 export function anonymousAccess(service: S3Service, bucket: BucketRecord, client: { headers: IncomingHttpHeaders; sourceIp?: string | undefined; secure?: boolean | undefined }): (action: string, key?: string) => boolean {
   if (service.accessMode === "open") return () => true;
-  const who = { kind: "policy" as const, principal: { type: "anonymous" as const }, context: { ...clientContext(client, service.clock.now()), "aws:PrincipalType": "Anonymous" } };
-  return (action, key) => allows(bucket, who, { bucket: bucket.name, action, resource: key === undefined ? s3BucketArn(bucket.name) : s3ObjectArn(bucket.name, key) });
+  const who: PolicyCaller = { kind: "policy", principal: { type: "anonymous" }, context: { ...clientContext(client, service.clock.now()), "aws:PrincipalType": "Anonymous" } };
+  return (action, key) => {
+    const verdict = decide(bucket, who, { bucket: bucket.name, action, resource: key === undefined ? s3BucketArn(bucket.name) : s3ObjectArn(bucket.name, key) });
+    if (verdict === "Allow") return true;
+    if (service.accessMode === "enforce") return false;
+    // The website asks s3:ListBucket only to choose between 403 and 404 for a missing key.
+    const missingKey = action === "s3:ListBucket";
+    service.accessWarnings.record({ caller: { kind: "website" }, bucket: bucket.name, key, action, reason: verdict, missingKey });
+    return true;
+  };
 }
 
 /** Condition keys every request has (IAM "AWS global condition context keys"). */

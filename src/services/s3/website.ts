@@ -11,7 +11,8 @@
 // - requests are anonymous, so the bucket policy decides (access.ts; "Setting permissions for
 //   website access", WebsiteAccessPermissionsReqd.html): an object that is not public is 403
 //   AccessDenied, and so is a missing one unless the policy also grants s3:ListBucket (the 403 vs
-//   404 rule of GetObject). `--s3-access open` serves everything;
+//   404 rule of GetObject). `--s3-access open` serves everything; `warn` (the default) serves
+//   everything too, with one warning per bucket saying what S3 would refuse (access-warnings.ts);
 // - an error serves the error document with the error's status (when it is readable), else S3's
 //   HTML error page, which names a custom error document it could not retrieve (observed pages).
 // Not yet: conditional requests beyond If-None-Match.
