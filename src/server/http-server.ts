@@ -12,6 +12,7 @@ import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
 import { serveWebsite } from "../services/s3/website.ts";
 import { classifyRequest, hostWithoutPort, isInternalPath } from "./classify.ts";
+import { toOriginForm } from "./request-target.ts";
 import { closeIdleConnections, REQUEST_TIMEOUT_RESPONSE } from "./idle-connections.ts";
 import { badFraming, BAD_REQUEST_PAGE } from "./framing.ts";
 import type { Edge } from "../edge/pipeline.ts";
@@ -83,7 +84,7 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
     try {
       // Duplicate Host, or HTTP/1.0 with Transfer-Encoding (framing.ts): a few length
       // comparisons on a normal request.
-      if (badFraming(req)) return void refuse(res);
+      if (badFraming(req) || !toOriginForm(req)) return void refuse(res);
       handled = listener.edgeOnly ? handleEdgeOnly(req, res, deps) : edgeShortcut(req, res, deps);
     } catch (err) {
       // The synchronous hit path threw: answered below like any failed request.

@@ -175,6 +175,21 @@ describe("the edge under hostile viewers and broken origins", { timeout: 60_000 
     });
   });
 
+  describe("request targets", () => {
+    it("serves an absolute-form target as origin-form, by the target's authority, and never forwards it verbatim", async () => {
+      healthy.on("/p/absolute", { body: "by absolute form" });
+      const got = await rawExchange(t.emu.port, `GET http://${toHealthy}/p/absolute HTTP/1.1\r\nHost: nowhere.example\r\nConnection: close\r\n\r\n`);
+      assert.match(got, /^HTTP\/1\.1 200 /);
+      assert.match(got, /by absolute form$/);
+      assert.equal(healthy.last("/p/absolute").url, "/p/absolute");
+    });
+
+    it("refuses an asterisk-form target with 400", async () => {
+      const got = await rawExchange(t.emu.port, `GET * HTTP/1.1\r\nHost: ${toHealthy}\r\nConnection: close\r\n\r\n`);
+      assert.match(got, /^HTTP\/1\.1 400 /);
+    });
+  });
+
   describe("origins that break off", () => {
     it("aborts the viewer's connection when an uncached body stops short of its Content-Length", async () => {
       faulty.on("/nocache/short", (socket) => {
