@@ -114,6 +114,13 @@ describe("requestFromFunction", () => {
   const event = buildViewerRequestEvent(REQUEST);
   const copy = (): FunctionRequest => JSON.parse(JSON.stringify(event.request)) as FunctionRequest;
 
+  it("the event's own request (what the sandbox returns when nothing changed) gives the same edge data as an equal copy", () => {
+    const fast = requestFromFunction(event.request, event.request, REQUEST.rawQuery, REQUEST.headers);
+    const merged = requestFromFunction(copy(), event.request, REQUEST.rawQuery, REQUEST.headers);
+    assert.deepEqual(Object.entries(fast.headers), Object.entries(merged.headers), "same headers in the same order");
+    assert.deepEqual(fast, merged);
+  });
+
   it("an unchanged request keeps the raw query byte for byte and passes hidden headers through", () => {
     const out = requestFromFunction(copy(), event.request, REQUEST.rawQuery, REQUEST.headers);
     assert.equal(out.uri, "/media/index.mpd");
@@ -166,6 +173,16 @@ describe("responseFromFunction", () => {
     assert.deepEqual(out.headers["location"], ["https://example.com/"]);
     assert.deepEqual(out.headers["set-cookie"], ["s=1; Path=/"]);
     assert.equal(out.body?.toString(), "moved");
+  });
+
+  it("the event's own response gives the same edge data as an equal copy", () => {
+    const original = buildViewerResponseEvent(REQUEST, { statusCode: 404, headers: { "content-type": "text/html", "set-cookie": ["a=1; Path=/", "a=2", "b=3"], "x-cache": "Hit" } }).response;
+    assert.ok(original);
+    const origin = { "content-type": "text/html", "set-cookie": ["a=1; Path=/", "a=2", "b=3"], "x-cache": "Hit" };
+    const fast = responseFromFunction(original, original, origin);
+    const merged = responseFromFunction(JSON.parse(JSON.stringify(original)) as typeof original, original, origin);
+    assert.deepEqual(Object.entries(fast.headers), Object.entries(merged.headers));
+    assert.deepEqual(fast, merged);
   });
 
   it("keeps the original body when the function sets none, and carries hidden headers over", () => {

@@ -89,9 +89,20 @@ export const READ_ONLY_HEADERS = {
   "viewer-response": ["warning", "via"],
 } as const;
 
+/**
+ * Events made by the two builders below: their shape is known, so wire.ts need not check it (an
+ * event changed after it was built must not be passed to a runtime).
+ */
+const BUILT = new WeakSet<FunctionEvent>();
+
+/** True for an event buildViewerRequestEvent or buildViewerResponseEvent made. */
+export function isBuiltEvent(event: FunctionEvent): boolean {
+  return BUILT.has(event);
+}
+
 /** The event for a viewer-request function. */
 export function buildViewerRequestEvent(req: ViewerRequestData): FunctionEvent {
-  return {
+  const event: FunctionEvent = {
     version: "1.0",
     context: {
       distributionDomainName: req.distributionDomainName,
@@ -102,6 +113,8 @@ export function buildViewerRequestEvent(req: ViewerRequestData): FunctionEvent {
     viewer: { ip: req.viewerIp },
     request: requestObject(req),
   };
+  BUILT.add(event);
+  return event;
 }
 
 /** The event for a viewer-response function: the (possibly rewritten) request and the response. */
@@ -114,7 +127,7 @@ export function buildViewerResponseEvent(req: ViewerRequestData, res: ViewerResp
       else if (!isDisallowedHeader(name)) headers.push([name, v]);
     }
   }
-  return {
+  const event: FunctionEvent = {
     version: "1.0",
     context: {
       distributionDomainName: req.distributionDomainName,
@@ -131,23 +144,30 @@ export function buildViewerResponseEvent(req: ViewerRequestData, res: ViewerResp
       cookies: parseSetCookies(cookies),
     },
   };
+  BUILT.add(event);
+  return event;
 }
 
 function requestObject(req: ViewerRequestData): FunctionRequest {
-  const cookieHeaders: string[] = [];
-  const headers: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const v of asArray(value)) {
-      if (name === "cookie") cookieHeaders.push(v);
-      else if (!isDisallowedHeader(name)) headers.push([name, v]);
+  // Built directly (no intermediate pairs): this runs for every request of a behavior with a function.
+  let cookieHeaders: string[] | undefined;
+  const headers: Record<string, FunctionValue> = {};
+  for (const name of Object.keys(req.headers)) {
+    const value = req.headers[name] as string | readonly string[];
+    if (name === "cookie") {
+      (cookieHeaders ??= []).push(...asArray(value));
+      continue;
     }
+    if (isDisallowedHeader(name)) continue;
+    if (typeof value === "string") add(headers, name, value);
+    else for (const v of value) add(headers, name, v);
   }
   return {
     method: req.method,
     uri: req.uri,
     querystring: parseQueryString(req.rawQuery),
-    headers: collapse(headers),
-    cookies: parseCookieHeaders(cookieHeaders),
+    headers,
+    cookies: cookieHeaders ? parseCookieHeaders(cookieHeaders) : {},
   };
 }
 
@@ -203,13 +223,17 @@ export function parseSetCookies(values: readonly string[]): Record<string, Funct
 
 /** Repeated names → one entry with `multiValue` (only for real repeats, §4.1). */
 function collapse(pairs: ReadonlyArray<[string, string]>): Record<string, FunctionValue> {
-  const out = dict<FunctionValue>();
-  for (const [name, value] of pairs) {
-    const existing = out[name];
-    if (!existing) out[name] = { value };
-    else (existing.multiValue ??= [{ value: existing.value }]).push({ value });
-  }
-  return { ...out };
+  const out: Record<string, FunctionValue> = {};
+  for (const [name, value] of pairs) add(out, name, value);
+  return out;
+}
+
+/** One value of `name` into a map of collapsed values (a name such as `__proto__` is an ordinary key). */
+function add(map: Record<string, FunctionValue>, name: string, value: string): void {
+  const existing = Object.hasOwn(map, name) ? map[name] : undefined;
+  if (existing) (existing.multiValue ??= [{ value: existing.value }]).push({ value });
+  else if (name === "__proto__") Object.defineProperty(map, name, { value: { value }, writable: true, enumerable: true, configurable: true });
+  else map[name] = { value };
 }
 
 function asArray(v: string | readonly string[]): readonly string[] {
@@ -240,6 +264,7 @@ export function requestFromFunction(
   originalRawQuery: string | undefined,
   originalHeaders: HeaderMap = {},
 ): EdgeRequestChange {
+  if (returned === original) return unchangedRequest(original, originalRawQuery, originalHeaders);
   const headers = mergeEntries(returned.headers, original.headers);
   for (const [name, value] of Object.entries(originalHeaders)) {
     if (isDisallowedHeader(name)) headers[name] = [...asArray(value)];
@@ -249,6 +274,30 @@ export function requestFromFunction(
   for (const [name, values] of Object.entries(cookies)) for (const v of values) cookiePairs.push(`${name}=${v}`);
   if (cookiePairs.length > 0) headers["cookie"] = [cookiePairs.join("; ")];
   return { uri: returned.uri, rawQuery: rawQueryOf(returned.querystring, original.querystring, originalRawQuery), headers };
+}
+
+/**
+ * What requestFromFunction makes of the event's own request returned untouched (the sandbox
+ * returns that very object then), without merging it with itself: the same headers in the same
+ * order — those the function saw, then the hidden ones, then `cookie` rebuilt from the cookies.
+ */
+function unchangedRequest(original: FunctionRequest, originalRawQuery: string | undefined, originalHeaders: HeaderMap): EdgeRequestChange {
+  const headers = dict<string[]>();
+  for (const name in original.headers) {
+    const e = original.headers[name] as FunctionValue;
+    headers[name] = e.multiValue ? e.multiValue.map((v) => v.value) : [e.value];
+  }
+  for (const name in originalHeaders) {
+    if (isDisallowedHeader(name)) headers[name] = [...asArray(originalHeaders[name] as string | readonly string[])];
+  }
+  let cookie = "";
+  for (const name in original.cookies) {
+    const c = original.cookies[name] as FunctionValue;
+    if (c.multiValue) for (const v of c.multiValue) cookie += `${cookie ? "; " : ""}${name}=${v.value}`;
+    else cookie += `${cookie ? "; " : ""}${name}=${c.value}`;
+  }
+  if (cookie) headers["cookie"] = [cookie];
+  return { uri: original.uri, rawQuery: typeof original.querystring === "string" ? rawQueryOf(original.querystring, original.querystring, originalRawQuery) : originalRawQuery, headers };
 }
 
 function rawQueryOf(
@@ -287,6 +336,7 @@ export function responseFromFunction(
   original?: FunctionResponse,
   originalHeaders: HeaderMap = {},
 ): EdgeResponseChange {
+  if (returned === original && returned.body === undefined) return unchangedResponse(original, originalHeaders);
   const headers = mergeEntries(returned.headers, original?.headers ?? {});
   for (const [name, value] of Object.entries(originalHeaders)) {
     if (isDisallowedHeader(name)) headers[name] = [...asArray(value)];
@@ -302,6 +352,25 @@ export function responseFromFunction(
     headers,
     body: returned.body === undefined ? undefined : bodyBytes(returned.body),
   };
+}
+
+/** responseFromFunction for the event's own response returned untouched (see unchangedRequest). */
+function unchangedResponse(original: FunctionResponse, originalHeaders: HeaderMap): EdgeResponseChange {
+  const headers = dict<string[]>();
+  for (const name in original.headers) {
+    const e = original.headers[name] as FunctionValue;
+    headers[name] = e.multiValue ? e.multiValue.map((v) => v.value) : [e.value];
+  }
+  for (const name in originalHeaders) {
+    if (isDisallowedHeader(name)) headers[name] = [...asArray(originalHeaders[name] as string | readonly string[])];
+  }
+  const setCookies: string[] = [];
+  for (const name in original.cookies) {
+    const c = original.cookies[name] as FunctionResponseCookie;
+    for (const item of c.multiValue ?? [c]) setCookies.push(item.attributes ? `${name}=${item.value}; ${item.attributes}` : `${name}=${item.value}`);
+  }
+  if (setCookies.length > 0) headers["set-cookie"] = setCookies;
+  return { statusCode: original.statusCode, statusDescription: original.statusDescription ?? STATUS_CODES[original.statusCode] ?? "", headers, body: undefined };
 }
 
 /** A body as bytes; output.ts has already checked that base64 data is valid. */

@@ -342,3 +342,59 @@ describe("lifecycle", () => {
     expectError(await run(`function handler(e) { return e.request; }`, { on: rt, kvsArns: [] }), "FunctionExecutionError", 503, /shut down/);
   });
 });
+
+/** Runs `fn` until a run answers synchronously (its version runs on the caller's thread); at most 100 tries. */
+async function untilInline(rt: FunctionRuntime, fn: Parameters<FunctionRuntime["run"]>[0]): Promise<FunctionRunResult[]> {
+  const results: FunctionRunResult[] = [];
+  for (let i = 0; i < 100; i++) {
+    const r = rt.runNow(fn, "viewer-request", viewerRequest);
+    results.push(await r);
+    if (!(r instanceof Promise)) return results;
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the inline sandbox loads in the background
+  }
+  assert.fail("the version never moved to the caller's thread");
+}
+
+describe("fresh state and the caller's thread", () => {
+  it("a handler that increments a global counter returns 1 on every request", async () => {
+    // CloudFront starts every request from a fresh copy of the function (functions.md §2).
+    const fn = { key: "counter", runtime: "cloudfront-js-2.0" as const, kvsArns: [], code: `var count = 0; function handler(event) { count++; event.request.headers['x-count'] = { value: String(count) }; return event.request; }` };
+    const seen: Array<string | undefined> = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await runtime.run(fn, "viewer-request", viewerRequest);
+      seen.push(r.kind === "request" ? r.request.headers["x-count"]?.value : r.kind);
+    }
+    assert.deepEqual(seen, ["1", "1", "1", "1"]);
+  });
+
+  it("…in the worker and on the caller's thread, where a version moves after its probation", async () => {
+    const rt = createFunctionRuntime({ limits: { probationRuns: 2 } });
+    try {
+      const fn = { key: "counter", runtime: "cloudfront-js-2.0" as const, kvsArns: [], code: `var count = 0; function handler(event) { count++; globalThis.count; event.request.headers['x-count'] = { value: String(count) }; return event.request; }` };
+      const first = rt.runNow(fn, "viewer-request", viewerRequest);
+      assert.ok(first instanceof Promise, "a new version starts in the worker");
+      const results = [await first, ...(await untilInline(rt, fn))];
+      for (let i = 0; i < 3; i++) results.push(await rt.run(fn, "viewer-request", viewerRequest));
+      assert.deepEqual(new Set(results.map((r) => (r.kind === "request" ? r.request.headers["x-count"]?.value : r.kind))), new Set(["1"]));
+    } finally {
+      await rt.dispose();
+    }
+  });
+
+  it("a version that turns hostile on the caller's thread is stopped there, answered from the worker, and stays in the worker", async () => {
+    const rt = createFunctionRuntime({ limits: { probationRuns: 0 } });
+    try {
+      const fn = { key: "turns", runtime: "cloudfront-js-2.0" as const, kvsArns: [], code: `function handler(e) { if (e.request.uri === '/loop') { var s = 'x'.repeat(50000); for (;;) s.toUpperCase(); } return e.request; }` };
+      const loop = buildViewerRequestEvent({ ...REQUEST, uri: "/loop" });
+      await untilInline(rt, fn);
+      const hostile = rt.runNow(fn, "viewer-request", loop);
+      assert.ok(hostile instanceof Promise, "the hostile request goes on in the worker");
+      expectError(await hostile, "FunctionThrottledError", 503, /without yielding|compute limit/);
+      assert.ok(rt.runNow(fn, "viewer-request", viewerRequest) instanceof Promise, "the version runs in the worker from now on");
+      const other = { ...fn, key: "other", code: `function handler(e) { return e.request; }` };
+      assert.ok((await untilInline(rt, other)).every((r) => r.kind === "request"), "other versions still run on the caller's thread");
+    } finally {
+      await rt.dispose();
+    }
+  });
+});

@@ -1,12 +1,16 @@
-// The CloudFront Functions runtime the emulator calls: one worker thread running the QuickJS
-// sandbox (worker.ts, sandbox.ts), a watchdog that replaces the worker when a slice of sandbox
-// work does not come back, and the bridge that answers KeyValueStore reads from the main thread's
-// KeyValueSource. A misbehaving function costs its own request a 5xx result and nothing else:
-// requests of other functions that were in flight on a replaced worker are sent again to the new
-// one (a function's only side effects are KVS reads, which are safe to repeat).
+// The CloudFront Functions runtime the emulator calls (README.md "Running on the edge's thread").
+// A function version runs in a worker thread (worker.ts) until it has shown that its requests are
+// short (`probationRuns`); then it runs on the caller's own thread in an inline sandbox, with no
+// thread hop and no JSON. Whatever an inline run cannot finish there — a slice longer than
+// `inlineSliceMs`, a runaway built-in that burns the module's fuel, a heap that grows too much —
+// is run again in the worker, and its version stays there. The worker is the watchdog of last
+// resort: it is replaced when a slice of its work does not come back. A misbehaving function costs
+// its own request a 5xx result and nothing else: requests of other functions that were in flight
+// on a replaced worker are sent again to the new one (a function's only side effects are KVS reads,
+// which are safe to repeat).
 import { Worker } from "node:worker_threads";
 import type { KeyValueSource } from "./key-value-source.ts";
-import type { CheckResult } from "./sandbox.ts";
+import { loadQuickJS, Sandbox, type CheckResult, type SandboxOutcome } from "./sandbox.ts";
 import {
   DEFAULT_FUNCTION_LIMITS,
   type FunctionEvent,
@@ -20,6 +24,15 @@ import {
 import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
+/** Function versions whose placement is remembered (the oldest is forgotten first). */
+const MAX_VERSIONS = 4096;
+/**
+ * Times a version may be stopped on the caller's thread before it stays in the worker for good;
+ * before that it goes back on probation (the stop may have been the machine's fault, not the code's).
+ */
+const MAX_INLINE_STRIKES = 3;
+/** Above this WebAssembly heap size the inline sandbox is replaced (the heap never shrinks). */
+const INLINE_HEAP_RECYCLE_BYTES = 256 * 1024 * 1024;
 /** A request is sent to a replacement worker at most this many times. */
 const MAX_ATTEMPTS = 3;
 /** The worker's own JavaScript heap (the WebAssembly memory is separate and watched by the worker). */
@@ -42,6 +55,11 @@ export interface FunctionRuntime {
    * or response, or with an error result (never rejects for anything the function does).
    */
   run(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options?: RunOptions): Promise<FunctionRunResult>;
+  /**
+   * `run` without the promise when it can: a version that runs on the caller's thread answers
+   * synchronously (no microtask, no await), others with a promise.
+   */
+  runNow(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options?: RunOptions): FunctionRunResult | Promise<FunctionRunResult>;
   /** CreateFunction/UpdateFunction's code check: the runtime's language rules and a compile. */
   check(code: string, runtime: FunctionRuntimeName): Promise<CheckResult>;
   /** How many worker threads were started so far (a replaced worker counts again). */
@@ -52,8 +70,20 @@ export interface FunctionRuntime {
 
 interface Pending {
   readonly msg: Extract<ToWorker, { t: "run" } | { t: "check" }>;
-  readonly settle: (outcome: { result?: FunctionRunResult | CheckResult; error?: Error }) => void;
+  readonly settle: (outcome: { result?: SandboxOutcome | CheckResult; error?: Error }) => void;
   attempts: number;
+}
+
+/** Where a function version runs. */
+interface Placement {
+  /** "probation": the worker, counting good runs; "inline": the caller's thread; "worker": for good. */
+  place: "probation" | "inline" | "worker";
+  /** Good runs in a row while on probation. */
+  good: number;
+  /** Times a run of it was stopped on the caller's thread. */
+  strikes: number;
+  /** Its requests need a context without the frozen realm (each one fresh, in the worker). */
+  unfrozen: boolean;
 }
 
 /**
@@ -67,10 +97,150 @@ interface Pending {
  * await runtime.dispose();
  */
 export function createFunctionRuntime(options: FunctionRuntimeOptions = {}): FunctionRuntime {
-  return new WorkerRuntime(options);
+  return new Runtime(options);
 }
 
-class WorkerRuntime implements FunctionRuntime {
+class Runtime implements FunctionRuntime {
+  private readonly limits: FunctionLimits;
+  private readonly kvs: KeyValueSource | undefined;
+  private readonly now: () => number;
+  private readonly pool: WorkerPool;
+  private readonly placements = new Map<string, Placement>();
+  /** The inline sandbox, once loaded; `loading` while it is. */
+  private inline: Sandbox | undefined;
+  private loading: Promise<void> | undefined;
+  private nextRunId = 1;
+  private disposed = false;
+
+  constructor(options: FunctionRuntimeOptions) {
+    this.limits = Object.freeze({ ...DEFAULT_FUNCTION_LIMITS, ...options.limits });
+    this.kvs = options.kvs;
+    this.now = options.now ?? Date.now;
+    this.pool = new WorkerPool(this.limits, options);
+  }
+
+  get workersStarted(): number {
+    return this.pool.workersStarted;
+  }
+
+  run(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions = {}): Promise<FunctionRunResult> {
+    const r = this.runNow(fn, eventType, event, options);
+    return r instanceof Promise ? r : Promise.resolve(r);
+  }
+
+  runNow(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions = {}): FunctionRunResult | Promise<FunctionRunResult> {
+    if (this.disposed) return stopped();
+    const ev = event.context?.eventType === eventType ? event : { ...event, context: { ...event.context, eventType } };
+    const placement = this.placement(fn.key);
+    if (placement.place !== "inline") return this.inWorker(fn, eventType, ev, options, placement);
+    const inline = this.inline;
+    if (!inline) {
+      // Loading (the first time, or after a trap gave the last one up): wait for it rather than
+      // queue behind whatever the worker is doing, which may be the very function that broke it.
+      return this.loadInline().then(() => (this.inline ? this.runNow(fn, eventType, ev, options) : this.inWorker(fn, eventType, ev, options, placement)));
+    }
+    const outcome = inline.runSync({ runId: this.runId(), fn, eventType, event: ev, options, now: this.now(), unfrozen: false });
+    if (inline.broken || inline.heapBytes > INLINE_HEAP_RECYCLE_BYTES) this.dropInline();
+    // A limit hit here cost the edge's thread: the version goes back to the worker.
+    if (outcome.limitHit || outcome.escalate === "worker") this.strike(placement);
+    if (outcome.escalate === undefined) return outcome.result;
+    return this.inWorker(fn, eventType, ev, options, placement, outcome.escalate === "unfrozen");
+  }
+
+  check(code: string, runtime: FunctionRuntimeName): Promise<CheckResult> {
+    return this.pool.check(code, runtime);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.dropInline();
+    await this.pool.dispose();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private runId(): number {
+    const id = this.nextRunId;
+    this.nextRunId = this.nextRunId >= 0x7ffffffe ? 1 : this.nextRunId + 1;
+    return id;
+  }
+
+  private placement(key: string): Placement {
+    let p = this.placements.get(key);
+    if (p) return p;
+    if (this.placements.size >= MAX_VERSIONS) this.placements.delete(this.placements.keys().next().value as string);
+    p = { place: this.limits.probationRuns > 0 ? "probation" : "inline", good: 0, strikes: 0, unfrozen: false };
+    this.placements.set(key, p);
+    return p;
+  }
+
+  /** Back on probation, or in the worker for good after MAX_INLINE_STRIKES. */
+  private strike(placement: Placement): void {
+    placement.strikes++;
+    placement.good = 0;
+    placement.place = placement.strikes >= MAX_INLINE_STRIKES || this.limits.probationRuns === 0 ? "worker" : "probation";
+  }
+
+  /** A run in the worker; on probation it counts towards running inline. */
+  private async inWorker(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions, placement: Placement, unfrozen = placement.unfrozen): Promise<FunctionRunResult> {
+    let outcome = await this.pool.run(fn, eventType, event, options, unfrozen);
+    if (outcome.escalate === "unfrozen") {
+      outcome = await this.pool.run(fn, eventType, event, options, true);
+      // Only the freeze stood in its way: its requests get an unfrozen context from now on.
+      if (outcome.result.kind !== "error") placement.unfrozen = true;
+    } else if (unfrozen && !placement.unfrozen && outcome.result.kind !== "error") {
+      placement.unfrozen = true;
+    }
+    if (placement.place === "probation") {
+      const good = !outcome.limitHit && outcome.escalate === undefined && outcome.maxSliceMs <= this.limits.inlineSliceMs && !placement.unfrozen;
+      placement.good = good ? placement.good + 1 : 0;
+      if (placement.unfrozen) placement.place = "worker";
+      else if (placement.good >= this.limits.probationRuns) {
+        placement.place = "inline";
+        void this.loadInline();
+      }
+    } else if (placement.place === "inline" && placement.unfrozen) {
+      placement.place = "worker";
+    }
+    return outcome.result;
+  }
+
+  private loadInline(): Promise<void> {
+    if (this.inline || this.disposed) return Promise.resolve();
+    this.loading ??= loadQuickJS().then(
+      (loaded) => {
+        this.loading = undefined;
+        if (this.disposed) return;
+        // Inline, KVS reads are answered at once from the caller's KeyValueSource.
+        const kvs = this.kvs;
+        this.inline = new Sandbox(loaded, this.limits, {
+          inline: true,
+          kvs: (op, arn, key) => {
+            if (!kvs) return undefined;
+            if (op === "get") return kvs.get(arn, key);
+            const meta = kvs.meta(arn);
+            return meta === undefined ? undefined : JSON.stringify(meta);
+          },
+        });
+      },
+      () => {
+        // Without an inline sandbox every run goes to the worker.
+        this.loading = undefined;
+      },
+    );
+    return this.loading;
+  }
+
+  /** A trap poisoned the inline module, or its heap grew too large: the next run loads a new one. */
+  private dropInline(): void {
+    const s = this.inline;
+    this.inline = undefined;
+    if (s && !s.broken) s.dispose();
+  }
+}
+
+/** The worker thread and its watchdog. */
+class WorkerPool {
   private readonly limits: FunctionLimits;
   private readonly kvs: KeyValueSource | undefined;
   private readonly idleTimeoutMs: number | undefined;
@@ -87,21 +257,20 @@ class WorkerRuntime implements FunctionRuntime {
   private disposed = false;
   workersStarted = 0;
 
-  constructor(options: FunctionRuntimeOptions) {
-    this.limits = Object.freeze({ ...DEFAULT_FUNCTION_LIMITS, ...options.limits });
+  constructor(limits: FunctionLimits, options: FunctionRuntimeOptions) {
+    this.limits = limits;
     this.kvs = options.kvs;
     this.idleTimeoutMs = options.idleTimeoutMs;
     this.now = options.now ?? Date.now;
   }
 
-  run(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions = {}): Promise<FunctionRunResult> {
-    if (this.disposed) return Promise.resolve(stopped());
-    const ev = event.context?.eventType === eventType ? event : { ...event, context: { ...event.context, eventType } };
+  run(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions, unfrozen: boolean): Promise<SandboxOutcome> {
+    if (this.disposed) return Promise.resolve(outcomeOf(stopped()));
     const id = this.id();
     return new Promise((resolve) => {
       this.submit({
-        msg: { t: "run", id, fn: { key: fn.key, code: fn.code, runtime: fn.runtime, kvsArns: [...fn.kvsArns] }, eventJson: JSON.stringify(ev), options, now: this.now() },
-        settle: ({ result, error }) => resolve(error ? internalError(error.message) : (result as FunctionRunResult)),
+        msg: { t: "run", id, fn: { key: fn.key, code: fn.code, runtime: fn.runtime, kvsArns: [...fn.kvsArns] }, eventType, eventJson: JSON.stringify(event), options, now: this.now(), unfrozen },
+        settle: ({ result, error }) => resolve(error ? outcomeOf(internalError(error.message)) : (result as SandboxOutcome)),
         attempts: 0,
       });
     });
@@ -127,7 +296,7 @@ class WorkerRuntime implements FunctionRuntime {
     this.worker = undefined;
     const all = [...this.pending.values()];
     this.pending.clear();
-    for (const p of all) p.settle(p.msg.t === "run" ? { result: stopped() } : { error: new Error("The function runtime was shut down.") });
+    for (const p of all) p.settle(p.msg.t === "run" ? { result: outcomeOf(stopped()) } : { error: new Error("The function runtime was shut down.") });
     await w?.terminate();
   }
 
@@ -186,7 +355,7 @@ class WorkerRuntime implements FunctionRuntime {
         if (!p) return;
         this.pending.delete(m.id);
         if (m.t === "failed") p.settle({ error: new Error(`The function sandbox failed: ${m.message}`) });
-        else if (m.t === "result") p.settle({ result: JSON.parse(m.resultJson) as FunctionRunResult });
+        else if (m.t === "result") p.settle({ result: JSON.parse(m.outcomeJson) as SandboxOutcome });
         else p.settle({ result: m.result });
         this.afterSettle(w);
         return;
@@ -243,9 +412,12 @@ class WorkerRuntime implements FunctionRuntime {
         this.pending.delete(p.msg.id);
         if (p.msg.t === "run") {
           p.settle({
-            result: byWatchdog
-              ? limitError(`The function ran for more than ${this.limits.watchdogMs} ms without yielding and was stopped.`)
-              : internalError(`The function sandbox stopped while running the function (${reason}).`),
+            result: outcomeOf(
+              byWatchdog
+                ? limitError(`The function ran for more than ${this.limits.watchdogMs} ms without yielding and was stopped.`)
+                : internalError(`The function sandbox stopped while running the function (${reason}).`),
+              byWatchdog,
+            ),
           });
         } else {
           p.settle({ error: new Error(`The function sandbox stopped while checking the code (${reason}).`) });
@@ -262,7 +434,7 @@ class WorkerRuntime implements FunctionRuntime {
     for (const p of list) {
       if (p.attempts >= MAX_ATTEMPTS) {
         this.pending.delete(p.msg.id);
-        p.settle(p.msg.t === "run" ? { result: internalError("The function sandbox was restarted too many times while this request waited.") } : { error: new Error("The function sandbox kept restarting.") });
+        p.settle(p.msg.t === "run" ? { result: outcomeOf(internalError("The function sandbox was restarted too many times while this request waited.")) } : { error: new Error("The function sandbox kept restarting.") });
         continue;
       }
       this.submit(p);
@@ -291,6 +463,10 @@ class WorkerRuntime implements FunctionRuntime {
     this.killed = runId;
     void w.terminate();
   }
+}
+
+function outcomeOf(result: FunctionRunResult, limitHit = false): SandboxOutcome {
+  return { result, limitHit, maxSliceMs: 0 };
 }
 
 function base(): { logs: string[]; cpuMs: number; computeUtilization: number } {

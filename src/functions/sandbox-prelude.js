@@ -5,6 +5,13 @@
 // host calls once per request. Everything native comes from `host` (sandbox.ts); nothing here can
 // reach the Node process.
 //
+// Each request starts from scratch, as in CloudFront: the function's code is compiled once into a
+// wrapper whose call runs the top level again (its variables are the wrapper's locals), and
+// `lockdown` freezes everything the code can reach before the first request, so nothing a request
+// does outlives it. The event is built lazily from the host's flat encoding (wire.ts): parts a
+// handler never reads are never built, and a request or response returned untouched goes back as
+// one number instead of JSON.
+//
 // The value of this script is a function; the host calls it with (host, version, kvsArns,
 // maxLogBytes) and keeps what it returns.
 (function (host, version, kvsArns, maxLogBytes) {
@@ -16,9 +23,22 @@
   var hasOwn = Object.prototype.hasOwnProperty;
   var defineProperty = Object.defineProperty;
   var slice = Array.prototype.slice;
-  /** Per-run state, set by invoke: start time, event type, edge location, origin changes. */
+  var getPrototypeOf = Object.getPrototypeOf;
+  var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  var objectCreate = Object.create;
+  var freeze = Object.freeze;
+  var ownKeys = Reflect.ownKeys;
+  var ObjectPrototype = Object.prototype;
+  var RealPromise = Promise;
+  var promiseResolve = Promise.resolve.bind(Promise);
+  var promiseThen = Promise.prototype.then;
+  /**
+   * The request being handled (one at a time per context): start time, event type, edge location,
+   * origin changes, logs, the lazily built event and what the handler returned.
+   */
   var run = null;
-  var handlerFn;
+  /** The compiled function code: each call runs its top level and returns its handler. */
+  var factory;
 
   function hide(obj, name, value) {
     defineProperty(obj, name, { value: value, writable: true, configurable: true, enumerable: false });
@@ -63,7 +83,7 @@
   // functions); at most maxLogBytes of UTF-8 per run (functions.md §3: 10 KB).
   hide(G, "console", {
     log: function log() {
-      if (!run) return; // the top level runs once per context, not per request
+      if (!run) return; // a promise callback that outlived its request
       var room = maxLogBytes - run.logBytes;
       if (room <= 0) return;
       var parts = [];
@@ -533,13 +553,23 @@
     if (typeof key !== "string" || key.length === 0 || key.indexOf("\0") >= 0) throw new TypeError("The key must be a non-empty string");
     return key;
   }
+  /** A KVS read as a promise: the host answers at once on the edge's thread, later in the worker. */
+  function hostKvs(op, arn, key) {
+    var answer;
+    try {
+      answer = host.kvs(op, arn, key);
+    } catch (e) {
+      return RealPromise.reject(e);
+    }
+    return answer instanceof RealPromise ? answer : promiseResolve(answer);
+  }
   function kvsHandle(arn) {
     return {
       get: function get(key, options) {
         checkKey(key);
         var format = options && options.format !== undefined ? options.format : "string";
         if (format !== "string" && format !== "json" && format !== "bytes") throw new TypeError('Unknown format: "' + format + '" (string, json or bytes)');
-        return host.kvs("get", arn, key).then(function (json) {
+        return hostKvs("get", arn, key).then(function (json) {
           if (json === undefined) throw new Error('Key "' + key + '" not found');
           var value = JSONparse(json);
           if (format === "json") return JSONparse(value);
@@ -549,12 +579,12 @@
       },
       exists: function exists(key) {
         checkKey(key);
-        return host.kvs("get", arn, key).then(function (value) {
+        return hostKvs("get", arn, key).then(function (value) {
           return value !== undefined;
         });
       },
       meta: function meta() {
-        return host.kvs("meta", arn, "").then(function (json) {
+        return hostKvs("meta", arn, "").then(function (json) {
           if (json === undefined) throw new Error("The key value store does not exist");
           return JSONparse(json);
         });
@@ -588,7 +618,8 @@
   defineProperty(cloudfrontModule, "edgeLocation", {
     enumerable: true,
     get: function () {
-      return run && run.eventType === "viewer-request" && run.edge ? run.edge : {};
+      if (!run || run.eventType !== "viewer-request") return {};
+      return edgeOf(run) || {};
     },
   });
 
@@ -608,36 +639,337 @@
   });
 
   // ------------------------------------------------------------------------------------------
-  // One request
+  // The event, built lazily from the host's flat encoding (wire.ts documents the layout). Object
+  // creation is what costs in QuickJS (about 0.2 µs a property), so the event, the request and the
+  // response are made of accessors shared by all requests (one Object.create each); a map is built
+  // from the encoding on its first read, and the run remembers whether the request or response
+  // could have changed since. Their five (four) members are not configurable, so they cannot be
+  // deleted or redefined behind the accessors' back (a deviation: `delete event.request.headers`
+  // throws a TypeError here).
+
+  var SEP = "\x01";
+  // Fixed fields of the encoding (wire.ts FIELD).
+  var F_RAW_QUERY = 3, F_EDGE = 4, F_VERSION = 7, F_DOMAIN = 8, F_DIST_ID = 9, F_REQUEST_ID = 10, F_IP = 11, F_METHOD = 12,
+    F_URI = 13, F_QUERY = 14, F_HEADERS = 15, F_COOKIES = 16, F_STATUS = 17, F_STATUS_TEXT = 18, F_RES_HEADERS = 19, F_RES_COOKIES = 20;
+  // Bits of the flags (wire.ts FLAG); `packed` is now * 128 + flags.
+  var HAS_RAW_QUERY = 1, HAS_EDGE = 2, HAS_DOMAIN = 4, HAS_DIST_ID = 8, HAS_REQUEST_ID = 16, HAS_STATUS_TEXT = 32, IS_RESPONSE = 64;
+  /** A member not built yet. */
+  var UNSET = freeze({});
+
+  function putOwn(obj, name, value) {
+    // A header or cookie named __proto__ is an ordinary key (as JSON.parse makes it).
+    if (name === "__proto__") setOwn(obj, name, value);
+    else obj[name] = value;
+  }
+  function readValues(p, i) {
+    var out = {};
+    var n = +p[i++];
+    for (var k = 0; k < n; k++) {
+      var name = p[i++];
+      var count = +p[i++];
+      if (count === 1) {
+        putOwn(out, name, { value: p[i++] });
+        continue;
+      }
+      var all = [];
+      for (var j = 0; j < count; j++) all.push({ value: p[i++] });
+      putOwn(out, name, { value: all[0].value, multiValue: all });
+    }
+    return out;
+  }
+  function cookieItem(value, attributes) {
+    return attributes === "" ? { value: value } : { value: value, attributes: attributes };
+  }
+  function readSetCookies(p, i) {
+    var out = {};
+    var n = +p[i++];
+    for (var k = 0; k < n; k++) {
+      var name = p[i++];
+      var count = +p[i++];
+      if (count === 1) {
+        putOwn(out, name, cookieItem(p[i++], p[i++]));
+        continue;
+      }
+      var all = [];
+      for (var j = 0; j < count; j++) all.push(cookieItem(p[i++], p[i++]));
+      var first = all[0];
+      var entry = first.attributes === undefined ? { value: first.value } : { value: first.value, attributes: first.attributes };
+      entry.multiValue = all;
+      putOwn(out, name, entry);
+    }
+    return out;
+  }
+  function fields() {
+    if (run.p === null) run.p = run.input.split(SEP);
+    return run.p;
+  }
+
+  /**
+   * An accessor pair for member `name` of the event ("e"), request ("q") or response ("s") of the
+   * current request: `build()` makes the value on first read; reading a `mutable` one (an object the
+   * handler could change) or writing any marks the request or response as changed.
+   */
+  var SLOTS = [];
+  function member(part, name, build, mutable, configurable) {
+    var slot = part + "_" + name;
+    var changed = part + "Changed";
+    SLOTS.push(slot);
+    return {
+      enumerable: true,
+      configurable: configurable,
+      get: function () {
+        var r = run;
+        if (r === null || this !== r[part]) return undefined;
+        var v = r[slot];
+        if (v === UNSET) v = r[slot] = build();
+        if (mutable) r[changed] = true;
+        return v;
+      },
+      set: function (value) {
+        var r = run;
+        if (r === null || this !== r[part]) {
+          setOwn(this, name, value);
+          return;
+        }
+        r[slot] = value;
+        r[changed] = true;
+      },
+    };
+  }
+  var rawQueryStringFn = function rawQueryString() {
+    if (!run) return undefined;
+    if (run.rawQuery === UNSET) run.rawQuery = run.flags & HAS_RAW_QUERY ? fields()[F_RAW_QUERY] : undefined;
+    return run.rawQuery;
+  };
+  var REQUEST_PARTS = {
+    method: member("q", "method", function () { return fields()[F_METHOD]; }, false, false),
+    uri: member("q", "uri", function () { return fields()[F_URI]; }, false, false),
+    querystring: member("q", "querystring", function () { var p = fields(); return readValues(p, +p[F_QUERY]); }, true, false),
+    headers: member("q", "headers", function () { var p = fields(); return readValues(p, +p[F_HEADERS]); }, true, false),
+    cookies: member("q", "cookies", function () { var p = fields(); return readValues(p, +p[F_COOKIES]); }, true, false),
+  };
+  // 2.0: event.request.rawQueryString() (functions.md §4.1), not enumerable so JSON shows no trace of it.
+  if (v2) REQUEST_PARTS.rawQueryString = { value: rawQueryStringFn, writable: true, enumerable: false, configurable: true };
+  var RESPONSE_PARTS = {
+    statusCode: member("s", "statusCode", function () { return +fields()[F_STATUS]; }, false, false),
+    statusDescription: member("s", "statusDescription", function () { return fields()[F_STATUS_TEXT]; }, false, false),
+    headers: member("s", "headers", function () { var p = fields(); return readValues(p, +p[F_RES_HEADERS]); }, true, false),
+    cookies: member("s", "cookies", function () { var p = fields(); return readSetCookies(p, +p[F_RES_COOKIES]); }, true, false),
+  };
+  // Without a statusDescription when the host had none (the flags say).
+  var RESPONSE_PARTS_NO_TEXT = { statusCode: RESPONSE_PARTS.statusCode, headers: RESPONSE_PARTS.headers, cookies: RESPONSE_PARTS.cookies };
+  function contextObject() {
+    var p = fields();
+    var f = run.flags;
+    var c = {};
+    if (f & HAS_DOMAIN) c.distributionDomainName = p[F_DOMAIN];
+    if (f & HAS_DIST_ID) c.distributionId = p[F_DIST_ID];
+    c.eventType = run.eventType;
+    if (f & HAS_REQUEST_ID) c.requestId = p[F_REQUEST_ID];
+    return c;
+  }
+  var EVENT_PARTS = {
+    version: member("e", "version", function () { return fields()[F_VERSION]; }, false, true),
+    context: member("e", "context", contextObject, false, true),
+    viewer: member("e", "viewer", function () { return { ip: fields()[F_IP] }; }, false, true),
+    request: member("e", "request", function () { return run.q; }, false, true),
+  };
+  var RESPONSE_EVENT_PARTS = {
+    version: EVENT_PARTS.version,
+    context: EVENT_PARTS.context,
+    viewer: EVENT_PARTS.viewer,
+    request: EVENT_PARTS.request,
+    response: member("e", "response", function () { return run.s; }, false, true),
+  };
+
+  function lazyEvent(input, packed) {
+    var flags = packed % 128;
+    run.lazy = true;
+    run.input = input;
+    run.flags = flags;
+    run.now = (packed - flags) / 128;
+    run.eventType = flags & IS_RESPONSE ? "viewer-response" : "viewer-request";
+    run.q = objectCreate(ObjectPrototype, REQUEST_PARTS);
+    if (flags & IS_RESPONSE) {
+      run.s = objectCreate(ObjectPrototype, flags & HAS_STATUS_TEXT ? RESPONSE_PARTS : RESPONSE_PARTS_NO_TEXT);
+      run.e = objectCreate(ObjectPrototype, RESPONSE_EVENT_PARTS);
+    } else {
+      run.e = objectCreate(ObjectPrototype, EVENT_PARTS);
+    }
+    return run.e;
+  }
+
+  /** The event from JSON (events the flat encoding does not cover, e.g. TestFunction's). */
+  function jsonEvent(input, now, rawQuery, edgeJson) {
+    var event = JSONparse(input);
+    run.lazy = false;
+    run.now = now;
+    run.eventType = event !== null && typeof event === "object" && event.context ? event.context.eventType : undefined;
+    run.rawQuery = rawQuery;
+    run.edge = edgeJson;
+    if (v2 && event !== null && typeof event.request === "object" && event.request !== null) hide(event.request, "rawQueryString", rawQueryStringFn);
+    return event;
+  }
+
+  /** The edge location of the current request: from the flat encoding or JSON (built on first use). */
+  function edgeOf(r) {
+    if (r.edge === UNSET) {
+      var p = fields();
+      r.edge = r.flags & HAS_EDGE ? { name: p[F_EDGE], serverIp: p[F_EDGE + 1], region: p[F_EDGE + 2] } : undefined;
+    } else if (typeof r.edge === "string") {
+      r.edge = JSONparse(r.edge);
+    }
+    return r.edge;
+  }
+
+  /** The handler returned the event's own request or response, and nothing could have changed it. */
+  function unchanged(out) {
+    var r = run;
+    if (!r.lazy || r.logs.length > 0 || r.origin.length > 0) return false;
+    if (out === r.q) return !r.qChanged;
+    return out === r.s && r.s !== undefined && !r.sChanged;
+  }
+
+  // What invoke and settle answer.
+  var DONE_UNCHANGED = 0, DONE = 1;
 
   function finish(out) {
-    return JSONstringify({ output: out === undefined ? null : out, undefinedOutput: out === undefined, origin: run.origin, logs: run.logs });
+    if (unchanged(out)) return DONE_UNCHANGED;
+    run.json = JSONstringify({ output: out === undefined ? null : out, undefinedOutput: out === undefined, origin: run.origin, logs: run.logs });
+    return DONE;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Nothing outlives a request: everything the code can reach is frozen before the first one
+
+  // Data properties that ordinary code assigns on objects inheriting them (`this.name = ...` in an
+  // Error subclass, `obj.toString = ...`). On a frozen prototype such an assignment would throw (the
+  // "override mistake"), so they become accessors whose setter defines the property on the object
+  // assigned to, the way an assignment would had the prototype not been frozen.
+  // (Each read of one of them calls a getter, so the list stays short.)
+  var OVERRIDABLE = [
+    [ObjectPrototype, ["constructor", "toString", "toLocaleString", "valueOf"]],
+    [Function.prototype, ["toString"]],
+    [Array.prototype, ["constructor", "toString"]],
+    [RealPromise.prototype, ["constructor"]],
+  ];
+  [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, G.InternalError, G.AggregateError].forEach(function (E) {
+    if (typeof E === "function") OVERRIDABLE.push([E.prototype, ["constructor", "name", "message", "toString"]]);
+  });
+  function makeOverridable(obj, name) {
+    var d = getOwnPropertyDescriptor(obj, name);
+    if (!d || !hasOwn.call(d, "value")) return;
+    var value = d.value;
+    defineProperty(obj, name, {
+      enumerable: d.enumerable,
+      configurable: false,
+      get: function () {
+        return value;
+      },
+      set: function (v) {
+        if (this === obj) throw new TypeError("Cannot assign to read only property '" + name + "'");
+        defineProperty(this, name, { value: v, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
+  /** Freezes `roots` and everything reachable from them: properties, accessors, prototypes. */
+  function harden(roots) {
+    var seen = new Set();
+    var todo = roots.slice();
+    while (todo.length > 0) {
+      var o = todo.pop();
+      if (o === null || (typeof o !== "object" && typeof o !== "function") || seen.has(o)) continue;
+      seen.add(o);
+      freeze(o);
+      todo.push(getPrototypeOf(o));
+      var keys = ownKeys(o);
+      for (var i = 0; i < keys.length; i++) {
+        var d = getOwnPropertyDescriptor(o, keys[i]);
+        if (!d) continue;
+        if (hasOwn.call(d, "value")) todo.push(d.value);
+        else todo.push(d.get, d.set);
+      }
+    }
+  }
+  function lockdown() {
+    // A cleanup callback could run during a later request.
+    delete G.FinalizationRegistry;
+    OVERRIDABLE.forEach(function (entry) {
+      entry[1].forEach(function (name) {
+        makeOverridable(entry[0], name);
+      });
+    });
+    // Intrinsics that no global names.
+    var generator = function* () {};
+    var asyncFn = async function () {};
+    var asyncGenerator = async function* () {};
+    harden([
+      G, getPrototypeOf(generator), getPrototypeOf(asyncFn), getPrototypeOf(asyncGenerator),
+      getPrototypeOf([][Symbol.iterator]()), getPrototypeOf(""[Symbol.iterator]()), getPrototypeOf(new Map().entries()),
+      getPrototypeOf(new Set().values()), getPrototypeOf(/x/[Symbol.matchAll]("x")), getPrototypeOf(generator()),
+      cryptoModule, querystringModule, cloudfrontModule, Hash.prototype, modules,
+      REQUEST_PARTS, RESPONSE_PARTS, RESPONSE_PARTS_NO_TEXT, EVENT_PARTS, RESPONSE_EVENT_PARTS, UNSET, SLOTS,
+    ]);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // One request
+
+  // One object for every request of the context (making a new one with all these members costs
+  // more than resetting them); a request's promise callbacks are drained before the next begins.
+  var RUN = {
+    id: 0, origin: [], logs: [], logBytes: 0, json: undefined,
+    lazy: false, input: "", p: null, flags: 0, now: 0, eventType: undefined, rawQuery: UNSET, edge: UNSET,
+    e: undefined, q: undefined, s: undefined, qChanged: false, sChanged: false,
+  };
+  for (var si = 0; si < SLOTS.length; si++) RUN[SLOTS[si]] = UNSET;
+  function begin(input, nowOrPacked, rawQuery, edgeJson) {
+    var r = RUN;
+    r.id++;
+    r.origin = [];
+    r.logs = [];
+    r.logBytes = 0;
+    r.json = r.e = r.q = r.s = undefined;
+    r.qChanged = r.sChanged = false;
+    r.p = null;
+    r.rawQuery = r.edge = UNSET;
+    for (var i = 0; i < SLOTS.length; i++) r[SLOTS[i]] = UNSET;
+    run = r;
+    return input.charCodeAt(0) === 123 /* { */ ? jsonEvent(input, nowOrPacked, rawQuery, edgeJson) : lazyEvent(input, nowOrPacked);
   }
 
   return {
-    setHandler: function (fn) {
-      handlerFn = fn;
+    setFactory: function (fn) {
+      factory = fn;
+    },
+    lockdown: lockdown,
+    /**
+     * Runs the handler on one request: `input` is the flat encoding with `now * 128 + flags` beside
+     * it, or the event's JSON with (now, rawQueryString, edgeLocation JSON). Answers DONE_UNCHANGED,
+     * DONE (result() has the JSON), or the promise of an async handler: the host watches it (running
+     * the jobs) and calls settle() with its value.
+     */
+    invoke: function (input, nowOrPacked, rawQuery, edgeJson) {
+      var event = begin(input, nowOrPacked, rawQuery, edgeJson);
+      var handlerFn = factory.call(G);
+      if (typeof handlerFn !== "function") throw new ReferenceError('"handler" is not defined');
+      var out = handlerFn(event);
+      if (v2 && out !== null && typeof out === "object" && typeof out.then === "function") {
+        return out instanceof RealPromise ? out : promiseResolve(out);
+      }
+      return finish(out);
+    },
+    /** What an async handler's promise resolved to: DONE_UNCHANGED or DONE. */
+    settle: function (value) {
+      return finish(value);
+    },
+    /** The result as JSON: {output, undefinedOutput, origin, logs}. */
+    result: function () {
+      return run.json;
     },
     /** The current run's log lines as JSON (a failed run has no result to carry them). */
     takeLogs: function () {
       return JSONstringify(run ? run.logs : []);
-    },
-    /** The handler's result as JSON, or a promise of it (2.0 async handlers). */
-    invoke: function (eventJson, now, eventType, rawQueryString, edgeJson) {
-      run = { now: now, eventType: eventType, edge: edgeJson === undefined ? undefined : JSONparse(edgeJson), origin: [], logs: [], logBytes: 0 };
-      var event = JSONparse(eventJson);
-      if (v2 && event !== null && typeof event.request === "object" && event.request !== null) {
-        var raw = rawQueryString;
-        hide(event.request, "rawQueryString", function rawQueryString() {
-          return raw;
-        });
-      }
-      if (typeof handlerFn !== "function") throw new ReferenceError('"handler" is not defined');
-      var out = handlerFn(event);
-      if (v2 && out !== null && typeof out === "object" && typeof out.then === "function") {
-        return Promise.resolve(out).then(finish);
-      }
-      return finish(out);
     },
   };
 });

@@ -180,6 +180,17 @@ export interface FunctionLimits {
    * stop, such as one enormous built-in call).
    */
   readonly watchdogMs: number;
+  /**
+   * Longest slice of sandbox work (ms of wall time) a function may take on the edge's own thread.
+   * A run that needs more is stopped there and run again in the worker thread, and its version runs
+   * there from then on (README.md "Running on the edge's thread").
+   */
+  readonly inlineSliceMs: number;
+  /**
+   * A new function version runs in the worker thread until this many runs in a row stayed within
+   * `inlineSliceMs` without hitting a limit; then it runs on the edge's thread. 0: at once.
+   */
+  readonly probationRuns: number;
   /** Compiled contexts kept per function version, for concurrent runs of it. */
   readonly contextsPerFunction: number;
   /** Compiled contexts kept in total; the least recently used go first. */
@@ -193,6 +204,8 @@ export const DEFAULT_FUNCTION_LIMITS: FunctionLimits = Object.freeze({
   stackBytes: 256 * 1024,
   maxLogBytes: 10 * 1024,
   watchdogMs: 1000,
+  inlineSliceMs: 10,
+  probationRuns: 16,
   contextsPerFunction: 4,
   maxContexts: 64,
 });

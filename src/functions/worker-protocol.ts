@@ -1,6 +1,6 @@
 // Messages between runtime.ts (main thread) and worker.ts (the sandbox thread).
 import type { CheckResult } from "./sandbox.ts";
-import type { FunctionLimits, FunctionRuntimeName, FunctionToRun, RunOptions } from "./types.ts";
+import type { FunctionEventType, FunctionLimits, FunctionRuntimeName, FunctionToRun, RunOptions } from "./types.ts";
 
 export interface WorkerData {
   readonly limits: FunctionLimits;
@@ -13,13 +13,24 @@ export interface WorkerData {
 
 export type ToWorker =
   /** Events and results travel as JSON text: cloning a string is far cheaper than cloning nested objects. */
-  | { readonly t: "run"; readonly id: number; readonly fn: FunctionToRun; readonly eventJson: string; readonly options: RunOptions; readonly now: number }
+  | {
+      readonly t: "run";
+      readonly id: number;
+      readonly fn: FunctionToRun;
+      readonly eventType: FunctionEventType;
+      readonly eventJson: string;
+      readonly options: RunOptions;
+      readonly now: number;
+      /** In a fresh context without the frozen realm (sandbox.ts SandboxRun.unfrozen). */
+      readonly unfrozen: boolean;
+    }
   | { readonly t: "check"; readonly id: number; readonly code: string; readonly runtime: FunctionRuntimeName }
   | { readonly t: "kvs"; readonly id: number; readonly value?: string | undefined; readonly error?: string };
 
 export type FromWorker =
   | { readonly t: "ready" }
-  | { readonly t: "result"; readonly id: number; readonly resultJson: string }
+  /** A SandboxOutcome as JSON. */
+  | { readonly t: "result"; readonly id: number; readonly outcomeJson: string }
   | { readonly t: "checked"; readonly id: number; readonly result: CheckResult }
   | { readonly t: "kvs"; readonly id: number; readonly op: "get" | "meta"; readonly arn: string; readonly key: string }
   /** An unexpected error in the sandbox itself (a bug), not in the function. */

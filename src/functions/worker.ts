@@ -15,17 +15,14 @@ const kvsWaiting = new Map<number, { resolve: (v: string | undefined) => void; r
 let nextKvsId = 1;
 let retiring = false;
 
-const qjs = await loadQuickJS();
-const sandbox = new Sandbox(
-  qjs,
-  data.limits,
-  (op, arn, key) =>
+const sandbox = new Sandbox(await loadQuickJS(), data.limits, {
+  kvs: (op, arn, key) =>
     new Promise((resolve, reject) => {
       const id = nextKvsId++;
       kvsWaiting.set(id, { resolve, reject });
       send({ t: "kvs", id, op, arn, key });
     }),
-  {
+  hooks: {
     enter(runId) {
       since[0] = performance.timeOrigin + performance.now();
       Atomics.store(busy, 0, runId);
@@ -34,15 +31,15 @@ const sandbox = new Sandbox(
       Atomics.store(busy, 0, 0);
     },
   },
-);
+});
 
 port.on("message", (msg: ToWorker) => {
   switch (msg.t) {
     case "run":
       sandbox
-        .run({ runId: msg.id, fn: msg.fn, event: JSON.parse(msg.eventJson) as FunctionEvent, eventJson: msg.eventJson, options: msg.options, now: msg.now })
+        .run({ runId: msg.id, fn: msg.fn, eventType: msg.eventType, event: JSON.parse(msg.eventJson) as FunctionEvent, options: msg.options, now: msg.now, unfrozen: msg.unfrozen })
         .then(
-          (result) => send({ t: "result", id: msg.id, resultJson: JSON.stringify(result) }),
+          (outcome) => send({ t: "result", id: msg.id, outcomeJson: JSON.stringify(outcome) }),
           (err: unknown) => send({ t: "failed", id: msg.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
         )
         .finally(afterWork);
@@ -69,7 +66,7 @@ send({ t: "ready" });
 /** A broken QuickJS module, or a WebAssembly heap grown too large, means a fresh worker. */
 function afterWork(): void {
   if (retiring) return;
-  const heap = (qjs as unknown as { module?: { HEAPU8?: Uint8Array } }).module?.HEAPU8?.length ?? 0;
+  const heap = sandbox.heapBytes;
   if (sandbox.broken || heap > WASM_HEAP_RECYCLE_BYTES) {
     retiring = true;
     send({ t: "retire", reason: sandbox.broken ? "QuickJS failed" : `WebAssembly heap at ${heap} bytes` });

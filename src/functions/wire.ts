@@ -1,0 +1,200 @@
+// How an event crosses into QuickJS without JSON (the prelude's `invoke` reads it). QuickJS parses
+// JSON slowly: about 20 µs for a 330-byte viewer-request event in this build, more than the rest of
+// a trivial run. So the event goes in as one string of fields joined by U+0001, split inside
+// QuickJS only when the handler reads something that needs it; see sandbox-prelude.js "The event".
+//
+// Layout (indexes are FIELD; maps are written at the end and located by their start index):
+//   eventType, now, flags, rawQueryString, edge name, edge serverIp, edge region, version,
+//   distributionDomainName, distributionId, requestId, viewer ip, method, uri,
+//   querystring@, headers@, cookies@, statusCode, statusDescription, response headers@, response cookies@
+//   map:         count, then per entry: name, n, n values
+//   cookie map:  count, then per entry: name, n, n × (value, attributes or "" when absent)
+// Absent optional fields are "" with their bit clear in `flags`. Beside the string goes one number,
+// `now * 128 + flags` (now in whole ms): what every request needs, without splitting the string.
+//
+// Only events shaped exactly as event.ts builds them are encoded (its builders' own events are
+// taken at their word; others are checked member by member); anything else (a TestFunction event
+// with extra members, a value holding U+0001 or NUL, a single-item multiValue) travels as JSON,
+// which the prelude parses as before.
+import { isBuiltEvent } from "./event.ts";
+import type { EdgeLocation, FunctionEvent, FunctionEventType, FunctionResponseCookie, FunctionValue, RunOptions } from "./types.ts";
+
+export const SEP = "\u0001";
+
+/** Indexes of the fixed fields (kept in step with the F_* constants in sandbox-prelude.js). */
+export const FIELD = {
+  eventType: 0, now: 1, flags: 2, rawQuery: 3, edge: 4, version: 7, domain: 8, distributionId: 9, requestId: 10, ip: 11,
+  method: 12, uri: 13, querystring: 14, headers: 15, cookies: 16, statusCode: 17, statusDescription: 18,
+  responseHeaders: 19, responseCookies: 20,
+} as const;
+
+/** Bits of the flags field (the HAS_* constants in sandbox-prelude.js). */
+export const FLAG = { rawQuery: 1, edge: 2, domain: 4, distributionId: 8, requestId: 16, statusDescription: 32, response: 64 } as const;
+
+/** What goes into QuickJS for one run. */
+export interface WireEvent {
+  readonly input: string;
+  /** `now * 128 + flags`. */
+  readonly packed: number;
+}
+
+// eslint-disable-next-line no-control-regex -- exactly the characters the encoding cannot carry
+const UNSAFE = /[\u0000\u0001]/;
+
+class NotEncodable extends Error {}
+
+/**
+ * The flat encoding of `event` for the prelude, or undefined when the event is not shaped as
+ * event.ts builds it (the caller then sends JSON).
+ */
+export function encodeEvent(event: FunctionEvent, eventType: FunctionEventType, options: RunOptions, now: number): WireEvent | undefined {
+  try {
+    return encode(event, eventType, options, now);
+  } catch (err) {
+    if (err instanceof NotEncodable) return undefined;
+    throw err;
+  }
+}
+
+let checkShape = true;
+
+function encode(event: FunctionEvent, eventType: FunctionEventType, options: RunOptions, now: number): WireEvent {
+  checkShape = !isBuiltEvent(event);
+  const ctx = event.context;
+  const req = event.request;
+  const res = event.response;
+  if (typeof event !== "object" || event === null || typeof ctx !== "object" || ctx === null || typeof req !== "object" || req === null) fail();
+  if (ctx.eventType !== eventType || (eventType === "viewer-request") !== (res === undefined)) fail();
+  keys(event, res === undefined ? 4 : 5);
+  keys(ctx, 1 + (ctx.distributionDomainName !== undefined ? 1 : 0) + (ctx.distributionId !== undefined ? 1 : 0) + (ctx.requestId !== undefined ? 1 : 0));
+  keys(event.viewer, 1);
+  keys(req, 5);
+  if (typeof req.querystring !== "object" || req.querystring === null) fail();
+  // A packed array from the start (new Array(n) would be holey, and slower to fill and join).
+  const out: string[] = ["", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""];
+  let flags = 0;
+  out[FIELD.eventType] = eventType;
+  out[FIELD.now] = String(now);
+  if (options.rawQueryString !== undefined) {
+    flags |= FLAG.rawQuery;
+    out[FIELD.rawQuery] = str(options.rawQueryString);
+  }
+  const edge: EdgeLocation | undefined = options.edgeLocation;
+  if (edge !== undefined) {
+    flags |= FLAG.edge;
+    out[FIELD.edge] = str(edge.name);
+    out[FIELD.edge + 1] = str(edge.serverIp);
+    out[FIELD.edge + 2] = str(edge.region);
+  }
+  out[FIELD.version] = str(event.version);
+  if (ctx.distributionDomainName !== undefined) {
+    flags |= FLAG.domain;
+    out[FIELD.domain] = str(ctx.distributionDomainName);
+  }
+  if (ctx.distributionId !== undefined) {
+    flags |= FLAG.distributionId;
+    out[FIELD.distributionId] = str(ctx.distributionId);
+  }
+  if (ctx.requestId !== undefined) {
+    flags |= FLAG.requestId;
+    out[FIELD.requestId] = str(ctx.requestId);
+  }
+  out[FIELD.ip] = str(event.viewer.ip);
+  out[FIELD.method] = str(req.method);
+  out[FIELD.uri] = str(req.uri);
+  out[FIELD.querystring] = String(out.length);
+  values(out, req.querystring);
+  out[FIELD.headers] = String(out.length);
+  values(out, req.headers);
+  out[FIELD.cookies] = String(out.length);
+  values(out, req.cookies);
+  if (res !== undefined) {
+    flags |= FLAG.response;
+    keys(res, res.statusDescription !== undefined ? 4 : 3);
+    if (typeof res.statusCode !== "number" || !Number.isInteger(res.statusCode)) fail();
+    out[FIELD.statusCode] = String(res.statusCode);
+    if (res.statusDescription !== undefined) {
+      flags |= FLAG.statusDescription;
+      out[FIELD.statusDescription] = str(res.statusDescription);
+    }
+    out[FIELD.responseHeaders] = String(out.length);
+    values(out, res.headers);
+    out[FIELD.responseCookies] = String(out.length);
+    setCookies(out, res.cookies);
+  }
+  out[FIELD.flags] = String(flags);
+  // One scan for the characters the encoding cannot carry, instead of one per field.
+  if (UNSAFE.test(out.join(""))) fail();
+  return { input: out.join(SEP), packed: Math.floor(now) * 128 + flags };
+}
+
+function values(out: string[], map: Record<string, FunctionValue>): void {
+  if (typeof map !== "object" || map === null || Array.isArray(map)) fail();
+  const names = Object.keys(map);
+  out.push(String(names.length));
+  for (const name of names) {
+    const entry = map[name] as FunctionValue;
+    out.push(name);
+    if (typeof entry !== "object" || entry === null) fail();
+    const mv = entry.multiValue;
+    if (mv === undefined) {
+      keys(entry, 1);
+      out.push("1", str(entry.value));
+      continue;
+    }
+    keys(entry, 2);
+    // event.ts writes multiValue only for real repeats, starting with `value`.
+    if (!Array.isArray(mv) || mv.length < 2 || mv[0]?.value !== entry.value) fail();
+    out.push(String(mv.length));
+    for (const item of mv) {
+      keys(item, 1);
+      out.push(str(item.value));
+    }
+  }
+}
+
+function setCookies(out: string[], map: Record<string, FunctionResponseCookie>): void {
+  if (typeof map !== "object" || map === null || Array.isArray(map)) fail();
+  const names = Object.keys(map);
+  out.push(String(names.length));
+  for (const name of names) {
+    const entry = map[name] as FunctionResponseCookie;
+    out.push(name);
+    if (typeof entry !== "object" || entry === null) fail();
+    const mv = entry.multiValue;
+    if (mv === undefined) {
+      keys(entry, entry.attributes !== undefined ? 2 : 1);
+      out.push("1", str(entry.value), attributes(entry.attributes));
+      continue;
+    }
+    keys(entry, entry.attributes !== undefined ? 3 : 2);
+    if (!Array.isArray(mv) || mv.length < 2 || mv[0]?.value !== entry.value || mv[0]?.attributes !== entry.attributes) fail();
+    out.push(String(mv.length));
+    for (const item of mv) {
+      keys(item, item.attributes !== undefined ? 2 : 1);
+      out.push(str(item.value), attributes(item.attributes));
+    }
+  }
+}
+
+/** "" stands for "no attributes", so an empty attributes string cannot be encoded. */
+function attributes(a: string | undefined): string {
+  if (a === undefined) return "";
+  if (a === "") fail();
+  return str(a);
+}
+
+function str(v: unknown): string {
+  if (typeof v !== "string") fail();
+  return v;
+}
+
+/** `obj` is a plain object with exactly `n` own enumerable members. */
+function keys(obj: unknown, n: number): void {
+  if (!checkShape) return;
+  if (typeof obj !== "object" || obj === null || Object.getPrototypeOf(obj) !== Object.prototype || Object.keys(obj).length !== n) fail();
+}
+
+function fail(): never {
+  throw new NotEncodable();
+}
