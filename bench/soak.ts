@@ -79,7 +79,7 @@ const originPort = (origin.address() as AddressInfo).port;
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const wrap = flags.wrap ? flags.wrap.split(" ") : [];
 const child = spawn(wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), CLI, "start", "--port", "0", "--host", "127.0.0.1", "--ephemeral", "--log-level", "warn", ...minifrontFlags], { stdio: ["ignore", "pipe", "pipe"] });
-child.stderr.setEncoding("utf8").on("data", (d: string) => process.stderr.write(d.replace(/^/gm, "[minifront] ")));
+child.stderr.setEncoding("utf8").on("data", (d: string) => process.stderr.write(d.replace(/^(?=.)/gm, "[minifront] ")));
 let stopping = false;
 child.once("exit", (code, signal) => {
   if (stopping) return;
@@ -308,10 +308,11 @@ while (performance.now() < endAt) {
   }
   const now = performance.now();
   if (now >= nextSample) {
-    nextSample += SAMPLE_S * 1000;
+    while (nextSample <= now) nextSample += SAMPLE_S * 1000;
     const s = await sample();
-    if (now >= nextRow) {
-      nextRow += EVERY_S * 1000;
+    // Half a sample early counts: sample and row times are sums of different steps.
+    if (now >= nextRow - SAMPLE_S * 500) {
+      while (nextRow <= now + SAMPLE_S * 500) nextRow += EVERY_S * 1000;
       row(s, done);
     }
   }

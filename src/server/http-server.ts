@@ -74,7 +74,11 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
     optimizeEmptyRequests: true,
     keepAliveTimeout: 0,
   };
-  const server: Server = listener.tls ? createTlsServer({ ...options, cert: listener.tls.cert, key: listener.tls.key }) : createServer(options);
+  // handshakeTimeout: a TLS handshake that stalls is a slowloris before the headers' clock starts
+  // (tls's default is 120 s); the idle sweep only sees connections once they are secure.
+  const server: Server = listener.tls ? createTlsServer({ ...options, handshakeTimeout: headerTimeoutMs, cert: listener.tls.cert, key: listener.tls.key }) : createServer(options);
+  // node emits tlsClientError for a handshake that timed out or failed, and leaves the socket open.
+  if (listener.tls) server.on("tlsClientError", (_err, socket) => socket.destroy());
   // node:http closes a connection accepted beyond the bound at once; those already open go on.
   if (maxConnections > 0) server.maxConnections = maxConnections;
   const trackIdle = closeIdleConnections(server, { idleMs: KEEP_ALIVE_IDLE_MS, stalledMs: requestIdleTimeoutMs });

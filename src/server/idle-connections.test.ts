@@ -156,4 +156,21 @@ describe("closeIdleConnections", () => {
     assert.deepEqual(bigClosed, { finished: false });
     c.socket.destroy();
   });
+
+  it("does not judge connections by a sweep that comes late because the process did not run", async () => {
+    const c = await open();
+    c.socket.write(get("/"));
+    await eventually(() => c.received().endsWith("ok"), "the first answer");
+    await sleep(IDLE_MS / 2);
+    // A request that arrives while the event loop is blocked (as under a debugger, or a machine
+    // that was suspended) for longer than the idle timeout: still unread when the sweep runs.
+    c.socket.write(get("/"));
+    const until = performance.now() + 2 * IDLE_MS;
+    while (performance.now() < until) {
+      // Blocks the event loop on purpose.
+    }
+    await eventually(() => c.received().split("HTTP/1.1 200 OK").length === 3 || c.closedAt() !== undefined, "the second answer or a close");
+    assert.equal(c.closedAt(), undefined, "the connection was not closed as idle");
+    c.socket.destroy();
+  });
 });

@@ -49,9 +49,19 @@ export function closeIdleConnections(server: Server, options: IdleOptions): (req
   // since: when the connection last moved a byte or was seen busy (the keep-alive clock);
   // moved: when it last moved a byte (the stalled-viewer clock).
   const sockets = new Map<TrackedSocket, { bytes: number; since: number; moved: number }>();
+  let lastSweep = performance.now();
   const sweep = setInterval(() => {
     const now = performance.now();
+    // A sweep far behind schedule means the process did not run (stopped in a debugger, a
+    // suspended machine, a blocked event loop): bytes that arrived meanwhile are still unread, so
+    // no connection can be judged idle or stalled now. Restart every clock instead.
+    const late = now - lastSweep > 3 * sweepMs + 100;
+    lastSweep = now;
     for (const [socket, seen] of sockets) {
+      if (late) {
+        seen.since = seen.moved = now;
+        continue;
+      }
       const bytes = socket.bytesRead + socket.bytesWritten;
       const res = socket[RESPONSE];
       if (bytes !== seen.bytes) {

@@ -56,7 +56,7 @@ async function health(port: number): Promise<string> {
 }
 
 describe("viewer timeouts", () => {
-  const t = useEmulator({ headerTimeoutMs: SHORT_MS, requestIdleTimeoutMs: SHORT_MS });
+  const t = useEmulator({ headerTimeoutMs: SHORT_MS, requestIdleTimeoutMs: SHORT_MS, httpsPort: 0 });
   let s3: S3Client | undefined;
   before(async () => {
     s3 = new S3Client({ region: "us-east-1", endpoint: t.emu.s3Url, forcePathStyle: true, credentials: CREDENTIALS, maxAttempts: 1 });
@@ -83,6 +83,11 @@ describe("viewer timeouts", () => {
       await trickle;
       for (const a of attackers) a.socket.destroy();
     }
+  });
+
+  it("closes a connection to the HTTPS port whose TLS handshake never starts", async () => {
+    const c = await rawConnection(t.emu.httpsPort as number);
+    await within(15_000, "the silent TLS connection is closed", c.closed);
   });
 
   it("answers 408 and closes the connection when a request body stops arriving", async () => {
@@ -196,3 +201,17 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
     await sleep(20);
   }
 }
+
+describe("GET /_minifront/memory (what npm run soak samples)", () => {
+  const t = useEmulator({ cacheBytes: 1_000_000 });
+
+  it("answers the process's memory, V8's heap spaces and the edge cache's size", async () => {
+    const res = await fetch(`${t.emu.controlUrl}/_minifront/memory`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as Record<string, unknown> & { spaces: Record<string, number>; cache: Record<string, number> };
+    assert.equal(body["pid"], process.pid, "the emulator runs in this process here");
+    for (const k of ["rss", "heapTotal", "heapUsed", "external", "arrayBuffers"]) assert.equal(typeof body[k], "number", k);
+    assert.equal(typeof body.spaces["new_space"], "number");
+    assert.deepEqual(body.cache, { entries: 0, bytes: 0, diskBytes: 0 });
+  });
+});
