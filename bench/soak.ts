@@ -79,7 +79,8 @@ const originPort = (origin.address() as AddressInfo).port;
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const wrap = flags.wrap ? flags.wrap.split(" ") : [];
 const child = spawn(wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), CLI, "start", "--port", "0", "--host", "127.0.0.1", "--ephemeral", "--log-level", "warn", ...minifrontFlags], { stdio: ["ignore", "pipe", "pipe"] });
-child.stderr.setEncoding("utf8").on("data", (d: string) => process.stderr.write(d.replace(/^(?=.)/gm, "[minifront] ")));
+// Its log lines say [minifront] themselves.
+child.stderr.pipe(process.stderr);
 let stopping = false;
 child.once("exit", (code, signal) => {
   if (stopping) return;
@@ -132,7 +133,11 @@ await s3.send(
     Bucket: "soak",
     Policy: JSON.stringify({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::soak/*", Condition: { StringEquals: { "AWS:SourceArn": withS3?.ARN } } }],
+      // s3:ListBucket too, so that a deleted key is a 404 (as on S3), not a 403.
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::soak/*", Condition: { StringEquals: { "AWS:SourceArn": withS3?.ARN } } },
+        { Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: "arn:aws:s3:::soak", Condition: { StringEquals: { "AWS:SourceArn": withS3?.ARN } } },
+      ],
     }),
   }),
 );
@@ -353,7 +358,7 @@ console.log(`\nRSS slope: first third ${rssFirst.toFixed(2)} MB/min, last third 
 // Levelled off: the last third grows at under 1 MB/min, or under 5% of the first third's rate
 // (which includes filling the cache); 15 MB/min would still be 450 MB more in half an hour.
 const levelled = rssLast < Math.max(1, rssFirst / 20);
-console.log(levelled ? "RSS levelled off." : "RSS did NOT level off: it still grows in the last third of the run.");
+console.log(Number.isNaN(rssLast) ? "Too few samples to tell whether RSS levels off: run longer." : levelled ? "RSS levelled off." : "RSS did NOT level off: it still grows in the last third of the run.");
 console.log(`RSS ${mb(samples[0]?.rss ?? NaN).trim()} MB at the start, peak ${mb(Math.max(...samples.map((s) => s.rss))).trim()} MB, ${mb(last.rss).trim()} MB at the end.`);
 
 stopping = true;
