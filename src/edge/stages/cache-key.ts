@@ -3,7 +3,7 @@
 // viewer's order, names and values case-sensitive). The same selection decides what reaches the
 // origin (§7.1), so both are built here from one helper.
 import type { IncomingHttpHeaders } from "node:http";
-import type { ValueSelector } from "../compile.ts";
+import type { CompiledBehavior, ValueSelector } from "../compile.ts";
 
 export function selects(sel: ValueSelector, name: string): boolean {
   switch (sel.behavior) {
@@ -78,4 +78,10 @@ export function buildCacheKey(input: KeyInput, key: { headers: ValueSelector; co
 export function keyPath(cacheKey: string): string {
   const i = cacheKey.indexOf("\u0000");
   return i < 0 ? cacheKey : cacheKey.slice(0, i);
+}
+
+/** A request's cache key on a behavior, with the normalized Accept-Encoding when a coding is enabled (§6.2). */
+export function edgeCacheKey(distributionId: string, behavior: CompiledBehavior, method: string, path: string, rawQuery: string, headers: IncomingHttpHeaders, acceptEncoding: string | undefined): string {
+  const base = buildCacheKey({ distributionId, method, path, rawQuery, headers }, behavior.key);
+  return acceptEncoding === undefined ? base : `${base}\u0000ae:${acceptEncoding}`;
 }

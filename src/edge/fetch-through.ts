@@ -1,0 +1,209 @@
+// From the cache key to the viewer's answer (data-plane.md §6, §9, §16): look the object up
+// through the request's tiers (POP → regional → Origin Shield); on a hit serve it; on a miss make
+// the one origin request (with origin-group failover, §8) and let origin-response.ts store and
+// serve what comes back. Also here, because they decide whether the origin is asked at all:
+// stale-while-revalidate (§9.3: serve the expired copy and refresh it in the background through
+// the same origin request), stale-if-error, and request collapsing (§6.4: concurrent misses for a
+// key wait for the first one's origin response).
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { CompiledBehavior, CompiledDistribution, CompiledOrigin } from "./compile.ts";
+import type { EdgeRequest, Exchange } from "./exchange.ts";
+import type { Failover } from "./stages/origin-changes.ts";
+import type { Refusal } from "./stages/viewer-checks.ts";
+import { viewerHeaders } from "./stages/viewer-headers.ts";
+import { edgeCacheKey, selectQuery } from "./stages/cache-key.ts";
+import { normalizeAcceptEncoding } from "./stages/compress.ts";
+import { staleUse } from "./stages/ttl.ts";
+import { OriginError } from "./stages/origin-fetch.ts";
+import type { CachedResponse, MemoryCache } from "./cache/memory-cache.ts";
+import type { FillLimits } from "./cache/relay-fill.ts";
+import { layerOf, lookUp, storeInTiers, tiersOf } from "./cache/tiers.ts";
+import { bodyFraming, forwardedHeaders, type OriginAsk, type OriginRequester } from "./origin-request.ts";
+import { answerFromOrigin, refreshEntry } from "./origin-response.ts";
+import type { ErrorPages } from "./error-pages.ts";
+import type { Decorate } from "./respond.ts";
+import { carriesBody, headerString } from "../http/headers.ts";
+
+/** How the request's answer leaves the edge: the response headers policy and the viewer-response function. */
+export interface WayOut {
+  readonly decor: Decorate | undefined;
+  /** Runs the viewer-response function on a response (undefined result: it failed); absent without one. */
+  readonly viewerResponse: ((entry: CachedResponse) => Promise<CachedResponse | undefined>) | undefined;
+  /** Sends an entry to the viewer through the viewer-response function and the policy. */
+  serve(entry: CachedResponse, xCache: string, cache: "hit" | "refresh" | "miss", withAge?: boolean): Promise<void>;
+}
+
+export interface FetchThroughDeps extends FillLimits {
+  readonly clock: Clock;
+  readonly cache: MemoryCache;
+  readonly log: Logger;
+  readonly ask: OriginRequester;
+  readonly errorPages: ErrorPages;
+  /** Answers with a refusal the edge makes itself (for an origin that cannot be reached). */
+  readonly refuse: (x: Exchange, verdict: Refusal, decor: Decorate | undefined) => Promise<void>;
+}
+
+export type FetchThrough = (x: Exchange, behavior: CompiledBehavior, request: EdgeRequest, out: WayOut) => Promise<void>;
+
+export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
+  const { clock, cache, log, ask, errorPages } = deps;
+  /** Origin fetches in flight for cacheable keys: followers wait for the leader's result (§6.4). */
+  const inflight = new Map<string, Promise<CachedResponse | undefined>>();
+
+  return async function fetchThrough(x, behavior, request, out) {
+    const { req, dist, method } = x;
+    const { path, rawQuery, headers, origin } = request;
+
+    // The cache key (§6) and the lookup through the tiers (§16).
+    const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
+    const acceptEncoding = normalizeAcceptEncoding(headerString(headers["accept-encoding"]), behavior.encodings);
+    // §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
+    const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol: x.protocol, country: x.country() }) : undefined;
+    const key = edgeCacheKey(dist.id, behavior, method, path, rawQuery, cloudFront ? { ...headers, ...cloudFront } : headers, acceptEncoding);
+    const now = clock.now();
+    const tiers = tiersOf(x.pop, origin.originShield);
+    let stale: CachedResponse | undefined;
+    if (cacheable) {
+      const found = lookUp(cache, tiers, dist.id, key, now, (e) => (stale = e));
+      if (found) {
+        req.resume();
+        x.layer = layerOf(found.tier);
+        const hit = found.entry;
+        if (hit.status >= 400 && (await errorPages.serve(dist, hit.status, req, x.res, x.base, now, out.decor))) return;
+        return out.serve(hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", "hit");
+      }
+      // A miss reaches the origin from the last tier (§16; Server-Timing cdn-upstream-layer).
+      x.layer = layerOf(tiers.length - 1);
+    }
+    const store = (entry: CachedResponse) => storeInTiers(cache, tiers, dist.id, key, entry);
+    const staleOk = stale ? staleUse(headerString(stale.headers["cache-control"]), now - (stale.storedAt + stale.ttlMs)) : undefined;
+    const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
+    const originHeaders = (forCache: boolean) => baseOriginHeaders(x, headers, behavior, forCache, acceptEncoding, cloudFront);
+    const flightKey = `${dist.id}\u0001${key}`;
+
+    if (stale && staleOk?.whileRevalidating) {
+      // §9.3 stale-while-revalidate: answer now, refresh in the background (once per key),
+      // through the same origin request a miss makes.
+      req.resume();
+      if (!inflight.has(flightKey)) {
+        const revalidate = (validators: Record<string, string>) => ask(dist, origin, originAsk(x, "GET", path, forwardQuery, { ...originHeaders(false), ...validators }));
+        const refresh = refreshEntry(revalidate, behavior, stale, now, deps.memoryObjectBytes)
+          .then((entry) => {
+            if (entry && entry.ttlMs > 0) store(entry);
+            return entry;
+          })
+          .catch((err: unknown) => void log.debug(`edge ${dist.id} background refresh of ${path}: ${String(err)}`))
+          .finally(() => inflight.delete(flightKey));
+        inflight.set(flightKey, refresh as Promise<CachedResponse | undefined>);
+      }
+      return out.serve(stale, "Hit from cloudfront", "hit");
+    }
+
+    // §6.4: concurrent misses for one key wait for the first origin response and are served from
+    // it (as Hits). Not when cookies reach the origin: their answers may differ.
+    const collapsible = cacheable && behavior.forward.cookies.behavior === "none";
+    const flight = collapsible ? inflight.get(flightKey) : undefined;
+    if (flight) {
+      const entry = await flight;
+      if (entry) {
+        req.resume();
+        return out.serve(entry, entry.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", "hit");
+      }
+    }
+    let settle: ((entry: CachedResponse | undefined) => void) | undefined;
+    if (collapsible && !inflight.has(flightKey)) inflight.set(flightKey, new Promise((resolve) => (settle = resolve)));
+    let produced: CachedResponse | undefined;
+    try {
+      // The origin request (§7), with failover for origin groups (§8).
+      const requestHeaders = originHeaders(cacheable);
+      if (stale) {
+        if (typeof stale.headers["etag"] === "string") requestHeaders["if-none-match"] = stale.headers["etag"];
+        if (typeof stale.headers["last-modified"] === "string") requestHeaders["if-modified-since"] = stale.headers["last-modified"];
+      }
+      // The origin gets framing that matches the bytes it is sent, never the viewer's as they came
+      // (a Content-Length with no body desynchronises a pooled connection).
+      const withBody = method !== "GET" && method !== "HEAD";
+      const framing = withBody ? bodyFraming(req.headers) : undefined;
+      if (framing) Object.assign(requestHeaders, framing);
+      const originMethod = cacheable && method === "HEAD" ? "GET" : method;
+      const asked = originAsk(x, originMethod, path, forwardQuery, requestHeaders, withBody && carriesBody(req.headers) ? req : undefined);
+      let originRes: IncomingMessage;
+      try {
+        originRes = await askWithFailover(dist, origin, request.group, asked);
+      } catch (err) {
+        req.resume();
+        // §9.3: an expired object is served instead of an origin that cannot be reached.
+        if (stale && staleOk?.onError) return out.serve(stale, "Hit from cloudfront", "hit");
+        const status = err instanceof OriginError ? err.status : 502;
+        log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
+        const reason =
+          status === 504
+            ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection."
+            : "CloudFront wasn't able to connect to the origin.";
+        return deps.refuse(x, { kind: "refuse", status, reason, errorPage: true }, out.decor);
+      }
+      req.resume();
+
+      // The origin's response → the cache and the viewer (§9, §10, §13).
+      return await answerFromOrigin(
+        {
+          req,
+          res: x.res,
+          method,
+          base: x.base,
+          dist,
+          behavior,
+          now,
+          cacheable,
+          acceptEncoding,
+          stale,
+          staleOnError: staleOk?.onError === true,
+          decor: out.decor,
+          errorPages,
+          limits: deps,
+          viewerResponse: out.viewerResponse,
+          serve: out.serve,
+          store(entry) {
+            store(entry);
+            produced = entry;
+          },
+        },
+        originRes,
+      );
+    } finally {
+      if (settle) {
+        inflight.delete(flightKey);
+        settle(produced);
+      }
+    }
+  };
+
+  /** §8: an origin group fails over to its secondary on its status codes or a failed connection; every request starts with the primary. */
+  async function askWithFailover(dist: CompiledDistribution, origin: CompiledOrigin, group: Failover | undefined, request: OriginAsk): Promise<IncomingMessage> {
+    let first: IncomingMessage;
+    try {
+      first = await ask(dist, origin, request);
+    } catch (err) {
+      if (!group) throw err;
+      return ask(dist, group.secondary, request);
+    }
+    if (!group || !group.statusCodes.has(first.statusCode ?? 0)) return first;
+    first.resume();
+    return ask(dist, group.secondary, request);
+  }
+}
+
+/** The viewer-derived headers of this request's origin requests (§7.2, §6.2). */
+function baseOriginHeaders(x: Exchange, headers: IncomingHttpHeaders, behavior: CompiledBehavior, cacheable: boolean, acceptEncoding: string | undefined, cloudFront: Record<string, string> | undefined) {
+  const out = forwardedHeaders(headers, x.req.socket.remoteAddress ?? "127.0.0.1", behavior, cacheable);
+  if (cloudFront) Object.assign(out, cloudFront);
+  // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
+  if (acceptEncoding !== undefined) out["accept-encoding"] = acceptEncoding;
+  return out;
+}
+
+function originAsk(x: Exchange, method: string, path: string, query: string, headers: OriginAsk["headers"], body?: IncomingMessage): OriginAsk {
+  return { method, path, query, headers, viewerProtocol: x.protocol, requestId: x.id, via: x.pop.via, ...(body ? { body } : {}) };
+}
