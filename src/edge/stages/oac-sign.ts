@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { NodeSha256 } from "../../api/node-sha256.ts";
 import type { AwsCredentials } from "../../services/s3/cloudfront-identity.ts";
+import { decodedQueryPairs } from "../../http/query.ts";
 
 /** The parts of an OriginAccessControlConfig that signing needs (names as in the API). */
 export interface OriginAccessControlSettings {
@@ -133,27 +134,13 @@ export function regionFromOriginDomain(domain: string): string {
 /** The raw query as SigV4 wants it: decoded names → decoded value(s); the signer encodes them canonically. */
 function parseQuery(raw: string): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
-  if (raw === "") return query;
-  for (const part of raw.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    const name = decode(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? "" : decode(part.slice(eq + 1));
+  for (const [name, value] of decodedQueryPairs(raw)) {
     const prev = query[name];
     query[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
   return query;
 }
 
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 function hostName(host: string): string {
   return host.replace(/:\d+$/, "");
 }
-

@@ -14,6 +14,8 @@
 // are ASCII in practice).
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { BlockList, isIPv4 } from "node:net";
+import { decodeLenient, queryParts } from "../../http/query.ts";
+import { cookiePairs } from "../../http/cookies.ts";
 
 /** Query parameters that carry a signature (§2); they are never part of the signed Resource. */
 export const SIGNING_QUERY_PARAMS: ReadonlySet<string> = new Set(["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"]);
@@ -309,33 +311,17 @@ interface QueryParam {
 }
 
 function parseQuery(rawQuery: string): QueryParam[] {
-  if (rawQuery === "") return [];
-  return rawQuery.split("&").map((raw) => {
-    const eq = raw.indexOf("=");
-    return eq < 0 ? { raw, name: decode(raw), value: "" } : { raw, name: decode(raw.slice(0, eq)), value: decode(raw.slice(eq + 1)) };
-  });
+  return queryParts(rawQuery).map((p) => ({ raw: p.raw, name: decodeLenient(p.name), value: decodeLenient(p.value) }));
 }
 
 /** Cookie name → value; the first occurrence of a name wins (the most specific Path is sent first). */
 function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (!cookies.has(name)) cookies.set(name, decode(value));
+  for (const [name, raw] of cookiePairs(header ?? "")) {
+    const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+    if (!cookies.has(name)) cookies.set(name, decodeLenient(value));
   }
   return cookies;
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** The host as it appears in the URL the viewer used: lower-case, default port dropped. */
