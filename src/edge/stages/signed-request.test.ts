@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getSignedCookies, getSignedUrl } from "@aws-sdk/cloudfront-signer";
 import { AWS_CLI_MISSING, awsCliAvailable, runAws } from "../../../test/helpers/aws-cli.ts";
-import { decodeCloudFrontBase64, matchesResource, verifySignedRequest, type SignedRequestResult } from "./signed-request.ts";
+import { decodeCloudFrontBase64, verifySignedRequest, type SignedRequestResult } from "./signed-request.ts";
+import { matchesResource } from "./signed-resource.ts";
 
 function keyPair(type: "rsa" | "ec") {
   const kp = type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "P-256" });

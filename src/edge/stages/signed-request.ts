@@ -13,7 +13,8 @@
 // JSON.stringify, which leaves non-ASCII characters unescaped (botocore escapes them; request paths
 // are ASCII in practice).
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
-import { BlockList, isIPv4 } from "node:net";
+import { parseCustomPolicy, type PolicyStatement } from "./signed-policy.ts";
+import { matchesResource } from "./signed-resource.ts";
 import { decodeLenient, queryParts } from "../../http/query.ts";
 import { cookiePairs } from "../../http/cookies.ts";
 
@@ -180,94 +181,6 @@ export function decodeCloudFrontBase64(text: string): Buffer | undefined {
   return Buffer.from(standard, "base64");
 }
 
-/**
- * Whether `url` (scheme://host/path?query) matches a policy Resource (§4): `*` matches any run of
- * characters within one section (scheme, domain, path, query), `?` exactly one character (or the
- * `?` that starts the query, as in the Resources botocore and the SDK write), `\?` a literal `?`. A
- * trailing `*` matches the rest of the URL (`/hello*` ≡ `/hello*?*`, `http://example.com*` ≡
- * `http://example.com*\/*?*`); `"*"` alone matches everything; a Resource without a scheme that
- * starts with `*` has scheme `*`. Scheme and domain compare case-insensitively.
- */
-export function matchesResource(resource: string, url: string): boolean {
-  const pattern = compileResource(resource);
-  if (pattern === undefined) return false;
-  return matchTokens(pattern, splitUrl(url));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Policies
-
-interface PolicyStatement {
-  readonly resource: string | undefined;
-  /** Epoch seconds. */
-  readonly dateLessThan: number;
-  readonly dateGreaterThan: number | undefined;
-  readonly sourceIp: { readonly cidr: string; matches(ip: string): boolean } | undefined;
-}
-
-/** §4 custom policy: one statement (an array of one, or a bare object); a string says what is wrong. */
-function parseCustomPolicy(bytes: Buffer): PolicyStatement | string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return "the Policy is not JSON";
-  }
-  if (!isObject(doc)) return "the Policy is not a JSON object";
-  const statements = Array.isArray(doc["Statement"]) ? doc["Statement"] : [doc["Statement"]];
-  if (statements.length !== 1 || !isObject(statements[0])) return "the Policy must have exactly one Statement";
-  const s = statements[0];
-  const resource = s["Resource"];
-  if (resource !== undefined && typeof resource !== "string") return "Resource must be a string";
-  if (typeof resource === "string" && compileResource(resource) === undefined) return `Resource ${resource} does not start with http://, https:// or *`;
-  const condition = s["Condition"];
-  if (!isObject(condition)) return "the Statement has no Condition";
-  for (const name of Object.keys(condition)) {
-    if (name !== "DateLessThan" && name !== "DateGreaterThan" && name !== "IpAddress") return `unknown condition ${name}`;
-  }
-  const dateLessThan = epochSeconds(condition["DateLessThan"]);
-  if (dateLessThan === undefined) return "DateLessThan needs an AWS:EpochTime number";
-  let dateGreaterThan: number | undefined;
-  if (condition["DateGreaterThan"] !== undefined) {
-    dateGreaterThan = epochSeconds(condition["DateGreaterThan"]);
-    if (dateGreaterThan === undefined) return "DateGreaterThan needs an AWS:EpochTime number";
-  }
-  let sourceIp: PolicyStatement["sourceIp"];
-  if (condition["IpAddress"] !== undefined) {
-    const cidr = isObject(condition["IpAddress"]) ? condition["IpAddress"]["AWS:SourceIp"] : undefined;
-    sourceIp = typeof cidr === "string" ? ipv4Range(cidr) : undefined;
-    if (sourceIp === undefined) return "IpAddress needs one AWS:SourceIp IPv4 address or CIDR range";
-  }
-  return { resource, dateLessThan, dateGreaterThan, sourceIp };
-}
-
-/** `{"AWS:EpochTime": <integer>}` → the integer (§4: unquoted whole numbers). */
-function epochSeconds(value: unknown): number | undefined {
-  if (!isObject(value)) return undefined;
-  const t = value["AWS:EpochTime"];
-  return typeof t === "number" && Number.isInteger(t) && t >= 0 ? t : undefined;
-}
-
-/** One IPv4 address or CIDR range (§4 "only one range"); a bare address means /32. */
-function ipv4Range(cidr: string): PolicyStatement["sourceIp"] {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
-  if (!m || !isIPv4(m[1] as string)) return undefined;
-  const prefix = m[2] === undefined ? 32 : Number(m[2]);
-  if (prefix > 32) return undefined;
-  const list = new BlockList();
-  list.addSubnet(m[1] as string, prefix, "ipv4");
-  return {
-    cidr,
-    matches(ip: string) {
-      const v4 = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
-      return isIPv4(v4) && list.check(v4, "ipv4");
-    },
-  };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Keys and signatures
@@ -329,109 +242,6 @@ function hostForUrl(scheme: "http" | "https", host: string): string {
   const lower = host.toLowerCase();
   const defaultPort = scheme === "https" ? ":443" : ":80";
   return lower.endsWith(defaultPort) ? lower.slice(0, -defaultPort.length) : lower;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Resource wildcards (§4)
-
-const SCHEME = 0;
-const DOMAIN = 1;
-const PATH = 2;
-const QUERY = 3;
-/** Characters between sections (`://`, the `?` before the query): only matched literally (or `?` by `?`). */
-const SEPARATOR = -1;
-
-interface UrlChar {
-  readonly ch: string;
-  readonly section: number;
-}
-
-type Token = { readonly kind: "star" } | { readonly kind: "one" } | { readonly kind: "literal"; readonly ch: string };
-
-function splitUrl(url: string): UrlChar[] {
-  const schemeEnd = url.indexOf("://");
-  const afterScheme = schemeEnd + 3;
-  const pathStart = url.indexOf("/", afterScheme);
-  const queryStart = url.indexOf("?", pathStart);
-  const out: UrlChar[] = [];
-  const push = (text: string, section: number) => {
-    for (const ch of text) out.push({ ch, section });
-  };
-  push(url.slice(0, schemeEnd).toLowerCase(), SCHEME);
-  push("://", SEPARATOR);
-  push(url.slice(afterScheme, pathStart).toLowerCase(), DOMAIN);
-  if (queryStart < 0) {
-    push(url.slice(pathStart), PATH);
-  } else {
-    push(url.slice(pathStart, queryStart), PATH);
-    out.push({ ch: "?", section: SEPARATOR });
-    push(url.slice(queryStart + 1), QUERY);
-  }
-  return out;
-}
-
-/** The Resource as tokens, or undefined when it has no usable scheme (a malformed policy). */
-function compileResource(resource: string): Token[] | undefined {
-  if (resource === "*") return [{ kind: "star" }];
-  let text = resource;
-  if (!text.includes("://")) {
-    if (!text.startsWith("*")) return undefined;
-    text = `*://${text}`; // `*example.com` ≡ `*://*example.com/` (§4)
-  }
-  const schemeEnd = text.indexOf("://");
-  if (!/^[A-Za-z*?]+$/.test(text.slice(0, schemeEnd))) return undefined;
-  const domainEnd = text.indexOf("/", schemeEnd + 3);
-  if (domainEnd < 0 && !text.endsWith("*")) text += "/";
-  // Scheme and domain are case-insensitive; the path and query are not.
-  const cut = domainEnd < 0 ? text.length : domainEnd;
-  text = text.slice(0, cut).toLowerCase() + text.slice(cut);
-  const tokens: Token[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (ch === "\\" && i + 1 < text.length) tokens.push({ kind: "literal", ch: text[++i] as string });
-    else if (ch === "*") tokens.push({ kind: "star" });
-    else if (ch === "?") tokens.push({ kind: "one" });
-    else tokens.push({ kind: "literal", ch });
-  }
-  return tokens;
-}
-
-/**
- * Wildcard match by dynamic programming over (tokens, URL characters), one row per token:
- * `row[j]` says whether the tokens so far match the first j characters of the URL.
- */
-function matchTokens(tokens: readonly Token[], url: readonly UrlChar[]): boolean {
-  const n = url.length;
-  let row = new Uint8Array(n + 1);
-  row[0] = 1;
-  for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t] as Token;
-    const next = new Uint8Array(n + 1);
-    if (token.kind === "star" && t === tokens.length - 1) {
-      // A trailing * takes the rest of the URL, across sections.
-      return row.some((v) => v === 1);
-    }
-    for (let j = 0; j <= n; j++) {
-      if (token.kind === "star") {
-        if (row[j]) {
-          next[j] = 1;
-          continue;
-        }
-        if (j === 0) continue;
-        const c = url[j - 1] as UrlChar;
-        if (c.section === SEPARATOR) continue;
-        // Extend a run that started in this character's section, or start one here.
-        const prev = url[j - 2];
-        if (row[j - 1] || (next[j - 1] && prev !== undefined && prev.section === c.section)) next[j] = 1;
-      } else if (j > 0 && row[j - 1]) {
-        const c = url[j - 1] as UrlChar;
-        if (token.kind === "one") next[j] = c.section !== SEPARATOR || c.ch === "?" ? 1 : 0;
-        else next[j] = c.ch === token.ch ? 1 : 0;
-      }
-    }
-    row = next;
-  }
-  return row[n] === 1;
 }
 
 function refuse(code: SignedRequestErrorCode, reason: string): SignedRequestRefused {
