@@ -26,3 +26,14 @@ export function notModified(ifNoneMatch: string | undefined, ifModifiedSince: st
   if (ifModifiedSince === undefined || lastModified === undefined) return false;
   return Date.parse(lastModified) <= Date.parse(ifModifiedSince);
 }
+
+/**
+ * A request's preconditions against the entity's (RFC 9110 §13.2.2 steps 1-2): If-Match when
+ * present, else If-Unmodified-Since. True: answer 412 Precondition Failed. Times compare at
+ * one-second granularity, as HTTP dates carry them.
+ */
+export function preconditionFails(ifMatch: string | undefined, ifUnmodifiedSince: string | undefined, etag: string | undefined, lastModified: string | undefined): boolean {
+  if (ifMatch !== undefined) return etag === undefined || !etagMatches(ifMatch, etag);
+  if (ifUnmodifiedSince === undefined || lastModified === undefined) return false;
+  return Date.parse(lastModified) > Date.parse(ifUnmodifiedSince);
+}

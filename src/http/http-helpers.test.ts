@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseByteRange } from "./byte-range.ts";
-import { etagMatches, notModified } from "./conditional.ts";
+import { etagMatches, notModified, preconditionFails } from "./conditional.ts";
 import { carriesBody, contentLength } from "./headers.ts";
 
 describe("byte ranges (RFC 9110 §14.1.2)", () => {
@@ -39,6 +39,17 @@ describe("entity tags and validators (RFC 9110 §13)", () => {
     assert.equal(notModified(undefined, "Wed, 01 Jan 2031 00:00:00 GMT", '"a"', "Tue, 01 Jan 2030 00:00:00 GMT"), true);
     assert.equal(notModified(undefined, "Tue, 01 Jan 2030 00:00:00 GMT", '"a"', "Wed, 01 Jan 2031 00:00:00 GMT"), false);
     assert.equal(notModified(undefined, undefined, '"a"', "Wed, 01 Jan 2031 00:00:00 GMT"), false);
+  });
+});
+
+describe("preconditions (RFC 9110 §13.2.2 steps 1-2)", () => {
+  it("If-Match wins over If-Unmodified-Since; times compare by the second", () => {
+    assert.equal(preconditionFails('"a"', undefined, '"a"', undefined), false);
+    assert.equal(preconditionFails('"b"', "Wed, 01 Jan 2031 00:00:00 GMT", '"a"', "Tue, 01 Jan 2030 00:00:00 GMT"), true);
+    assert.equal(preconditionFails("*", undefined, undefined, undefined), true);
+    assert.equal(preconditionFails(undefined, "Tue, 01 Jan 2030 00:00:00 GMT", '"a"', "Wed, 01 Jan 2031 00:00:00 GMT"), true);
+    assert.equal(preconditionFails(undefined, "Tue, 01 Jan 2030 00:00:00 GMT", '"a"', "Tue, 01 Jan 2030 00:00:00 GMT"), false);
+    assert.equal(preconditionFails(undefined, undefined, '"a"', "Tue, 01 Jan 2030 00:00:00 GMT"), false);
   });
 });
 

@@ -6,62 +6,21 @@
 // the provider's HTTP requests and responses.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetDistributionCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
 import { expectServiceError, useEmulator } from "../helpers/emulator.ts";
+import { providerHcl, tail, terraformIn, terraformMissing, type TerraformRunner, type TfResult } from "../helpers/terraform.ts";
 
-const PLUGIN_MIRROR = "/opt/tf-plugins";
-const PROVIDER_VERSION = "5.100.0";
-const PROVIDER_DIR = join(PLUGIN_MIRROR, "registry.terraform.io/hashicorp/aws", PROVIDER_VERSION);
 /** Per terraform command; one apply or destroy with wait_for_deployment takes 45–80 s here. */
 const STEP_TIMEOUT_MS = 180_000;
 /** node:test timeout of a test that runs one terraform command plus a few SDK calls. */
 const TEST_TIMEOUT_MS = STEP_TIMEOUT_MS + 30_000;
 
-function terraformMissing(): string | false {
-  const probe = spawnSync("terraform", ["version"], { encoding: "utf8", timeout: 20_000, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
-  if (probe.error !== undefined || probe.status !== 0) return "terraform is not on PATH (install Terraform to run these tests)";
-  if (!existsSync(PROVIDER_DIR)) return `the hashicorp/aws ${PROVIDER_VERSION} provider is not in the filesystem mirror ${PLUGIN_MIRROR}`;
-  return false;
-}
-
-const CLI_CONFIG = `provider_installation {
-  filesystem_mirror {
-    path    = "${PLUGIN_MIRROR}"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-`;
-
 /** The configuration under test: one S3 origin, legacy forwarded_values, a tag, waiting for deployment. */
 function mainTf(endpoint: string, comment: string): string {
-  return `terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "${PROVIDER_VERSION}"
-    }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {
-    cloudfront = "${endpoint}"
-  }
-}
+  return `${providerHcl({ cloudfront: endpoint })}
 
 resource "aws_cloudfront_distribution" "this" {
   origin {
@@ -118,12 +77,6 @@ output "status" {
 `;
 }
 
-interface TfResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 interface Outputs {
   readonly id: string;
   readonly domain_name: string;
@@ -131,63 +84,24 @@ interface Outputs {
   readonly status: string;
 }
 
-/** The last `n` characters of a command's output, for assertion messages. */
-function tail(r: TfResult, n = 6000): string {
-  const all = `--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
-  return all.length > n ? `...${all.slice(-n)}` : all;
-}
-
 describe("terraform (hashicorp/aws provider) manages a distribution on minifront", { skip: terraformMissing() }, () => {
   const t = useEmulator();
   let dir = "";
 
+  let runner: TerraformRunner | undefined;
+
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "minifront-tf-"));
-    writeFileSync(join(dir, "cli.tfrc"), CLI_CONFIG);
+    runner = terraformIn(dir, STEP_TIMEOUT_MS);
   });
   after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Runs `terraform <args>` in the working dir; never rejects on a non-zero exit. */
-  function terraform(args: readonly string[]): Promise<TfResult> {
-    const env: NodeJS.ProcessEnv = {};
-    // Keep the user's Terraform and AWS setup out of the test; TF_LOG/TF_LOG_PATH pass through for debugging.
-    for (const [k, v] of Object.entries(process.env)) {
-      if ((k.startsWith("TF_") && k !== "TF_LOG" && k !== "TF_LOG_PATH") || k.startsWith("AWS_")) continue;
-      env[k] = v;
-    }
-    Object.assign(env, {
-      TF_CLI_CONFIG_FILE: join(dir, "cli.tfrc"),
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      AWS_CONFIG_FILE: join(dir, "no-aws-config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-    });
-    return new Promise((resolve, reject) => {
-      execFile(
-        "terraform",
-        [...args, "-no-color"],
-        { cwd: dir, env, timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
-        (err, stdout, stderr) => {
-          if (err && typeof err.code !== "number") {
-            reject(new Error(`terraform ${args.join(" ")} did not finish in ${STEP_TIMEOUT_MS / 1000} s (${err.message}):\n${stdout}\n${stderr}`));
-            return;
-          }
-          resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-        },
-      );
-    });
-  }
-
+  const terraform = (args: readonly string[]): Promise<TfResult> => (runner as TerraformRunner).run(args);
   /** Runs a terraform command that must exit 0. */
-  async function tf(...args: string[]): Promise<TfResult> {
-    const r = await terraform(args);
-    assert.equal(r.code, 0, `terraform ${args.join(" ")} exited with ${r.code}:\n${tail(r)}`);
-    return r;
-  }
+  const tf = (...args: string[]): Promise<TfResult> => (runner as TerraformRunner).ok(...args);
 
   async function outputs(): Promise<Outputs> {
     const r = await tf("output", "-json");

@@ -3,8 +3,8 @@
 // bucket, naming what AWS would answer and the fix. access.ts decides exactly as in `enforce`;
 // this module words the warning and remembers which ones were given.
 //
-// What AWS would answer follows access.ts (bucket policy evaluation, the 403-instead-of-404 rule of
-// GetObject) and the fixes follow "Restricting access to an Amazon S3 origin" (an origin access
+// What AWS would answer follows access.ts and access-decision.ts (bucket policy, ACLs, Object
+// Ownership and Block Public Access, the 403-instead-of-404 rule of GetObject) and the fixes follow "Restricting access to an Amazon S3 origin" (an origin access
 // control plus a bucket policy for the service principal cloudfront.amazonaws.com with
 // AWS:SourceArn naming the distribution), "Restricting access ... with an origin access identity"
 // (legacy OAI principal) and "Setting permissions for website access" (a public-read policy).
@@ -34,6 +34,12 @@ export type DenialReason =
   | "ImplicitDeny"
   /** A Deny statement matches. */
   | "ExplicitDeny"
+  /** The policy allows it, but it is public and the bucket's RestrictPublicBuckets setting ignores it for this caller. */
+  | "PublicPolicyRestricted"
+  /** An ACL grants it, but the bucket's Object Ownership (BucketOwnerEnforced) disables ACLs. */
+  | "AclDisabled"
+  /** A public ACL grant allows it, but the bucket's IgnorePublicAcls setting ignores public grants. */
+  | "PublicAclIgnored"
   /** CreateBucket and ListBuckets: no bucket policy grants them, only the account's credentials. */
   | "AccountOnly";
 
@@ -60,6 +66,8 @@ export interface DeniedRequest {
   readonly reason: DenialReason;
   /** The object is missing and s3:ListBucket was not allowed: S3 answers 403, minifront 404. */
   readonly missingKey?: boolean;
+  /** The X-Amz-Cf-Id of the edge request behind it, to find it in the request log (issue 15). */
+  readonly requestId?: string | undefined;
 }
 
 const CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com";
@@ -82,7 +90,7 @@ export class AccessWarnings {
     const key = `${callerKey(denied.caller)}\u0000${denied.bucket}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const line = describeDenial(denied, this.accountId);
+    const line = describeDenial(denied, this.accountId) + (denied.requestId ? ` (request ${denied.requestId})` : "");
     this.lines.push(line);
     this.log.warn(line);
   }
@@ -144,10 +152,16 @@ export function describeDenial(d: DeniedRequest, accountId: string): string {
       if (d.reason === "AccountOnly") {
         return `anonymous ${c.method} -> ${target}: ${answer} (${why}). Sign the request with your credentials (aws --endpoint-url ..., any access key). ${ENFORCE_HINT}`;
       }
+      if (d.reason === "PublicPolicyRestricted") {
+        return `anonymous ${c.method} -> ${target}: ${answer} (the request is unsigned and ${why}). Sign the request with your credentials, or set RestrictPublicBuckets to false with put-public-access-block. ${ENFORCE_HINT}`;
+      }
       const policy = policyJson({ Sid: "PublicAccess", Effect: "Allow", Principal: "*", Action: action, Resource: resource });
       return `anonymous ${c.method} -> ${target}: ${answer} (the request is unsigned and ${why}). Sign the request with your credentials, or make this public with a bucket policy: ${policy}. ${ENFORCE_HINT}`;
     }
     case "website": {
+      if (d.reason === "PublicPolicyRestricted") {
+        return `website endpoint -> ${target}: ${answer} (${why}). Set RestrictPublicBuckets to false with put-public-access-block. ${ENFORCE_HINT}`;
+      }
       const policy = policyJson({ Sid: "PublicReadGetObject", Effect: "Allow", Principal: "*", Action: action, Resource: resource });
       return `website endpoint -> ${target}: ${answer} (website endpoints serve only what the bucket policy makes public, and ${why}). Make the content public with a bucket policy: ${policy}. ${ENFORCE_HINT}`;
     }
@@ -166,6 +180,12 @@ function reasonText(reason: DenialReason, action: string): string {
       return `a Deny statement of the bucket policy refuses ${action}`;
     case "AccountOnly":
       return `only the account's own credentials may do ${action}; no bucket policy grants it`;
+    case "PublicPolicyRestricted":
+      return `the bucket policy allows ${action} publicly, but the bucket's public access block has RestrictPublicBuckets, so the public policy admits only AWS services and the account`;
+    case "AclDisabled":
+      return `an ACL grants ${action}, but the bucket's Object Ownership is BucketOwnerEnforced, which disables ACLs`;
+    case "PublicAclIgnored":
+      return `a public ACL grants ${action}, but the bucket's public access block has IgnorePublicAcls`;
   }
 }
 
@@ -177,7 +197,7 @@ function policyJson(statement: object): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 }
 
-/** The headers every CloudFront origin request carries (data-plane.md §7): Via `... (CloudFront)` and X-Amz-Cf-Id. */
+/** The headers every CloudFront origin request carries (docs/edge.md §7): Via `... (CloudFront)` and X-Amz-Cf-Id. */
 export function looksLikeCloudFront(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
   const via = headers["via"];
   return headers["x-amz-cf-id"] !== undefined && typeof via === "string" && /\(CloudFront\)\s*$/.test(via);

@@ -1,6 +1,6 @@
-// Access control of the embedded S3 (issue 6 "Origin access"; data-plane.md §7.4–7.5): who is
+// Access control of the embedded S3 (issue 6 "Origin access"; docs/edge.md §7.4–7.5): who is
 // asking, and may they? Real S3 grants the bucket owner's own identities through IAM and everybody
-// else through the bucket policy; objects are private unless the policy allows the request.
+// else through the bucket policy and ACLs; objects are private unless one of them allows the request.
 //
 // Who is asking (resolvePrincipal):
 // - a SigV4 request (Authorization header or presigned query) whose access key is one the edge signs
@@ -14,20 +14,23 @@
 // - no credentials: anonymous, which only `"Principal": "*"` statements admit.
 // May they (authorizeS3, the S3 profile's authorize step): the operation's S3 action on the object
 // or bucket ARN ("Required permissions for Amazon S3 API operations", using-with-s3-policy-actions),
-// evaluated against the bucket policy (bucket-policy.ts); anything but Allow is AccessDenied (403).
+// decided by the bucket policy, the bucket and object ACLs and the bucket's Object Ownership and
+// Block Public Access settings (access-decision.ts); anything but Allow is AccessDenied (403).
 // GetObject/HeadObject of a missing key needs s3:ListBucket too, or it is 403 instead of 404
-// (GetObject API reference, "Permissions"). A missing bucket is NoSuchBucket for everyone.
+// (GetObject API reference, "Permissions"). A missing bucket is NoSuchBucket for everyone. Writes
+// that the bucket's settings refuse (an ACL where ACLs are disabled, a public policy or ACL where
+// they are blocked) are refused for every caller and in every mode (write-checks.ts).
 //
 // `--s3-access enforce` answers those 403s as S3 does. `warn`, the default, decides the same way
 // but serves a refused request and records a warning once per caller and bucket (access-warnings.ts:
 // what AWS would answer and the fix), so that a tutorial written for LocalStack's open S3 works and
 // says what AWS would do. Authentication errors (a CloudFront signature that does not hold) are
-// answered in `warn` too: only a forged request gets them. `open` switches all of this off
-// silently (LocalStack's permissive behaviour).
+// answered in `warn` too: only a forged request gets them. `open` switches the access decision off
+// silently (LocalStack's permissive behaviour); the write checks stay.
 //
-// Not done: IAM identity policies, ACLs and Block Public Access (the owner is always allowed, even
-// past an explicit Deny in the bucket policy); chunk signatures of aws-chunked uploads (the seed
-// signature is verified, the chunks are not); a signed `Date` header (the smithy signer recomputes
+// Not done: IAM identity policies (the owner is always allowed, even past an explicit Deny in the
+// bucket policy); chunk signatures of aws-chunked uploads (the seed signature is verified, the
+// chunks are not); a signed `Date` header (the smithy signer recomputes
 // it from x-amz-date); SigV4A and SigV2 from CloudFront keys (the edge signs with SigV4 only);
 // DeleteObjects is refused whole when any key is denied, where S3 reports AccessDenied per key.
 import { timingSafeEqual } from "node:crypto";
@@ -39,17 +42,19 @@ import { ServiceError } from "../../api/errors.ts";
 import type { S3Service } from "./context.ts";
 import { originAccessIdentityCanonicalUserId } from "./cloudfront-identity.ts";
 import type { BucketRecord } from "./storage.ts";
-import { parseCopySource } from "./handlers/objects.ts";
-import { looksLikeCloudFront, type DeniedCaller, type DeniedRequest, type DenialReason } from "./access-warnings.ts";
-import { BucketPolicyError, evaluateBucketPolicy, parseBucketPolicy, s3BucketArn, s3ObjectArn, type BucketPolicy, type PolicyPrincipal } from "./bucket-policy.ts";
+import { looksLikeCloudFront, type DeniedCaller, type DeniedRequest } from "./access-warnings.ts";
+import { headerString } from "../../http/headers.ts";
+import { s3BucketArn, s3ObjectArn } from "./bucket-policy.ts";
+import { decide, permissionsFor, s3ActionFor, type PolicyCaller } from "./access-decision.ts";
+import { checkWriteAgainstSettings } from "./write-checks.ts";
 import { NodeSha256 } from "../../api/node-sha256.ts";
 
 /** Who a request is, as far as access control is concerned. */
 export type RequestPrincipal =
   /** Signed with the account's own (non-CloudFront) credentials: allowed everything. */
   | { readonly kind: "owner" }
-  /** Anonymous or CloudFront: only what the bucket policy allows, with these condition keys. */
-  | { readonly kind: "policy"; readonly principal: PolicyPrincipal; readonly context: Readonly<Record<string, string>> };
+  /** Anonymous or CloudFront: only what the bucket policy and ACLs allow, with these condition keys. */
+  | PolicyCaller;
 
 /** The parts of a request that authentication reads. */
 export interface RequestFacts {
@@ -99,7 +104,11 @@ export async function resolvePrincipal(req: RequestFacts, settings: AccessSettin
   }
   if (auth.kind === "other") return { kind: "owner" };
   const known = settings.cloudFrontIdentity.resolve(auth.accessKeyId);
-  if (known === undefined) return { kind: "owner" };
+  if (known === undefined) {
+    // The account's own presigned URL: its signature is not checked, its expiry is.
+    if (auth.kind === "query") checkPresignedExpiry(auth, now);
+    return { kind: "owner" };
+  }
   await verifySigV4(req, auth, known.secretAccessKey, now);
   const signed = { ...clientContext(req, now), "s3:authType": auth.kind === "header" ? "REST-HEADER" : "REST-QUERY-STRING", "s3:signatureversion": SIGV4 };
   const caller = known.caller;
@@ -249,9 +258,19 @@ async function verifySigV4(req: RequestFacts, auth: SigV4Authentication, secretA
     }
     return;
   }
+  checkPresignedExpiry(auth, now);
+}
+
+/**
+ * A presigned URL's lifetime (sigv4-query-string-auth): X-Amz-Expires of 1 to 604800 seconds from
+ * X-Amz-Date, after which S3 answers AccessDenied "Request has expired".
+ */
+function checkPresignedExpiry(auth: SigV4Authentication, now: number): void {
+  const signingDate = auth.amzDate === undefined ? undefined : parseAmzDate(auth.amzDate);
+  if (signingDate === undefined) throw new ServiceError("AccessDenied", ACCESS_MESSAGES.missingDate);
   const expires = Number(auth.expires);
   if (!/^\d+$/.test(auth.expires ?? "") || expires < 1 || expires > MAX_PRESIGNED_EXPIRES_S) {
-    throw new ServiceError(malformed, "X-Amz-Expires must be between 1 and 604800 seconds.");
+    throw new ServiceError("AuthorizationQueryParametersError", "X-Amz-Expires must be between 1 and 604800 seconds.");
   }
   const expiry = signingDate.getTime() + expires * 1000;
   if (now > expiry) {
@@ -305,50 +324,17 @@ function hostName(host: string): string {
 // ---------------------------------------------------------------------------------------------
 // Authorization
 
-/**
- * S3 actions whose name is not `s3:<Operation>` (using-with-s3-policy-actions.html). Every other
- * operation needs the action of its own name (GetBucketPolicy → s3:GetBucketPolicy).
- */
-const ACTIONS: Readonly<Record<string, string>> = {
-  HeadObject: "s3:GetObject",
-  HeadBucket: "s3:ListBucket",
-  ListObjects: "s3:ListBucket",
-  ListObjectsV2: "s3:ListBucket",
-  ListObjectVersions: "s3:ListBucketVersions",
-  ListBuckets: "s3:ListAllMyBuckets",
-  CopyObject: "s3:PutObject",
-  DeleteObjects: "s3:DeleteObject",
-  CreateMultipartUpload: "s3:PutObject",
-  UploadPart: "s3:PutObject",
-  UploadPartCopy: "s3:PutObject",
-  CompleteMultipartUpload: "s3:PutObject",
-  ListParts: "s3:ListMultipartUploadParts",
-  ListMultipartUploads: "s3:ListBucketMultipartUploads",
-  GetBucketCors: "s3:GetBucketCORS",
-  PutBucketCors: "s3:PutBucketCORS",
-  DeleteBucketCors: "s3:PutBucketCORS",
-  DeleteBucketTagging: "s3:PutBucketTagging",
-};
-
-/** The S3 action an operation needs. */
-export function s3ActionFor(operation: string): string {
-  return ACTIONS[operation] ?? `s3:${operation}`;
-}
-
-/** One permission a call needs: an action on a resource of a bucket, with extra condition keys. */
-interface Permission {
-  readonly bucket: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly context?: Readonly<Record<string, string>>;
-}
+export { s3ActionFor } from "./access-decision.ts";
 
 /**
- * The S3 profile's authorize step (api/service.ts): the caller's principal, then every permission
- * the call needs against the bucket policy. Throws AccessDenied (or an authentication error); in
- * `warn` mode records the refusal instead of throwing it.
+ * The S3 profile's authorize step (api/service.ts): first the checks of a write against the bucket's
+ * own settings, which hold for every caller and in every mode (write-checks.ts); then the caller's
+ * principal, and every permission the call needs against the bucket policy and ACLs
+ * (access-decision.ts). Throws AccessDenied (or an authentication error); in `warn` mode records
+ * the refusal instead of throwing it.
  */
 export async function authorizeS3(call: AuthorizeCall, service: S3Service): Promise<void> {
+  checkWriteAgainstSettings(call, service);
   if (service.accessMode === "open") return;
   const req = call.request;
   const who = await resolvePrincipal({ method: req.method, path: req.path, rawQuery: req.rawQuery ?? req.query.toString(), headers: req.headers, sourceIp: req.sourceIp, secure: req.secure }, service);
@@ -357,10 +343,10 @@ export async function authorizeS3(call: AuthorizeCall, service: S3Service): Prom
   if (denial === undefined) return;
   if (service.accessMode === "enforce") throw accessDenied();
   const bucket = call.labels["Bucket"];
-  service.accessWarnings.record({ ...denial, caller: deniedCaller(who, req.method, req.headers, bucket, service), bucket: bucket ?? "", key: call.labels["Key"] });
+  service.accessWarnings.record({ ...denial, caller: deniedCaller(who, req.method, req.headers, bucket, service), bucket: bucket ?? "", key: call.labels["Key"], requestId: headerString(req.headers["x-amz-cf-id"]) });
 }
 
-/** Why the call would be refused, or undefined when the bucket policy allows all of it. */
+/** Why the call would be refused, or undefined when the bucket policy or an ACL allows all of it. */
 function findDenial(call: AuthorizeCall, service: S3Service, who: PolicyCaller): Omit<DeniedRequest, "caller" | "bucket" | "key"> | undefined {
   const bucketName = call.labels["Bucket"];
   // Creating a bucket or listing the account's buckets is never granted by a bucket policy.
@@ -373,13 +359,13 @@ function findDenial(call: AuthorizeCall, service: S3Service, who: PolicyCaller):
     const target = p.bucket === bucket.name ? bucket : service.storage.getBucket(p.bucket);
     // A missing copy source bucket is the handler's NoSuchBucket.
     if (target === undefined) continue;
-    const verdict = decide(target, who, p);
+    const verdict = decide(target, who, p, service.storage, service.owner);
     if (verdict !== "Allow") return { action: p.action, reason: verdict };
   }
   // "If the object you request doesn't exist, the error that Amazon S3 returns depends on whether
   // you also have the s3:ListBucket permission": 404 with it, 403 without (GetObject, HeadObject).
   if ((call.operation === "GetObject" || call.operation === "HeadObject") && key !== undefined && service.storage.getObject(bucket.name, key) === undefined) {
-    const verdict = decide(bucket, who, { bucket: bucket.name, action: "s3:ListBucket", resource: s3BucketArn(bucket.name) });
+    const verdict = decide(bucket, who, { bucket: bucket.name, action: "s3:ListBucket", resource: s3BucketArn(bucket.name) }, service.storage, service.owner);
     if (verdict !== "Allow") return { action: "s3:ListBucket", reason: verdict, missingKey: true };
   }
   return undefined;
@@ -395,69 +381,6 @@ function deniedCaller(who: PolicyCaller, method: string, headers: IncomingHttpHe
   return { kind: "anonymous", method: method.toUpperCase() };
 }
 
-function permissionsFor(call: AuthorizeCall, bucket: string, key: string | undefined): Permission[] {
-  const action = s3ActionFor(call.operation);
-  const input = call.input;
-  const resource = key === undefined ? s3BucketArn(bucket) : s3ObjectArn(bucket, key);
-  switch (call.operation) {
-    case "ListObjects":
-    case "ListObjectsV2": {
-      // The listing condition keys (amazon-s3-policy-keys.html): s3:prefix, s3:delimiter, s3:max-keys.
-      const context: Record<string, string> = {};
-      if (typeof input["Prefix"] === "string") context["s3:prefix"] = input["Prefix"];
-      if (typeof input["Delimiter"] === "string") context["s3:delimiter"] = input["Delimiter"];
-      if (input["MaxKeys"] !== undefined) context["s3:max-keys"] = String(input["MaxKeys"]);
-      return [{ bucket, action, resource, context }];
-    }
-    case "DeleteObjects": {
-      const objects = ((input["Delete"] as { Objects?: Array<{ Key?: string }> } | undefined)?.Objects ?? []).map((o) => o.Key ?? "");
-      return objects.map((k) => ({ bucket, action, resource: s3ObjectArn(bucket, k) }));
-    }
-    case "CopyObject":
-    case "UploadPartCopy": {
-      // Copying reads the source as s3:GetObject under the source bucket's policy.
-      const source = parseCopySource(String(input["CopySource"] ?? ""));
-      return [
-        { bucket, action, resource },
-        { bucket: source.bucket, action: "s3:GetObject", resource: s3ObjectArn(source.bucket, source.key) },
-      ];
-    }
-    default:
-      return [{ bucket, action, resource }];
-  }
-}
-
-type PolicyCaller = Extract<RequestPrincipal, { kind: "policy" }>;
-
-/** The bucket policy's verdict on one permission, with the reason when it is not Allow. */
-function decide(bucket: BucketRecord, who: PolicyCaller, p: Permission): "Allow" | Exclude<DenialReason, "AccountOnly"> {
-  const text = bucket.config.policy;
-  if (text === undefined) return "NoPolicy";
-  const policy = compiledPolicy(text);
-  if (policy === undefined) return "InvalidPolicy";
-  return evaluateBucketPolicy(policy, { principal: who.principal, action: p.action, resource: p.resource, context: { ...who.context, ...p.context } }).decision;
-}
-
-const policyCache = new Map<string, BucketPolicy | null>();
-
-/** The parsed policy (cached by text); undefined without one or when it cannot be evaluated. */
-function compiledPolicy(text: string | undefined): BucketPolicy | undefined {
-  if (text === undefined) return undefined;
-  let parsed = policyCache.get(text);
-  if (parsed === undefined) {
-    try {
-      parsed = parseBucketPolicy(text);
-    } catch (err) {
-      // Stored before it could be checked: a policy S3 would have refused grants nothing.
-      if (!(err instanceof BucketPolicyError)) throw err;
-      parsed = null;
-    }
-    if (policyCache.size > 100) policyCache.clear();
-    policyCache.set(text, parsed);
-  }
-  return parsed ?? undefined;
-}
-
 function accessDenied(): ServiceError {
   return new ServiceError("AccessDenied", ACCESS_MESSAGES.accessDenied);
 }
@@ -465,14 +388,15 @@ function accessDenied(): ServiceError {
 /**
  * What an anonymous request to the website endpoint may do in this bucket: `may(action, key)`
  * checks an object action on `key`, or a bucket action without one. S3 website endpoints serve
- * only what the bucket policy makes public (WebsiteAccessPermissionsReqd.html). In `warn` mode a
- * refusal is recorded and the answer is yes.
+ * only what the bucket policy or ACLs make public (WebsiteAccessPermissionsReqd.html). In `warn`
+ * mode a refusal is recorded and the answer is yes.
  */
 export function anonymousAccess(service: S3Service, bucket: BucketRecord, client: { headers: IncomingHttpHeaders; sourceIp?: string | undefined; secure?: boolean | undefined }): (action: string, key?: string) => boolean {
   if (service.accessMode === "open") return () => true;
   const who: PolicyCaller = { kind: "policy", principal: { type: "anonymous" }, context: { ...clientContext(client, service.clock.now()), "aws:PrincipalType": "Anonymous" } };
   return (action, key) => {
-    const verdict = decide(bucket, who, { bucket: bucket.name, action, resource: key === undefined ? s3BucketArn(bucket.name) : s3ObjectArn(bucket.name, key) });
+    const resource = key === undefined ? s3BucketArn(bucket.name) : s3ObjectArn(bucket.name, key);
+    const verdict = decide(bucket, who, { bucket: bucket.name, action, resource, key }, service.storage, service.owner);
     if (verdict === "Allow") return true;
     if (service.accessMode === "enforce") return false;
     // The website asks s3:ListBucket only to choose between 403 and 404 for a missing key.

@@ -1,4 +1,4 @@
-// Who CloudFront is when it calls the embedded S3 (data-plane.md §7.5; issue #6 "Origin access").
+// Who CloudFront is when it calls the embedded S3 (docs/edge.md §7.5; issue #6 "Origin access").
 // Real CloudFront signs origin requests with its service credentials (OAC) or as the origin access
 // identity (OAI), and S3 learns from the request context which distribution is asking
 // (aws:SourceArn). Here the edge signs with SigV4 using access keys that name the caller —

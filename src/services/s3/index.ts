@@ -1,24 +1,27 @@
 // The embedded S3: the model from @aws-sdk/client-s3 plus the handler table. Every operation in
 // the model is routed; the ones not in HANDLERS answer NotImplemented (501, S3's own code for an
 // unsupported feature) naming the operation, and show as unsupported in the README.
-import * as s3Sdk from "@aws-sdk/client-s3";
 import { loadServiceModel, type ServiceModel } from "../../api/model.ts";
+import { sdkSchemas } from "../../api/model-cache.ts";
 import { createApiService, type ApiService, type HandlerTable, type Logger, type ServiceProfile } from "../../api/service.ts";
 import { ServiceError } from "../../api/errors.ts";
 import { createS3Router } from "./router.ts";
 import { s3InternalError, serializeS3Error } from "./errors.ts";
 import { authorizeS3 } from "./access.ts";
+import { withS3Cors } from "./cors.ts";
 import type { S3Service } from "./context.ts";
 import * as buckets from "./handlers/buckets.ts";
-import * as objects from "./handlers/objects.ts";
-import * as multipart from "./handlers/multipart.ts";
+import { OBJECT_HANDLERS } from "./handlers/object-handlers.ts";
+import { BUCKET_CONFIG_HANDLERS } from "./handlers/bucket-config-table.ts";
+import { HANDLERS as ACL_HANDLERS } from "./handlers/acl.ts";
+import { HANDLERS as ACCESS_SETTINGS_HANDLERS } from "./handlers/access-settings.ts";
 
 export const S3_XML_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 let model: ServiceModel | undefined;
 
 export function s3Model(): ServiceModel {
-  model ??= loadServiceModel("s3", S3_XML_NAMESPACE, s3Sdk as unknown as Record<string, unknown>, "application/xml");
+  model ??= loadServiceModel("s3", S3_XML_NAMESPACE, sdkSchemas("@aws-sdk/client-s3"), "application/xml");
   return model;
 }
 
@@ -40,21 +43,10 @@ export const HANDLERS: HandlerTable<S3Service> = {
   PutBucketTagging: buckets.PutBucketTagging,
   GetBucketTagging: buckets.GetBucketTagging,
   DeleteBucketTagging: buckets.DeleteBucketTagging,
-  PutObject: objects.PutObject,
-  GetObject: objects.GetObject,
-  HeadObject: objects.HeadObject,
-  DeleteObject: objects.DeleteObject,
-  DeleteObjects: objects.DeleteObjects,
-  CopyObject: objects.CopyObject,
-  ListObjects: objects.ListObjects,
-  ListObjectsV2: objects.ListObjectsV2,
-  CreateMultipartUpload: multipart.CreateMultipartUpload,
-  UploadPart: multipart.UploadPart,
-  UploadPartCopy: multipart.UploadPartCopy,
-  CompleteMultipartUpload: multipart.CompleteMultipartUpload,
-  AbortMultipartUpload: multipart.AbortMultipartUpload,
-  ListParts: multipart.ListParts,
-  ListMultipartUploads: multipart.ListMultipartUploads,
+  ...OBJECT_HANDLERS,
+  ...BUCKET_CONFIG_HANDLERS,
+  ...ACL_HANDLERS,
+  ...ACCESS_SETTINGS_HANDLERS,
 };
 
 /** Largest non-streaming S3 body (XML configurations, DeleteObjects, policies). */
@@ -78,5 +70,6 @@ export function s3Profile(): ServiceProfile<S3Service> {
 }
 
 export function createS3Api(log: Logger): ApiService<S3Service> {
-  return createApiService(s3Model(), HANDLERS, s3Profile(), log);
+  // CORS preflights and response headers from the bucket's CORS rules (cors.ts).
+  return withS3Cors(createApiService(s3Model(), HANDLERS, s3Profile(), log));
 }

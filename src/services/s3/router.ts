@@ -9,11 +9,14 @@
 //    those whose literal query keys and required query/header members are all present, and take
 //    the one that asks for the most. The SDK's `x-id` marker is honoured when sent, not required
 //    (the aws CLI does not send it).
+// 3. two requests the model has no route for: a multipart/form-data POST to a bucket (browser
+//    uploads, routed to PutObject) and ListDirectoryBuckets (`GET /?x-id=ListDirectoryBuckets`).
 import type { IncomingHttpHeaders } from "node:http";
 import type { OperationModel, ServiceModel } from "../../api/model.ts";
 import { requiredMemberCount } from "../../api/model.ts";
 import type { RouteMatch } from "../../api/router.ts";
 import { hostWithoutPort } from "../../api/host.ts";
+import { isFormUpload } from "./form-upload-request.ts";
 
 /** Hosts that are S3 endpoints themselves: a name in front of one of them is a bucket. */
 const BASE_HOSTS = [
@@ -106,14 +109,22 @@ export function createS3Router(model: ServiceModel): S3Router {
     table.set(slot, list);
   }
   const listBuckets = model.operations.get("ListBuckets");
+  const listDirectoryBuckets = model.operations.get("ListDirectoryBuckets");
+  const putObject = model.operations.get("PutObject");
 
   return {
     match(method, host, path, query, headers) {
       const where = bucketAndKey(hostWithoutPort(host), path);
       if (!where) return undefined;
       if (where.bucket === undefined) {
-        return method === "GET" && listBuckets ? { op: listBuckets, labels: {} } : undefined;
+        // ListDirectoryBuckets is told from ListBuckets by its x-id alone (both are `GET /`).
+        const op = query.get("x-id") === "ListDirectoryBuckets" ? listDirectoryBuckets : listBuckets;
+        return method === "GET" && op ? { op, labels: {} } : undefined;
       }
+      // A browser form upload (POST Object) has no operation of its own in the model: PutObject
+      // with an empty key (no real request has one) takes it, and reads the key from the form
+      // (post-upload.ts).
+      if (where.key === undefined && putObject && isFormUpload(method, headers)) return { op: putObject, labels: { Bucket: where.bucket, Key: "" } };
       const slot = `${method} ${where.key === undefined ? "bucket" : "object"}`;
       const q = query;
       const xId = q.get("x-id");

@@ -1,6 +1,7 @@
-// Embedded S3 storage: metadata in SQLite (tables below, in the shared database), object bytes
-// in blob files under `<dataDir>/s3/`. Blobs are immutable and named by random ids, never by
-// key, so no key (`../`, unicode, 1 KiB long) can reach outside the data directory.
+// Embedded S3 storage: metadata in SQLite (tables below and object-versions.ts, in the shared
+// database), object bytes in blob files under `<dataDir>/s3/` (blob-files.ts). Blobs are immutable
+// and named by random ids, never by key, so no key (`../`, unicode, 1 KiB long) can reach outside
+// the data directory.
 //
 // Write path (DECISIONS.md "Persistence"): stream to `tmp/<id>`, fsync, rename into `blobs/`,
 // fsync the directory, then one SQLite transaction makes the object visible. A crash before the
@@ -17,14 +18,14 @@
 // it was reading is drained rather than destroyed, so the error answer reaches the client on the
 // same connection instead of a reset.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, type ReadStream } from "node:fs";
-import { open, rename, unlink, copyFile } from "node:fs/promises";
+import type { ReadStream } from "node:fs";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
-import { finished, Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { transactions } from "../../store/database.ts";
-import { withPath } from "../../store/storage-errors.ts";
+import { BlobFiles, type WrittenBlob } from "./blob-files.ts";
+import { NULL_VERSION, ObjectVersions, objectFromRow, type DeleteOutcome, type StoredVersion, type VersioningState, type VersionListPage } from "./object-versions.ts";
+
+/** One version of an object, or a delete marker (object-versions.ts). */
+export type VersionRecord = StoredVersion<ObjectMeta>;
 
 export interface BucketRecord {
   readonly name: string;
@@ -39,6 +40,28 @@ export interface BucketConfig {
   website?: unknown;
   cors?: unknown;
   tagging?: unknown;
+  /** Access control (acl.ts, public-access.ts): the bucket ACL, Object Ownership, Block Public Access. */
+  acl?: import("./acl.ts").StoredAcl;
+  ownership?: import("@aws-sdk/client-s3").ObjectOwnership;
+  publicAccessBlock?: import("@aws-sdk/client-s3").PublicAccessBlockConfiguration;
+  /** PutBucketVersioning (handlers/versioning.ts); absent while versioning was never enabled. */
+  versioning?: { Status: "Enabled" | "Suspended"; MFADelete?: "Enabled" | "Disabled" };
+  /** Object Lock (handlers/object-lock.ts): enabled at creation or later, with its default retention. */
+  objectLock?: { enabled: true; rule?: { Mode: string; Days?: number; Years?: number } };
+  // Bucket configurations (handlers/bucket-configs.ts, bucket-config-sets.ts, lifecycle.ts,
+  // bucket-metadata.ts): validated, then stored as the SDK shapes them (dates as ISO strings).
+  encryption?: { Rules: unknown[] };
+  lifecycle?: { Rules: import("@aws-sdk/client-s3").LifecycleRule[]; TransitionDefaultMinimumObjectSize: string };
+  accelerate?: string;
+  requestPayment?: string;
+  logging?: unknown;
+  notification?: unknown;
+  replication?: unknown;
+  abac?: string;
+  /** Analytics, metrics, inventory and intelligent-tiering configurations by kind, then by id. */
+  configSets?: Partial<Record<string, Record<string, unknown>>>;
+  metadata?: unknown;
+  metadataTable?: unknown;
 }
 
 /** System and user metadata stored with an object and returned on GET/HEAD. */
@@ -58,7 +81,19 @@ export interface ObjectMeta {
   /** `FULL_OBJECT` or `COMPOSITE` (multipart). */
   checksumType?: string;
   partsCount?: number;
-  tagging?: string;
+  /** The object's ACL (acl.ts); absent: private. */
+  acl?: import("./acl.ts").StoredAcl;
+  /** Object tags, in the order they were set (handlers/object-tagging.ts). */
+  tags?: Array<{ Key: string; Value: string }>;
+  /** Object Lock retention and legal hold of this version (handlers/object-lock.ts). */
+  retention?: { Mode: string; RetainUntilDate: string };
+  legalHold?: "ON" | "OFF";
+  /** Until when a restored copy of an archived object is readable (handlers/object-archive.ts). */
+  restoreExpiry?: string;
+  /** Object annotations by name: the payload (base64) and what S3 reports of it (handlers/object-annotations.ts). */
+  annotations?: Record<string, { payload: string; size: number; etag: string; lastModified: number }>;
+  /** Server-side encryption recorded at write time (encryption.ts). */
+  encryption?: { ServerSideEncryption: string; SSEKMSKeyId?: string; BucketKeyEnabled?: boolean };
 }
 
 export interface ObjectRecord {
@@ -70,6 +105,8 @@ export interface ObjectRecord {
   readonly etag: string;
   readonly lastModified: number;
   readonly meta: ObjectMeta;
+  /** "null" (object-versions.ts) when absent. */
+  readonly versionId?: string;
 }
 
 export interface UploadRecord {
@@ -90,11 +127,7 @@ export interface PartRecord {
   readonly checksums: Record<string, string>;
 }
 
-/** A blob written to disk but not yet referenced by any row. */
-export interface WrittenBlob {
-  readonly blob: string;
-  readonly size: number;
-}
+export type { WrittenBlob } from "./blob-files.ts";
 
 export interface ListPage {
   readonly objects: ObjectRecord[];
@@ -109,19 +142,15 @@ const LIST_BATCH = 1000;
 
 export class S3Storage {
   private readonly db: DatabaseSync;
-  private readonly root: string;
+  private readonly blobs: BlobFiles;
   private readonly tx: <T>(fn: () => T) => T;
   private readonly stmts: Record<string, StatementSync>;
-  /** Readers per pinned blob, and pinned blobs whose unlink waits for the last reader. */
-  private readonly pins = new Map<string, number>();
-  private readonly unlinkWhenUnpinned = new Set<string>();
+  private readonly versions: ObjectVersions<ObjectMeta>;
 
   constructor(db: DatabaseSync, dataDir: string) {
     this.db = db;
-    this.root = join(dataDir, "s3");
+    this.blobs = new BlobFiles(join(dataDir, "s3"));
     this.tx = transactions(db);
-    mkdirSync(join(this.root, "blobs"), { recursive: true });
-    mkdirSync(join(this.root, "tmp"), { recursive: true });
     db.exec(`
       CREATE TABLE IF NOT EXISTS s3_buckets (name TEXT PRIMARY KEY, created INTEGER NOT NULL, region TEXT NOT NULL, config TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS s3_objects (bucket TEXT NOT NULL, key TEXT NOT NULL, blob TEXT NOT NULL, size INTEGER NOT NULL,
@@ -130,6 +159,7 @@ export class S3Storage {
       CREATE TABLE IF NOT EXISTS s3_parts (upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, blob TEXT NOT NULL, size INTEGER NOT NULL,
         etag TEXT NOT NULL, last_modified INTEGER NOT NULL, checksums TEXT NOT NULL, PRIMARY KEY (upload_id, part_number)) WITHOUT ROWID;
     `);
+    this.versions = new ObjectVersions<ObjectMeta>(db);
     const p = (sql: string) => db.prepare(sql);
     this.stmts = {
       getBucket: p("SELECT * FROM s3_buckets WHERE name = ?"),
@@ -138,10 +168,6 @@ export class S3Storage {
       deleteBucket: p("DELETE FROM s3_buckets WHERE name = ?"),
       anyObject: p("SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1"),
       getObject: p("SELECT * FROM s3_objects WHERE bucket = ? AND key = ?"),
-      putObject: p(`INSERT INTO s3_objects (bucket, key, blob, size, etag, last_modified, meta) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (bucket, key) DO UPDATE SET blob = excluded.blob, size = excluded.size, etag = excluded.etag,
-        last_modified = excluded.last_modified, meta = excluded.meta`),
-      deleteObject: p("DELETE FROM s3_objects WHERE bucket = ? AND key = ?"),
       listFrom: p("SELECT * FROM s3_objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key LIMIT ?"),
       getUpload: p("SELECT * FROM s3_uploads WHERE upload_id = ?"),
       listUploads: p("SELECT * FROM s3_uploads WHERE bucket = ? ORDER BY key, initiated"),
@@ -174,7 +200,7 @@ export class S3Storage {
   }
 
   bucketIsEmpty(name: string): boolean {
-    return this.stmts["anyObject"]!.get(name) === undefined;
+    return this.stmts["anyObject"]!.get(name) === undefined && !this.versions.hasVersions(name);
   }
 
   /** Deletes an empty bucket and any multipart uploads still open in it. */
@@ -196,28 +222,55 @@ export class S3Storage {
 
   getObject(bucket: string, key: string): ObjectRecord | undefined {
     const row = this.stmts["getObject"]!.get(bucket, key);
-    return row ? objectFromRow(row) : undefined;
+    return row ? objectFromRow<ObjectMeta>(row) : undefined;
   }
 
-  /** Makes `rec` visible (replacing any object at its key) and unlinks the replaced blob. */
-  async commitObject(rec: ObjectRecord): Promise<void> {
-    const old = await this.committing(rec.blob, () => {
-      const previous = this.getObject(rec.bucket, rec.key);
-      this.stmts["putObject"]!.run(rec.bucket, rec.key, rec.blob, rec.size, rec.etag, rec.lastModified, JSON.stringify(rec.meta));
-      return previous;
-    });
-    if (old && old.blob !== rec.blob) await this.unlinkBlobs([old.blob]);
+  /**
+   * Makes `rec` the current version of its key and unlinks what it replaced for good: the old
+   * object in an unversioned bucket, the "null" version in a suspended one (object-versions.ts).
+   */
+  async commitObject(rec: ObjectRecord, versioning?: VersioningState): Promise<void> {
+    const replaced = await this.committing(rec.blob, () => this.versions.put({ ...rec, versionId: rec.versionId ?? NULL_VERSION }, versioning));
+    await this.unlinkBlobs(replaced.filter((b) => b !== rec.blob));
   }
 
-  /** Removes the object if present; true when it existed. */
+  /** Removes the object if present (an unversioned bucket); true when it existed. */
   async deleteObject(bucket: string, key: string): Promise<boolean> {
-    const old = this.tx(() => {
-      const previous = this.getObject(bucket, key);
-      if (previous) this.stmts["deleteObject"]!.run(bucket, key);
-      return previous;
-    });
-    if (old) await this.unlinkBlobs([old.blob]);
-    return old !== undefined;
+    const outcome = this.tx(() => this.versions.deleteLatest(bucket, key, undefined, { versionId: NULL_VERSION, lastModified: 0 }));
+    await this.unlinkBlobs(outcome.blobs);
+    return outcome.blobs.length > 0;
+  }
+
+  /**
+   * DeleteObject as the bucket's versioning state has it: with `versionId`, that version goes for
+   * good (undefined when there is none); without, the latest is removed or hidden behind a delete
+   * marker with `marker`'s id and time.
+   */
+  async deleteObjectVersion(
+    bucket: string,
+    key: string,
+    opts: { versioning: VersioningState; versionId?: string | undefined; marker: { versionId: string; lastModified: number } },
+  ): Promise<DeleteOutcome | undefined> {
+    const outcome = this.tx(() =>
+      opts.versionId !== undefined ? this.versions.deleteVersion(bucket, key, opts.versionId) : this.versions.deleteLatest(bucket, key, opts.versioning, opts.marker),
+    );
+    if (outcome) await this.unlinkBlobs(outcome.blobs);
+    return outcome;
+  }
+
+  /** The latest version of a key (maybe a delete marker), or the version named. */
+  getVersion(bucket: string, key: string, versionId?: string): VersionRecord | undefined {
+    return this.versions.get(bucket, key, versionId);
+  }
+
+  /** Replaces one version's stored metadata (tags, retention, legal hold). */
+  updateObjectMeta(bucket: string, key: string, versionId: string, meta: ObjectMeta): void {
+    this.versions.updateMeta(bucket, key, versionId, meta);
+  }
+
+  /** One page of ListObjectVersions (object-versions.ts). */
+  listVersions(bucket: string, opts: Parameters<ObjectVersions<ObjectMeta>["list"]>[1]): VersionListPage<ObjectMeta> {
+    return this.versions.list(bucket, opts);
   }
 
   /**
@@ -236,7 +289,7 @@ export class S3Storage {
       const rows = this.stmts["listFrom"]!.all(bucket, cursor, prefix, LIST_BATCH);
       if (rows.length === 0) return page(false);
       for (const row of rows) {
-        const rec = objectFromRow(row);
+        const rec = objectFromRow<ObjectMeta>(row);
         cursor = rec.key;
         if (!rec.key.startsWith(prefix)) return page(false); // sorted: past the prefix for good
         let entry = rec.key;
@@ -299,156 +352,43 @@ export class S3Storage {
    * completion racing each other exactly one ends the upload; the other gets false (and the
    * assembled object's blob is removed).
    */
-  async finishUpload(uploadId: string, object?: ObjectRecord): Promise<boolean> {
+  async finishUpload(uploadId: string, object?: ObjectRecord, versioning?: VersioningState): Promise<boolean> {
     const ended = await this.committing(object?.blob, () => {
       if (!this.getUpload(uploadId)) return undefined;
       const parts = this.listParts(uploadId);
       this.stmts["deleteParts"]!.run(uploadId);
       this.stmts["deleteUpload"]!.run(uploadId);
-      let replaced: ObjectRecord | undefined;
-      if (object) {
-        replaced = this.getObject(object.bucket, object.key);
-        this.stmts["putObject"]!.run(object.bucket, object.key, object.blob, object.size, object.etag, object.lastModified, JSON.stringify(object.meta));
-      }
+      const replaced = object ? this.versions.put({ ...object, versionId: object.versionId ?? NULL_VERSION }, versioning) : [];
       return { parts, replaced };
     });
     if (!ended) {
       if (object) await this.unlinkBlobs([object.blob]);
       return false;
     }
-    await this.unlinkBlobs([...ended.parts.map((p) => p.blob), ...(ended.replaced ? [ended.replaced.blob] : [])]);
+    await this.unlinkBlobs([...ended.parts.map((p) => p.blob), ...ended.replaced]);
     return true;
   }
 
-  // ---- blobs ----
+  // ---- blobs (blob-files.ts) ----
 
-  /**
-   * Streams `source` into a new blob, passing each chunk to `observe` (hashing) on the way.
-   * The blob is durable when this resolves, but invisible until a commit references it; on
-   * error the temp file is removed. When writing fails (disk full), the source is not destroyed:
-   * with `drain` (the default, for request bodies) the rest of it is read and discarded before
-   * this rejects, so the error answer goes out after the whole request was received; without, it
-   * is destroyed (a source the storage opened itself, where reading on would be wasted work).
-   */
-  async writeBlob(source: Readable, observe: (chunk: Buffer) => void, { drain = true }: { drain?: boolean } = {}): Promise<WrittenBlob> {
-    const blob = randomUUID();
-    const tmp = join(this.root, "tmp", blob);
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        observe(chunk);
-        done(null, chunk);
-      },
-    });
-    // Not pipeline(source, ...): on a write error that destroys the source, and destroying a
-    // request body resets the connection before the error answer is sent. Answering while the
-    // client still sends is no better: the SDKs send `Connection: close`, so node:http closes
-    // the socket right after the answer and the client's next write gets EPIPE instead of the
-    // answer. A failure of the source itself (the client went away) still fails the write.
-    const stopWatching = finished(source, (err) => {
-      if (err) tap.destroy(err);
-    });
-    source.pipe(tap);
-    try {
-      // flush: fsync before close, so the bytes are on disk before the rename.
-      await pipeline(tap, createWriteStream(tmp, { flush: true }));
-      await rename(tmp, this.blobPath(blob));
-      await this.syncDir(join(this.root, "blobs"));
-    } catch (err) {
-      source.unpipe(tap);
-      await unlink(tmp).catch(() => undefined);
-      if (drain) await drainToEnd(source);
-      else source.destroy();
-      throw withPath(err, tmp);
-    } finally {
-      stopWatching();
-    }
-    return { blob, size };
+  writeBlob(...args: Parameters<BlobFiles["writeBlob"]>): Promise<WrittenBlob> {
+    return this.blobs.writeBlob(...args);
   }
 
-  /**
-   * Writes the concatenation of existing blobs (multipart completion) as a new blob. The sources
-   * stay pinned throughout, so an abort that ends the upload meanwhile cannot unlink them.
-   */
-  async concatBlobs(blobs: readonly string[], observe: (chunk: Buffer) => void = () => undefined): Promise<WrittenBlob> {
-    const self = this;
-    async function* chain() {
-      for (const b of blobs) yield* self.readBlob(b);
-    }
-    const unpin = this.pin(blobs);
-    try {
-      return await this.writeBlob(Readable.from(chain()), observe, { drain: false });
-    } finally {
-      unpin();
-    }
+  concatBlobs(...args: Parameters<BlobFiles["concatBlobs"]>): Promise<WrittenBlob> {
+    return this.blobs.concatBlobs(...args);
   }
 
-  /** A copy of a blob under a new id (CopyObject): blobs are never shared between rows. */
-  async copyBlob(blob: string): Promise<string> {
-    const copy = randomUUID();
-    const tmp = join(this.root, "tmp", copy);
-    const unpin = this.pin([blob]);
-    try {
-      await copyFile(this.blobPath(blob), tmp);
-      const fh = await open(tmp, "r+");
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.blobPath(copy));
-      await this.syncDir(join(this.root, "blobs"));
-    } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      throw withPath(err, tmp);
-    } finally {
-      unpin();
-    }
-    return copy;
+  copyBlob(blob: string): Promise<string> {
+    return this.blobs.copyBlob(blob);
   }
 
-  /** A stream of a blob's bytes; the blob stays pinned until the file is open (or failed to open). */
-  readBlob(blob: string, range?: { start: number; end: number }): ReadStream {
-    const stream = createReadStream(this.blobPath(blob), range ? { start: range.start, end: range.end } : {});
-    const unpin = this.pin([blob]);
-    stream.once("open", unpin).once("close", unpin);
-    return stream;
+  readBlob(...args: Parameters<BlobFiles["readBlob"]>): ReadStream {
+    return this.blobs.readBlob(...args);
   }
 
-  /**
-   * Removes blobs no longer referenced; missing files are fine (a previous sweep got them). A
-   * pinned blob is unlinked when its last reader lets go.
-   */
-  async unlinkBlobs(blobs: readonly string[]): Promise<void> {
-    await Promise.all(
-      blobs.map((b) => {
-        if (this.pins.has(b)) {
-          this.unlinkWhenUnpinned.add(b);
-          return undefined;
-        }
-        return unlink(this.blobPath(b)).catch(() => undefined);
-      }),
-    );
-  }
-
-  /** Keeps `blobs` on disk until the returned function is called (once; later calls do nothing). */
-  private pin(blobs: readonly string[]): () => void {
-    for (const b of blobs) this.pins.set(b, (this.pins.get(b) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      for (const b of blobs) {
-        const left = (this.pins.get(b) ?? 1) - 1;
-        if (left > 0) {
-          this.pins.set(b, left);
-          continue;
-        }
-        this.pins.delete(b);
-        if (this.unlinkWhenUnpinned.delete(b)) void this.unlinkBlobs([b]);
-      }
-    };
+  unlinkBlobs(blobs: readonly string[]): Promise<void> {
+    return this.blobs.unlinkBlobs(blobs);
   }
 
   /**
@@ -466,65 +406,20 @@ export class S3Storage {
 
   /** Drops everything: the reset endpoints. */
   clear(): void {
-    this.db.exec("DELETE FROM s3_objects; DELETE FROM s3_parts; DELETE FROM s3_uploads; DELETE FROM s3_buckets;");
-    this.unlinkWhenUnpinned.clear();
-    rmSync(join(this.root, "blobs"), { recursive: true, force: true });
-    mkdirSync(join(this.root, "blobs"), { recursive: true });
-  }
-
-  private blobPath(blob: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(blob)) throw new Error(`not a blob id: ${blob}`);
-    return join(this.root, "blobs", blob);
-  }
-
-  private async syncDir(dir: string): Promise<void> {
-    const fh = await open(dir, "r");
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    this.db.exec("DELETE FROM s3_objects; DELETE FROM s3_parts; DELETE FROM s3_uploads; DELETE FROM s3_buckets; DELETE FROM s3_versions;");
+    this.blobs.clear();
   }
 
   /** Start-up clean-up after a crash: temp files and blobs that no row references. */
   private sweep(): void {
-    rmSync(join(this.root, "tmp"), { recursive: true, force: true });
-    mkdirSync(join(this.root, "tmp"), { recursive: true });
-    const referenced = new Set(this.stmts["allBlobs"]!.all().map((r) => String(r["blob"])));
-    for (const name of readdirSync(join(this.root, "blobs"))) {
-      if (!referenced.has(name)) rmSync(join(this.root, "blobs", name), { force: true });
-    }
+    this.blobs.sweep(new Set([...this.stmts["allBlobs"]!.all().map((r) => String(r["blob"])), ...this.versions.blobs()]));
   }
-}
-
-/**
- * Reads the rest of `source` and throws it away; resolves when it ended, failed or was destroyed.
- * A client that stalls meanwhile is cut off by the server's stalled-connection sweep.
- */
-function drainToEnd(source: Readable): Promise<void> {
-  if (source.destroyed || source.readableEnded) return Promise.resolve();
-  return new Promise((resolve) => {
-    finished(source, () => resolve());
-    source.resume();
-  });
 }
 
 type Row = Record<string, unknown>;
 
 function bucketFromRow(row: Row): BucketRecord {
   return { name: String(row["name"]), created: Number(row["created"]), region: String(row["region"]), config: JSON.parse(String(row["config"])) as BucketConfig };
-}
-
-function objectFromRow(row: Row): ObjectRecord {
-  return {
-    bucket: String(row["bucket"]),
-    key: String(row["key"]),
-    blob: String(row["blob"]),
-    size: Number(row["size"]),
-    etag: String(row["etag"]),
-    lastModified: Number(row["last_modified"]),
-    meta: JSON.parse(String(row["meta"])) as ObjectMeta,
-  };
 }
 
 function uploadFromRow(row: Row): UploadRecord {

@@ -4,25 +4,28 @@
 // pages on index documents, error documents and redirects:
 // - GET and HEAD only; a request for `/` or `.../` gets the index document of that "folder";
 //   `/dir` without the slash, when `dir/<index>` exists, is redirected (302) to `/dir/`;
-// - routing rules with KeyPrefixEquals apply before the lookup, those with
-//   HttpErrorCodeReturnedEquals after an error with that status (404 or 403);
-//   RedirectAllRequestsTo redirects everything;
+// - routing rules without HttpErrorCodeReturnedEquals apply before the lookup, those with it after
+//   an error with that status (404 or 403); RedirectAllRequestsTo redirects everything
+//   (website-routing.ts);
 // - an object's x-amz-website-redirect-location answers 301 to that location;
-// - requests are anonymous, so the bucket policy decides (access.ts; "Setting permissions for
+// - requests are anonymous, so the bucket policy and ACLs decide (access.ts; "Setting permissions for
 //   website access", WebsiteAccessPermissionsReqd.html): an object that is not public is 403
 //   AccessDenied, and so is a missing one unless the policy also grants s3:ListBucket (the 403 vs
 //   404 rule of GetObject). `--s3-access open` serves everything; `warn` (the default) serves
 //   everything too, with one warning per bucket saying what S3 would refuse (access-warnings.ts);
 // - an error serves the error document with the error's status (when it is readable), else S3's
 //   HTML error page, which names a custom error document it could not retrieve (observed pages).
-// Not yet: conditional requests beyond If-None-Match.
+// Conditional GETs: If-None-Match, else If-Modified-Since (304). Not yet: If-Match / If-Unmodified-Since.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
-import type { RoutingRule, WebsiteConfiguration } from "@aws-sdk/client-s3";
+import type { WebsiteConfiguration } from "@aws-sdk/client-s3";
+import { redirectAllRequests, routingRedirect } from "./website-routing.ts";
 import type { S3Storage, ObjectRecord } from "./storage.ts";
 import type { S3Service } from "./context.ts";
-import { DEFAULT_CONTENT_TYPE, etagMatches, parseRange } from "./handlers/objects.ts";
-import { ServiceError } from "../../api/errors.ts";
+import { DEFAULT_CONTENT_TYPE } from "./handlers/objects.ts";
+import { notModified } from "../../http/conditional.ts";
+import { contentRange, parseByteRange } from "../../http/byte-range.ts";
+import { headerString } from "../../http/headers.ts";
 import { ACCESS_MESSAGES, anonymousAccess } from "./access.ts";
 import { messages } from "./messages.ts";
 
@@ -47,10 +50,9 @@ export function serveWebsite(
   if (!website) {
     return errorPage(404, "NoSuchWebsiteConfiguration", messages.noSuchWebsiteConfiguration, req.requestId, { BucketName: bucketName });
   }
-  if (website.RedirectAllRequestsTo?.HostName) {
-    const protocol = website.RedirectAllRequestsTo.Protocol ?? "http";
-    return redirect(301, `${protocol}://${website.RedirectAllRequestsTo.HostName}${req.path}`);
-  }
+  const protocol = req.secure === true ? "https" : "http";
+  const all = redirectAllRequests(website, { key: "", path: req.path, host: req.host, protocol });
+  if (all) return redirect(all.status, all.location);
   let key: string;
   try {
     key = decodeURIComponent(req.path.slice(1));
@@ -58,14 +60,15 @@ export function serveWebsite(
     return errorPage(400, "InvalidURI", "Couldn't parse the specified URI.", req.requestId, {});
   }
   const suffix = website.IndexDocument?.Suffix ?? "index.html";
-  const rules = website.RoutingRules ?? [];
+  // Routing rules and redirects: website-routing.ts.
+  const routing = { key, path: req.path, host: req.host, protocol } as const;
   const may = anonymousAccess(service, bucket, req);
   const readable = (k: string) => may("s3:GetObject", k);
 
   /** An error: a routing rule for its status, else the error document, else S3's page. */
   const failure = (status: number, code: string, message: string, details: Record<string, string>): WebsiteResponse => {
-    const rule = rules.find((r) => r.Condition?.HttpErrorCodeReturnedEquals === String(status) && matchesPrefix(r, key));
-    if (rule) return ruleRedirect(rule, key, req.host);
+    const rule = routingRedirect(website, routing, status);
+    if (rule) return redirect(rule.status, rule.location);
     const errorKey = website.ErrorDocument?.Key;
     if (!errorKey) return errorPage(status, code, message, req.requestId, details);
     if (!readable(errorKey)) return errorPage(status, code, message, req.requestId, details, { Code: "AccessDenied", Message: ACCESS_MESSAGES.accessDenied });
@@ -74,8 +77,8 @@ export function serveWebsite(
     return errorPage(status, code, message, req.requestId, details, { Code: "NoSuchKey", Message: messages.noSuchKey, Key: errorKey });
   };
 
-  const before = rules.find((r) => !r.Condition?.HttpErrorCodeReturnedEquals && matchesPrefix(r, key));
-  if (before) return ruleRedirect(before, key, req.host);
+  const before = routingRedirect(website, routing);
+  if (before) return redirect(before.status, before.location);
 
   const lookup = key === "" || key.endsWith("/") ? key + suffix : key;
   if (!readable(lookup)) return failure(403, "AccessDenied", ACCESS_MESSAGES.accessDenied, {});
@@ -90,20 +93,6 @@ export function serveWebsite(
   // Without s3:ListBucket a missing key is indistinguishable from a private one: 403.
   if (!may("s3:ListBucket")) return failure(403, "AccessDenied", ACCESS_MESSAGES.accessDenied, {});
   return failure(404, "NoSuchKey", messages.noSuchKey, { Key: lookup });
-}
-
-function matchesPrefix(rule: RoutingRule, key: string): boolean {
-  const prefix = rule.Condition?.KeyPrefixEquals;
-  return prefix === undefined || key.startsWith(prefix);
-}
-
-function ruleRedirect(rule: RoutingRule, key: string, requestHost: string): WebsiteResponse {
-  const r = rule.Redirect ?? {};
-  const prefix = rule.Condition?.KeyPrefixEquals ?? "";
-  const newKey = r.ReplaceKeyWith ?? (r.ReplaceKeyPrefixWith !== undefined ? r.ReplaceKeyPrefixWith + key.slice(prefix.length) : key);
-  const host = r.HostName ?? requestHost;
-  const status = Number(r.HttpRedirectCode ?? "301");
-  return redirect(status, `${r.Protocol ?? "http"}://${host}/${encodeURI(newKey)}`);
 }
 
 function redirect(status: number, location: string): WebsiteResponse {
@@ -122,24 +111,20 @@ function serveObject(storage: S3Storage, obj: ObjectRecord, status: number, head
   if (obj.meta.contentDisposition) base["Content-Disposition"] = obj.meta.contentDisposition;
   if (obj.meta.expires) base["Expires"] = obj.meta.expires;
   for (const [k, v] of Object.entries(obj.meta.user ?? {})) base[`x-amz-meta-${k}`] = v;
-  const inm = headers["if-none-match"];
-  if (status === 200 && typeof inm === "string" && etagMatches(inm, obj.etag)) {
+  // Conditional GET and Range through the helpers the edge uses too (RFC 9110 §13.2.2, §14).
+  if (status === 200 && notModified(headerString(headers["if-none-match"]), headerString(headers["if-modified-since"]), obj.etag, base["Last-Modified"])) {
     return { status: 304, headers: { ETag: obj.etag, "Last-Modified": base["Last-Modified"] as string }, body: "" };
   }
   const rangeHeader = headers["range"];
   if (status === 200 && typeof rangeHeader === "string") {
-    try {
-      const range = parseRange(rangeHeader, obj.size);
-      if (range) {
-        return {
-          status: 206,
-          headers: { ...base, "Content-Range": `bytes ${range.start}-${range.end}/${obj.size}`, "Content-Length": String(range.end - range.start + 1) },
-          body: storage.readBlob(obj.blob, range),
-        };
-      }
-    } catch (err) {
-      if (err instanceof ServiceError) return { status: 416, headers: { "Content-Range": `bytes */${obj.size}` }, body: "" };
-      throw err;
+    const range = parseByteRange(rangeHeader, obj.size);
+    if (range === "unsatisfiable") return { status: 416, headers: { "Content-Range": `bytes */${obj.size}` }, body: "" };
+    if (range) {
+      return {
+        status: 206,
+        headers: { ...base, "Content-Range": contentRange(range, obj.size), "Content-Length": String(range.end - range.start + 1) },
+        body: storage.readBlob(obj.blob, range),
+      };
     }
   }
   return { status, headers: { ...base, "Content-Length": String(obj.size) }, body: obj.size === 0 ? "" : storage.readBlob(obj.blob) };

@@ -36,7 +36,11 @@ import { RESPONSE_STATUS } from "../../../api/rest-xml.ts";
 import type { S3Context } from "../context.ts";
 import type { BucketConfig, BucketRecord } from "../storage.ts";
 import { s3fail } from "../errors.ts";
+import { objectLockAtCreation } from "../object-lock-at-creation.ts";
 import { messages } from "../messages.ts";
+import { bucketAccessAtCreate } from "../write-checks.ts";
+import { validateRoutingRules } from "../website-routing.ts";
+import { validateCorsWildcards } from "../cors.ts";
 
 type Ctx = S3Context;
 
@@ -58,13 +62,16 @@ export function mustGetBucket(ctx: Ctx, name: string | undefined): BucketRecord 
   return ctx.service.storage.getBucket(name ?? "") ?? s3fail("NoSuchBucket", messages.noSuchBucket, { BucketName: name ?? "" });
 }
 
-export async function CreateBucket({ Bucket, CreateBucketConfiguration }: CreateBucketRequest, ctx: Ctx): Promise<CreateBucketOutput> {
+export async function CreateBucket(input: CreateBucketRequest, ctx: Ctx): Promise<CreateBucketOutput> {
+  const { Bucket, CreateBucketConfiguration } = input;
   const name = Bucket ?? "";
   if (!validBucketName(name)) s3fail("InvalidBucketName", messages.invalidBucketName, { BucketName: name });
   const { storage, clock, defaultRegion } = ctx.service;
   if (storage.getBucket(name)) s3fail("BucketAlreadyOwnedByYou", messages.bucketAlreadyOwnedByYou, { BucketName: name });
   const region = CreateBucketConfiguration?.LocationConstraint ?? defaultRegion;
-  storage.putBucket({ name, created: clock.now(), region: region === "EU" ? "eu-west-1" : region, config: {} });
+  // Object Ownership and the ACL of x-amz-object-ownership / x-amz-acl (write-checks.ts).
+  const access = bucketAccessAtCreate(input, ctx.service.owner.ID ?? "");
+  storage.putBucket({ name, created: clock.now(), region: region === "EU" ? "eu-west-1" : region, config: { ...access, ...objectLockAtCreation(input.ObjectLockEnabledForBucket) } });
   return { Location: `/${name}` };
 }
 
@@ -97,7 +104,8 @@ export function GetBucketLocation({ Bucket }: GetBucketLocationRequest, ctx: Ctx
 
 // ---- sub-resources: stored whole, returned as stored, removed on delete ----
 
-function setConfig(ctx: Ctx, name: string | undefined, patch: Partial<BucketConfig>): void {
+/** Replaces some of a bucket's configurations; an `undefined` value removes that one. */
+export function setConfig(ctx: Ctx, name: string | undefined, patch: Partial<BucketConfig>): void {
   const bucket = mustGetBucket(ctx, name);
   const config: BucketConfig = { ...bucket.config, ...patch };
   for (const k of Object.keys(patch) as Array<keyof BucketConfig>) if (patch[k] === undefined) delete config[k];
@@ -146,6 +154,7 @@ export function PutBucketWebsite({ Bucket, WebsiteConfiguration }: PutBucketWebs
   if (w.RedirectAllRequestsTo && (w.IndexDocument || w.ErrorDocument || w.RoutingRules?.length)) {
     s3fail("InvalidArgument", "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.", { ArgumentName: "RedirectAllRequestsTo" });
   }
+  validateRoutingRules(w.RoutingRules); // website-routing.ts
   setConfig(ctx, Bucket, { website: w });
   return {};
 }
@@ -168,6 +177,7 @@ export function PutBucketCors({ Bucket, CORSConfiguration }: PutBucketCorsReques
       if (!["GET", "PUT", "POST", "DELETE", "HEAD"].includes(m)) s3fail("InvalidRequest", `Found unsupported HTTP method in CORS config. Unsupported method is ${m}`);
     }
   }
+  validateCorsWildcards(rules); // cors.ts
   setConfig(ctx, Bucket, { cors: { CORSRules: rules } });
   return {};
 }

@@ -30,7 +30,9 @@ import type { ObjectMeta, UploadRecord } from "../storage.ts";
 import { s3fail } from "../errors.ts";
 import { messages } from "../messages.ts";
 import { mustGetBucket } from "./buckets.ts";
-import { checkConditionsAsPrecondition, checkKey, checksumMembers, etagMatches, metaFromRequest, mustGetObject, parseCopySource, parseRange } from "./objects.ts";
+import { checkConditionsAsPrecondition, checkKey, checksumMembers, metaFromRequest, mustGetObject, newVersionExtras, parseCopySource, s3Range, versionIdForWrite } from "./objects.ts";
+import { etagMatches } from "../../../http/conditional.ts";
+import { versionIdMember, versioningOf } from "./versioning.ts";
 import { receiveBody } from "../upload-body.ts";
 import { createChecksum, parseChecksumAlgorithm, type ChecksumAlgorithm } from "../checksums.ts";
 
@@ -43,7 +45,7 @@ const MAX_PARTS_LISTED = 1000;
 export function CreateMultipartUpload(input: CreateMultipartUploadRequest, ctx: Ctx): CreateMultipartUploadOutput {
   const bucket = mustGetBucket(ctx, input.Bucket);
   const key = checkKey(input.Key);
-  const meta: ObjectMeta = metaFromRequest(input, ctx.headers);
+  const meta: ObjectMeta = { ...metaFromRequest(input, ctx.headers), ...newVersionExtras(bucket, input, ctx.service.clock.now()) };
   const alg = input.ChecksumAlgorithm ? parseChecksumAlgorithm(input.ChecksumAlgorithm) : undefined;
   if (input.ChecksumAlgorithm && !alg) s3fail("InvalidRequest", `Checksum algorithm ${input.ChecksumAlgorithm} is not supported.`);
   if (alg) meta.checksums = { [alg]: "" };
@@ -95,12 +97,12 @@ export async function UploadPartCopy(input: UploadPartCopyRequest, ctx: Ctx): Pr
   const upload = mustGetUpload(ctx, input.Bucket, input.Key, input.UploadId);
   const partNumber = checkPartNumber(input.PartNumber);
   const source = parseCopySource(input.CopySource ?? "");
-  const src = mustGetObject(ctx, source.bucket, source.key);
+  const src = mustGetObject(ctx, source.bucket, source.key, source.versionId);
   checkConditionsAsPrecondition(
     { IfMatch: input.CopySourceIfMatch, IfNoneMatch: input.CopySourceIfNoneMatch, IfModifiedSince: input.CopySourceIfModifiedSince, IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince },
     src,
   );
-  const range = input.CopySourceRange ? parseRange(input.CopySourceRange, src.size) : undefined;
+  const range = input.CopySourceRange ? s3Range(input.CopySourceRange, src.size) : undefined;
   if (input.CopySourceRange && !range) s3fail("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last", { ArgumentName: "x-amz-copy-source-range" });
   const { storage, clock } = ctx.service;
   const md5 = createHash("md5");
@@ -155,15 +157,13 @@ export async function CompleteMultipartUpload(input: CompleteMultipartUploadRequ
   // The parts stay readable even if an abort ends the upload meanwhile (storage.ts pins them);
   // finishUpload then tells which of the two came first.
   const written = await storage.concatBlobs(parts.map((p) => p.blob));
-  const completed = await storage.finishUpload(upload.uploadId, {
-    bucket: upload.bucket,
-    key: upload.key,
-    blob: written.blob,
-    size: written.size,
-    etag,
-    lastModified: clock.now(),
-    meta,
-  });
+  const bucket = mustGetBucket(ctx, upload.bucket);
+  const versionId = versionIdForWrite(bucket);
+  const completed = await storage.finishUpload(
+    upload.uploadId,
+    { bucket: upload.bucket, key: upload.key, blob: written.blob, size: written.size, etag, lastModified: clock.now(), meta, versionId },
+    versioningOf(bucket),
+  );
   if (!completed) s3fail("NoSuchUpload", messages.noSuchUpload, { UploadId: upload.uploadId });
   return {
     Location: `${ctx.baseUrl}/${upload.bucket}/${encodeURI(upload.key)}`,
@@ -171,6 +171,7 @@ export async function CompleteMultipartUpload(input: CompleteMultipartUploadRequ
     Key: upload.key,
     ETag: etag,
     ...checksumMembers(meta),
+    ...versionIdMember(bucket, versionId),
   };
 }
 

@@ -1,37 +1,40 @@
-// Objects: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject,
-// ListObjects, ListObjectsV2. Follows the S3 API reference for each, plus
-// https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html (If-* precedence)
-// and RFC 9110 §14 (Range). Not yet: versioning (VersionId is ignored), object tagging and ACLs,
-// SSE (accepted and not applied), GetObject by PartNumber other than 1.
+// Objects: PutObject, GetObject, HeadObject, CopyObject. Follows the S3 API reference for each,
+// plus https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html (If-*
+// precedence) and RFC 9110 §14 (Range), through the shared helpers in src/http/. Writes honour the
+// bucket's versioning (object-versions.ts), tags (object-tagging.ts) and Object Lock
+// (object-lock.ts); reads take a versionId. Deletes are delete-objects.ts, listings
+// list-objects.ts. Not yet: ACLs, SSE (accepted and not applied), GetObject by PartNumber other
+// than 1.
 import type {
   CopyObjectOutput,
   CopyObjectRequest,
-  DeleteObjectOutput,
-  DeleteObjectRequest,
-  DeleteObjectsOutput,
-  DeleteObjectsRequest,
   GetObjectOutput,
   GetObjectRequest,
   HeadObjectOutput,
   HeadObjectRequest,
-  ListObjectsOutput,
-  ListObjectsRequest,
-  ListObjectsV2Output,
-  ListObjectsV2Request,
   PutObjectOutput,
   PutObjectRequest,
-  _Object,
 } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
 import { RESPONSE_STATUS } from "../../../api/rest-xml.ts";
+import { notModified, preconditionFails, etagMatches } from "../../../http/conditional.ts";
+import { contentRange, parseByteRange, type ByteRange } from "../../../http/byte-range.ts";
 import type { S3Context } from "../context.ts";
-import type { ObjectMeta, ObjectRecord } from "../storage.ts";
+import type { BucketRecord, ObjectMeta, ObjectRecord } from "../storage.ts";
+import type { VersionRecord } from "../storage.ts";
 import { s3fail } from "../errors.ts";
 import { messages } from "../messages.ts";
 import { mustGetBucket } from "./buckets.ts";
 import { receiveBody } from "../upload-body.ts";
 import { remainingContentEncoding } from "../aws-chunked.ts";
+import { aclFromRequest } from "../acl.ts";
+import { mustGetVersion } from "./version-lookup.ts";
+import { newVersionId, versionIdMember, versioningOf } from "./versioning.ts";
+import { tagsFromHeader } from "./object-tagging.ts";
+import { lockForNewVersion, lockMembers } from "./object-lock.ts";
+import { checkReadable, restoreMember } from "./object-archive.ts";
+import { encryptionForWrite, encryptionOutput } from "../encryption.ts";
 
 type Ctx = S3Context;
 
@@ -42,9 +45,9 @@ export const MAX_KEYS = 1000;
 /** What S3 reports for an object stored without a Content-Type. */
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
 
-export function mustGetObject(ctx: Ctx, bucket: string | undefined, key: string | undefined): ObjectRecord {
-  const b = mustGetBucket(ctx, bucket);
-  return ctx.service.storage.getObject(b.name, key ?? "") ?? s3fail("NoSuchKey", messages.noSuchKey, { Key: key ?? "" });
+/** The object (the latest version, or `versionId`'s) or S3's NoSuchKey / NoSuchVersion. */
+export function mustGetObject(ctx: Ctx, bucket: string | undefined, key: string | undefined, versionId?: string): VersionRecord {
+  return mustGetVersion(ctx, mustGetBucket(ctx, bucket), key, versionId);
 }
 
 export function checkKey(key: string | undefined): string {
@@ -53,11 +56,15 @@ export function checkKey(key: string | undefined): string {
   return k;
 }
 
+type WriteInput = Pick<
+  PutObjectRequest,
+  "ContentType" | "CacheControl" | "ContentDisposition" | "ContentLanguage" | "Metadata" | "WebsiteRedirectLocation" | "StorageClass" | "Tagging" | "ObjectLockMode" | "ObjectLockRetainUntilDate" | "ObjectLockLegalHoldStatus"
+  | "ACL" | "GrantFullControl" | "GrantRead" | "GrantReadACP" | "GrantWriteACP"
+  | "ServerSideEncryption" | "SSEKMSKeyId" | "BucketKeyEnabled"
+>;
+
 /** System and user metadata from a write request (PutObject, CreateMultipartUpload, CopyObject REPLACE). */
-export function metaFromRequest(
-  input: Pick<PutObjectRequest, "ContentType" | "CacheControl" | "ContentDisposition" | "ContentLanguage" | "Metadata" | "WebsiteRedirectLocation" | "StorageClass">,
-  headers: IncomingHttpHeaders,
-): ObjectMeta {
+export function metaFromRequest(input: WriteInput, headers: IncomingHttpHeaders): ObjectMeta {
   const meta: ObjectMeta = {};
   if (input.ContentType) meta.contentType = input.ContentType;
   if (input.CacheControl) meta.cacheControl = input.CacheControl;
@@ -73,14 +80,34 @@ export function metaFromRequest(
   return meta;
 }
 
+/** What a new version carries besides its metadata: tags from `x-amz-tagging`, Object Lock, the ACL of x-amz-acl / x-amz-grant-* (acl.ts). */
+export function newVersionExtras(bucket: BucketRecord, input: WriteInput, now: number): Pick<ObjectMeta, "tags" | "retention" | "legalHold" | "acl" | "encryption"> {
+  const tags = tagsFromHeader(input.Tagging);
+  const acl = aclFromRequest(input);
+  // The request's x-amz-server-side-encryption, else the bucket's default encryption (encryption.ts).
+  const encryption = encryptionForWrite(bucket, input);
+  return { ...(tags ? { tags } : {}), ...(acl ? { acl } : {}), ...lockForNewVersion(bucket, input, now), encryption };
+}
+
+/** The version id a new object gets in this bucket: a fresh one when versioning is enabled. */
+export function versionIdForWrite(bucket: BucketRecord): string {
+  return versioningOf(bucket) === "Enabled" ? newVersionId() : "null";
+}
+
 export async function PutObject(input: PutObjectRequest, ctx: Ctx): Promise<PutObjectOutput> {
-  const bucket = mustGetBucket(ctx, input.Bucket);
-  const key = checkKey(input.Key);
   const body = input.Body as Readable;
   const { storage, clock } = ctx.service;
-  if (input.IfNoneMatch === "*" && storage.getObject(bucket.name, key)) {
+  let bucket: BucketRecord;
+  let key: string;
+  let extras: ReturnType<typeof newVersionExtras>;
+  try {
+    bucket = mustGetBucket(ctx, input.Bucket);
+    key = checkKey(input.Key);
+    extras = newVersionExtras(bucket, input, clock.now());
+    if (input.IfNoneMatch === "*" && storage.getObject(bucket.name, key)) s3fail("PreconditionFailed", messages.preconditionFailed, { Condition: "If-None-Match" });
+  } catch (err) {
     body.resume();
-    s3fail("PreconditionFailed", messages.preconditionFailed, { Condition: "If-None-Match" });
+    throw err;
   }
   const got = await receiveBody(storage, body, ctx.headers);
   const current = storage.getObject(bucket.name, key);
@@ -89,200 +116,102 @@ export async function PutObject(input: PutObjectRequest, ctx: Ctx): Promise<PutO
     if (input.IfMatch !== undefined && !current) s3fail("NoSuchKey", messages.noSuchKey, { Key: key });
     s3fail("PreconditionFailed", messages.preconditionFailed, { Condition: input.IfMatch !== undefined ? "If-Match" : "If-None-Match" });
   }
-  const meta = metaFromRequest(input, ctx.headers);
+  const meta: ObjectMeta = { ...metaFromRequest(input, ctx.headers), ...extras };
   if (Object.keys(got.checksums).length > 0) {
     meta.checksums = got.checksums;
     meta.checksumType = "FULL_OBJECT";
   }
   const etag = `"${got.md5Hex}"`;
-  await storage.commitObject({ bucket: bucket.name, key, blob: got.blob, size: got.size, etag, lastModified: clock.now(), meta });
-  return { ETag: etag, ...checksumMembers(meta), ...(meta.checksumType ? { ChecksumType: "FULL_OBJECT" } : {}) };
+  const versionId = versionIdForWrite(bucket);
+  await storage.commitObject({ bucket: bucket.name, key, blob: got.blob, size: got.size, etag, lastModified: clock.now(), meta, versionId }, versioningOf(bucket));
+  return { ETag: etag, ...checksumMembers(meta), ...(meta.checksumType ? { ChecksumType: "FULL_OBJECT" } : {}), ...versionIdMember(bucket, versionId), ...encryptionOutput(meta) };
 }
 
 export function GetObject(input: GetObjectRequest, ctx: Ctx): GetObjectOutput {
-  const obj = mustGetObject(ctx, input.Bucket, input.Key);
+  const bucket = mustGetBucket(ctx, input.Bucket);
+  const obj = mustGetVersion(ctx, bucket, input.Key, input.VersionId);
   checkConditions(input, obj);
+  checkReadable(obj.meta, ctx.service.clock.now());
   if (input.PartNumber !== undefined && input.PartNumber !== 1) {
     s3fail("InvalidPartNumber", "The requested partnumber is not satisfiable", { PartNumberRequested: String(input.PartNumber), ActualPartCount: "1" });
   }
-  const range = input.Range ? parseRange(input.Range, obj.size) : undefined;
-  const headers = objectHeaders(obj, input, range === undefined);
+  const range = input.Range ? s3Range(input.Range, obj.size) : undefined;
+  const headers: GetObjectOutput = {
+    ...objectHeaders(bucket, obj, input, range === undefined),
+    ...restoreMember(obj.meta, ctx.service.clock.now()),
+    ...(obj.meta.tags ? { TagCount: obj.meta.tags.length } : {}),
+  };
   if (range) {
-    return {
-      ...headers,
-      Body: ctx.service.storage.readBlob(obj.blob, range),
-      ContentLength: range.end - range.start + 1,
-      ContentRange: `bytes ${range.start}-${range.end}/${obj.size}`,
-      [RESPONSE_STATUS]: 206,
-    } as GetObjectOutput;
+    return { ...headers, Body: ctx.service.storage.readBlob(obj.blob, range), ContentLength: range.end - range.start + 1, ContentRange: contentRange(range, obj.size), [RESPONSE_STATUS]: 206 } as GetObjectOutput;
   }
   return { ...headers, Body: ctx.service.storage.readBlob(obj.blob) as never, ContentLength: obj.size };
 }
 
 export function HeadObject(input: HeadObjectRequest, ctx: Ctx): HeadObjectOutput {
-  const obj = mustGetObject(ctx, input.Bucket, input.Key);
+  const bucket = mustGetBucket(ctx, input.Bucket);
+  const obj = mustGetVersion(ctx, bucket, input.Key, input.VersionId);
   checkConditions(input, obj);
-  const range = input.Range ? parseRange(input.Range, obj.size) : undefined;
-  const headers = objectHeaders(obj, input, range === undefined);
-  if (range) {
-    return { ...headers, ContentLength: range.end - range.start + 1, ContentRange: `bytes ${range.start}-${range.end}/${obj.size}`, [RESPONSE_STATUS]: 206 } as HeadObjectOutput;
-  }
+  const range = input.Range ? s3Range(input.Range, obj.size) : undefined;
+  const headers = { ...objectHeaders(bucket, obj, input, range === undefined), ...restoreMember(obj.meta, ctx.service.clock.now()) };
+  if (range) return { ...headers, ContentLength: range.end - range.start + 1, ContentRange: contentRange(range, obj.size), [RESPONSE_STATUS]: 206 } as HeadObjectOutput;
   return { ...headers, ContentLength: obj.size };
-}
-
-export async function DeleteObject({ Bucket, Key }: DeleteObjectRequest, ctx: Ctx): Promise<DeleteObjectOutput> {
-  const bucket = mustGetBucket(ctx, Bucket);
-  await ctx.service.storage.deleteObject(bucket.name, Key ?? "");
-  return {};
-}
-
-export async function DeleteObjects({ Bucket, Delete }: DeleteObjectsRequest, ctx: Ctx): Promise<DeleteObjectsOutput> {
-  const bucket = mustGetBucket(ctx, Bucket);
-  const objects = Delete?.Objects ?? [];
-  if (objects.length === 0 || objects.length > MAX_KEYS) s3fail("MalformedXML", messages.malformedXml);
-  const deleted: NonNullable<DeleteObjectsOutput["Deleted"]> = [];
-  for (const o of objects) {
-    await ctx.service.storage.deleteObject(bucket.name, o.Key ?? "");
-    if (!Delete?.Quiet) deleted.push({ Key: o.Key });
-  }
-  return { ...(deleted.length > 0 ? { Deleted: deleted } : {}) };
 }
 
 export async function CopyObject(input: CopyObjectRequest, ctx: Ctx): Promise<CopyObjectOutput> {
   const dest = mustGetBucket(ctx, input.Bucket);
   const key = checkKey(input.Key);
   const source = parseCopySource(input.CopySource ?? "");
-  const src = mustGetObject(ctx, source.bucket, source.key);
-  checkCopyConditions(input, src);
+  const src = mustGetObject(ctx, source.bucket, source.key, source.versionId);
+  checkConditionsAsPrecondition(
+    { IfMatch: input.CopySourceIfMatch, IfNoneMatch: input.CopySourceIfNoneMatch, IfModifiedSince: input.CopySourceIfModifiedSince, IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince },
+    src,
+  );
   const replace = input.MetadataDirective === "REPLACE";
-  if (src.bucket === dest.name && src.key === key && !replace && !input.WebsiteRedirectLocation && !input.StorageClass && !input.ServerSideEncryption) {
-    s3fail("InvalidRequest", messages.copyToItself);
-  }
+  const replaceTags = input.TaggingDirective === "REPLACE";
+  if (input.TaggingDirective !== undefined && !replaceTags && input.TaggingDirective !== "COPY") s3fail("InvalidArgument", "Unknown tagging directive.", { ArgumentName: "x-amz-tagging-directive" });
+  const sameObject = src.bucket === dest.name && src.key === key && source.versionId === undefined;
+  if (sameObject && !replace && !input.WebsiteRedirectLocation && !input.StorageClass && !input.ServerSideEncryption) s3fail("InvalidRequest", messages.copyToItself);
   const { storage, clock } = ctx.service;
+  const now = clock.now();
   const meta: ObjectMeta = replace ? metaFromRequest(input, ctx.headers) : { ...src.meta };
+  // The copy is a new version: the source's lock does not travel, its tags do unless replaced.
+  delete meta.retention;
+  delete meta.legalHold;
+  delete meta.tags;
+  delete meta.acl; // a copy gets the request's ACL, private by default (CopyObject API reference)
+  Object.assign(meta, newVersionExtras(dest, { ...input, Tagging: replaceTags ? input.Tagging : undefined }, now));
+  if (!replaceTags && src.meta.tags) meta.tags = src.meta.tags;
   if (replace && src.meta.checksums) {
     meta.checksums = src.meta.checksums;
     if (src.meta.checksumType) meta.checksumType = src.meta.checksumType;
   }
   if (src.meta.partsCount) meta.partsCount = src.meta.partsCount;
   const blob = await storage.copyBlob(src.blob);
-  const now = clock.now();
-  await storage.commitObject({ bucket: dest.name, key, blob, size: src.size, etag: src.etag, lastModified: now, meta });
-  return { CopyObjectResult: { ETag: src.etag, LastModified: new Date(now), ...checksumMembers(meta) } };
-}
-
-export function ListObjects(input: ListObjectsRequest, ctx: Ctx): ListObjectsOutput {
-  const bucket = mustGetBucket(ctx, input.Bucket);
-  const maxKeys = clampMaxKeys(input.MaxKeys);
-  const prefix = input.Prefix ?? "";
-  const page = ctx.service.storage.list(bucket.name, { prefix, delimiter: input.Delimiter || undefined, after: input.Marker ?? "", maxKeys });
-  const enc = encoder(input.EncodingType);
+  const versionId = versionIdForWrite(dest);
+  await storage.commitObject({ bucket: dest.name, key, blob, size: src.size, etag: src.etag, lastModified: now, meta, versionId }, versioningOf(dest));
+  const srcBucket = storage.getBucket(src.bucket);
   return {
-    Name: bucket.name,
-    Prefix: enc(prefix),
-    Marker: enc(input.Marker ?? ""),
-    MaxKeys: maxKeys,
-    ...(input.Delimiter ? { Delimiter: enc(input.Delimiter) } : {}),
-    IsTruncated: page.truncated,
-    // NextMarker is only returned with a delimiter; without one the last key is the marker.
-    ...(page.truncated && input.Delimiter && page.lastReturned !== undefined ? { NextMarker: enc(page.lastReturned) } : {}),
-    ...(page.objects.length > 0 ? { Contents: page.objects.map((o) => listEntry(o, enc, ctx, true)) } : {}),
-    ...(page.commonPrefixes.length > 0 ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })) } : {}),
-    ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
+    CopyObjectResult: { ETag: src.etag, LastModified: new Date(now), ...checksumMembers(meta) },
+    ...versionIdMember(dest, versionId),
+    ...(srcBucket?.config.versioning ? { CopySourceVersionId: src.versionId } : {}),
   };
-}
-
-export function ListObjectsV2(input: ListObjectsV2Request, ctx: Ctx): ListObjectsV2Output {
-  const bucket = mustGetBucket(ctx, input.Bucket);
-  const maxKeys = clampMaxKeys(input.MaxKeys);
-  const prefix = input.Prefix ?? "";
-  let after = input.StartAfter ?? "";
-  if (input.ContinuationToken !== undefined) {
-    const decoded = Buffer.from(input.ContinuationToken, "base64url").toString("utf8");
-    if (!decoded.startsWith("k:")) s3fail("InvalidArgument", messages.invalidContinuationToken, { ArgumentName: "continuation-token" });
-    after = decoded.slice(2);
-  }
-  const page = ctx.service.storage.list(bucket.name, { prefix, delimiter: input.Delimiter || undefined, after, maxKeys });
-  const enc = encoder(input.EncodingType);
-  return {
-    Name: bucket.name,
-    Prefix: enc(prefix),
-    MaxKeys: maxKeys,
-    KeyCount: page.objects.length + page.commonPrefixes.length,
-    IsTruncated: page.truncated,
-    ...(input.Delimiter ? { Delimiter: enc(input.Delimiter) } : {}),
-    ...(input.ContinuationToken !== undefined ? { ContinuationToken: input.ContinuationToken } : {}),
-    ...(input.StartAfter !== undefined ? { StartAfter: enc(input.StartAfter) } : {}),
-    ...(page.truncated && page.lastReturned !== undefined
-      ? { NextContinuationToken: Buffer.from(`k:${page.lastReturned}`).toString("base64url") }
-      : {}),
-    ...(page.objects.length > 0 ? { Contents: page.objects.map((o) => listEntry(o, enc, ctx, !!input.FetchOwner)) } : {}),
-    ...(page.commonPrefixes.length > 0 ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })) } : {}),
-    ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
-  };
-}
-
-// ---- helpers ----
-
-function clampMaxKeys(value: number | undefined): number {
-  if (value === undefined) return MAX_KEYS;
-  if (!Number.isInteger(value) || value < 0) s3fail("InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys" });
-  return Math.min(value, MAX_KEYS);
-}
-
-/** EncodingType=url: keys percent-encoded, space as `+` (what botocore's decoder expects). */
-function encoder(type: string | undefined): (s: string) => string {
-  if (type !== "url") return (s) => s;
-  return (s) => encodeURIComponent(s).replace(/%20/g, "+").replace(/%2F/g, "/");
-}
-
-function listEntry(o: ObjectRecord, enc: (s: string) => string, ctx: Ctx, withOwner: boolean): _Object {
-  const algs = Object.keys(o.meta.checksums ?? {});
-  return {
-    Key: enc(o.key),
-    LastModified: new Date(o.lastModified),
-    ETag: o.etag,
-    ...(algs.length > 0 ? { ChecksumAlgorithm: algs as _Object["ChecksumAlgorithm"], ChecksumType: (o.meta.checksumType ?? "FULL_OBJECT") as _Object["ChecksumType"] } : {}),
-    Size: o.size,
-    StorageClass: (o.meta.storageClass ?? "STANDARD") as _Object["StorageClass"],
-    ...(withOwner ? { Owner: ctx.service.owner } : {}),
-  };
-}
-
-export function etagMatches(condition: string, etag: string): boolean {
-  const bare = etag.replace(/"/g, "");
-  return condition.split(",").some((c) => {
-    const t = c.trim().replace(/^W\//, "").replace(/"/g, "");
-    return t === "*" || t === bare;
-  });
 }
 
 type Conditions = Pick<GetObjectRequest, "IfMatch" | "IfNoneMatch" | "IfModifiedSince" | "IfUnmodifiedSince">;
 
 /**
- * S3's conditional GET/HEAD: If-Match beats If-Unmodified-Since (412 when it fails), If-None-Match
- * beats If-Modified-Since (304 when it fails). Times compare at one-second granularity.
+ * S3's conditional GET/HEAD (RFC 9110 §13.2.2 through src/http/conditional.ts): If-Match beats
+ * If-Unmodified-Since (412 when it fails), If-None-Match beats If-Modified-Since (304 when it
+ * fails). Times compare at one-second granularity.
  */
 function checkConditions(c: Conditions, obj: ObjectRecord): void {
-  const modified = Math.floor(obj.lastModified / 1000);
-  const cacheHeaders = { ETag: obj.etag, "Last-Modified": new Date(obj.lastModified).toUTCString() };
-  if (c.IfMatch !== undefined) {
-    if (!etagMatches(c.IfMatch, obj.etag)) s3fail("PreconditionFailed", messages.preconditionFailed, { Condition: "If-Match" });
-  } else if (c.IfUnmodifiedSince !== undefined && modified > Math.floor(c.IfUnmodifiedSince.getTime() / 1000)) {
-    s3fail("PreconditionFailed", messages.preconditionFailed, { Condition: "If-Unmodified-Since" });
+  const lastModified = new Date(obj.lastModified).toUTCString();
+  if (preconditionFails(c.IfMatch, c.IfUnmodifiedSince?.toUTCString(), obj.etag, lastModified)) {
+    s3fail("PreconditionFailed", messages.preconditionFailed, { Condition: c.IfMatch !== undefined ? "If-Match" : "If-Unmodified-Since" });
   }
-  if (c.IfNoneMatch !== undefined) {
-    if (etagMatches(c.IfNoneMatch, obj.etag)) s3fail("NotModified", "Not Modified", {}, cacheHeaders);
-  } else if (c.IfModifiedSince !== undefined && modified <= Math.floor(c.IfModifiedSince.getTime() / 1000)) {
-    s3fail("NotModified", "Not Modified", {}, cacheHeaders);
+  if (notModified(c.IfNoneMatch, c.IfModifiedSince?.toUTCString(), obj.etag, lastModified)) {
+    s3fail("NotModified", "Not Modified", {}, { ETag: obj.etag, "Last-Modified": lastModified });
   }
-}
-
-function checkCopyConditions(c: CopyObjectRequest, src: ObjectRecord): void {
-  checkConditionsAsPrecondition(
-    { IfMatch: c.CopySourceIfMatch, IfNoneMatch: c.CopySourceIfNoneMatch, IfModifiedSince: c.CopySourceIfModifiedSince, IfUnmodifiedSince: c.CopySourceIfUnmodifiedSince },
-    src,
-  );
 }
 
 /** Copy-source conditions: every failure is 412 (there is no 304 for a copy). */
@@ -296,38 +225,27 @@ export function checkConditionsAsPrecondition(c: Conditions, obj: ObjectRecord):
 }
 
 /**
- * One byte range (RFC 9110 §14.1.2): `bytes=a-b`, `bytes=a-`, `bytes=-n`. A header S3 cannot
- * parse, or with several ranges, is ignored (the whole object is sent); an unsatisfiable one is
+ * The one byte range of a Range header (src/http/byte-range.ts). A header S3 cannot parse, or
+ * with several ranges, is ignored (the whole object is sent); an unsatisfiable one is
  * InvalidRange (416).
  */
-export function parseRange(header: string, size: number): { start: number; end: number } | undefined {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === "" && m[2] === "")) return undefined;
-  let start: number;
-  let end: number;
-  if (m[1] === "") {
-    const suffix = Number(m[2]);
-    if (suffix === 0) unsatisfiable(size);
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
-    if (m[2] !== "" && Number(m[2]) < start) return undefined;
+export function s3Range(header: string, size: number): ByteRange | undefined {
+  const range = parseByteRange(header, size);
+  if (range === "unsatisfiable") {
+    s3fail("InvalidRange", messages.invalidRange, { RangeRequested: header, ActualObjectSize: String(size) }, { "Content-Range": `bytes */${size}` });
   }
-  if (start >= size || size === 0) unsatisfiable(size);
-  return { start, end };
-}
-
-function unsatisfiable(size: number): never {
-  s3fail("InvalidRange", messages.invalidRange, { RangeRequested: "", ActualObjectSize: String(size) }, { "Content-Range": `bytes */${size}` });
+  return range;
 }
 
 /** `x-amz-copy-source`: `bucket/key` or `/bucket/key`, URL-encoded, maybe `?versionId=`. */
-export function parseCopySource(value: string): { bucket: string; key: string } {
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
   let v = value;
+  let versionId: string | undefined;
   const q = v.indexOf("?");
-  if (q >= 0) v = v.slice(0, q);
+  if (q >= 0) {
+    versionId = new URLSearchParams(v.slice(q + 1)).get("versionId") ?? undefined;
+    v = v.slice(0, q);
+  }
   try {
     v = decodeURIComponent(v);
   } catch {
@@ -336,12 +254,12 @@ export function parseCopySource(value: string): { bucket: string; key: string } 
   if (v.startsWith("/")) v = v.slice(1);
   const slash = v.indexOf("/");
   if (slash <= 0 || slash === v.length - 1) s3fail("InvalidArgument", "Invalid copy source object key", { ArgumentName: "x-amz-copy-source" });
-  return { bucket: v.slice(0, slash), key: v.slice(slash + 1) };
+  return { bucket: v.slice(0, slash), key: v.slice(slash + 1), ...(versionId !== undefined ? { versionId } : {}) };
 }
 
 type Overrides = Partial<Pick<GetObjectRequest, "ResponseCacheControl" | "ResponseContentDisposition" | "ResponseContentEncoding" | "ResponseContentLanguage" | "ResponseContentType" | "ResponseExpires">>;
 
-function objectHeaders(obj: ObjectRecord, o: Overrides & { ChecksumMode?: string }, wholeObject: boolean): GetObjectOutput {
+function objectHeaders(bucket: BucketRecord, obj: VersionRecord, o: Overrides & { ChecksumMode?: string }, wholeObject: boolean): GetObjectOutput {
   const m = obj.meta;
   const expires = m.expires;
   return {
@@ -357,6 +275,10 @@ function objectHeaders(obj: ObjectRecord, o: Overrides & { ChecksumMode?: string
     ...optional("WebsiteRedirectLocation", m.websiteRedirectLocation),
     ...(m.storageClass ? { StorageClass: m.storageClass as GetObjectOutput["StorageClass"] } : {}),
     ...(m.user ? { Metadata: m.user } : {}),
+    // A bucket that has ever been versioned names the version, "null" included.
+    ...(bucket.config.versioning ? { VersionId: obj.versionId } : {}),
+    ...lockMembers(m),
+    ...encryptionOutput(m),
     ...(o.ChecksumMode === "ENABLED" && wholeObject ? { ...checksumMembers(m), ...(m.checksumType ? { ChecksumType: m.checksumType as GetObjectOutput["ChecksumType"] } : {}) } : {}),
   };
 }
