@@ -14,6 +14,14 @@
 //
 // The value of this script is a function; the host calls it with (host, version, kvsArns,
 // maxLogBytes) and keeps what it returns.
+//
+// Why one file of about 1,000 lines: it is one closure. Its parts (console, Date, Buffer, the
+// modules, the event, lockdown, invoke) share private state that the function's code must never
+// reach: the current run, the intrinsics captured before anything is replaced or frozen, `hide` and
+// `setOwn`. Separate scripts could only share it through an object handed from one to the next,
+// which would have to be kept out of the realm and frozen, and every read of the run on the
+// per-request path (the event's accessors) would become a property lookup instead of a closure
+// variable (QuickJS has no inline caches). Its sections below are marked by ruled comments.
 (function (host, version, kvsArns, maxLogBytes) {
   "use strict";
   var G = globalThis;
@@ -661,43 +669,35 @@
     if (name === "__proto__") setOwn(obj, name, value);
     else obj[name] = value;
   }
-  function readValues(p, i) {
-    var out = {};
-    var n = +p[i++];
-    for (var k = 0; k < n; k++) {
-      var name = p[i++];
-      var count = +p[i++];
-      if (count === 1) {
-        putOwn(out, name, { value: p[i++] });
-        continue;
-      }
-      var all = [];
-      for (var j = 0; j < count; j++) all.push({ value: p[i++] });
-      putOwn(out, name, { value: all[0].value, multiValue: all });
-    }
-    return out;
-  }
   function cookieItem(value, attributes) {
     return attributes === "" ? { value: value } : { value: value, attributes: attributes };
   }
-  function readSetCookies(p, i) {
+  /** A map of the encoding at `i`: values (`cookies` false) or Set-Cookie items (value, attributes). */
+  function readMap(p, i, cookies) {
+    var width = cookies ? 2 : 1;
     var out = {};
     var n = +p[i++];
     for (var k = 0; k < n; k++) {
       var name = p[i++];
       var count = +p[i++];
+      var all = [];
+      for (var j = 0; j < count; j++, i += width) all.push(cookies ? cookieItem(p[i], p[i + 1]) : { value: p[i] });
+      var first = all[0];
       if (count === 1) {
-        putOwn(out, name, cookieItem(p[i++], p[i++]));
+        putOwn(out, name, first);
         continue;
       }
-      var all = [];
-      for (var j = 0; j < count; j++) all.push(cookieItem(p[i++], p[i++]));
-      var first = all[0];
       var entry = first.attributes === undefined ? { value: first.value } : { value: first.value, attributes: first.attributes };
       entry.multiValue = all;
       putOwn(out, name, entry);
     }
     return out;
+  }
+  function readValues(p, i) {
+    return readMap(p, i, false);
+  }
+  function readSetCookies(p, i) {
+    return readMap(p, i, true);
   }
   function fields() {
     if (run.p === null) run.p = run.input.split(SEP);
@@ -706,33 +706,39 @@
 
   /**
    * An accessor pair for member `name` of the event ("e"), request ("q") or response ("s") of the
-   * current request: `build()` makes the value on first read; reading a `mutable` one (an object the
-   * handler could change) or writing any marks the request or response as changed.
+   * current request, kept in slot `slot` of the run: `build()` makes the value on first read;
+   * reading a `mutable` one (an object the handler could change) or writing any marks the request
+   * or response as changed.
    */
-  var SLOTS = [];
+  var SLOT_COUNT = 0;
   function member(part, name, build, mutable, configurable) {
-    var slot = part + "_" + name;
-    var changed = part + "Changed";
-    SLOTS.push(slot);
+    var slot = SLOT_COUNT++;
+    var isRequest = part === "q";
+    var isResponse = part === "s";
     return {
       enumerable: true,
       configurable: configurable,
       get: function () {
         var r = run;
-        if (r === null || this !== r[part]) return undefined;
-        var v = r[slot];
-        if (v === UNSET) v = r[slot] = build();
-        if (mutable) r[changed] = true;
+        if (r === null || this !== (isRequest ? r.q : isResponse ? r.s : r.e)) return undefined;
+        var slots = r.slots;
+        var v = slots[slot];
+        if (v === UNSET) v = slots[slot] = build();
+        if (mutable) {
+          if (isRequest) r.qChanged = true;
+          else r.sChanged = true;
+        }
         return v;
       },
       set: function (value) {
         var r = run;
-        if (r === null || this !== r[part]) {
+        if (r === null || this !== (isRequest ? r.q : isResponse ? r.s : r.e)) {
           setOwn(this, name, value);
           return;
         }
-        r[slot] = value;
-        r[changed] = true;
+        r.slots[slot] = value;
+        if (isRequest) r.qChanged = true;
+        else if (isResponse) r.sChanged = true;
       },
     };
   }
@@ -781,22 +787,43 @@
     request: EVENT_PARTS.request,
     response: member("e", "response", function () { return run.s; }, false, true),
   };
+  // The slots of a run start as this array's copy (an array literal is QuickJS's cheapest way to
+  // make one; keep its length in step with the members above).
+  function freshSlots() {
+    return [UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET];
+  }
+  if (freshSlots().length !== SLOT_COUNT) throw new Error("prelude: freshSlots() must have " + SLOT_COUNT + " slots");
+
+  // The objects themselves are made once per context: defining accessors costs about 0.5 µs a
+  // member in QuickJS, more than the rest of a trivial run. lockdown() freezes them with the realm,
+  // so no request can leave anything on them (adding a member throws a TypeError, and such a run is
+  // repeated in an unfrozen context of its own, see sandbox.ts); what a member holds lives in the
+  // run's slots. So a request cannot tell them from new objects.
+  var EVENTS = {
+    request: objectCreate(ObjectPrototype, REQUEST_PARTS),
+    response: objectCreate(ObjectPrototype, RESPONSE_PARTS),
+    responseNoText: objectCreate(ObjectPrototype, RESPONSE_PARTS_NO_TEXT),
+    requestEvent: objectCreate(ObjectPrototype, EVENT_PARTS),
+    responseEvent: objectCreate(ObjectPrototype, RESPONSE_EVENT_PARTS),
+  };
 
   function lazyEvent(input, packed) {
     var flags = packed % 128;
-    run.lazy = true;
-    run.input = input;
-    run.flags = flags;
-    run.now = (packed - flags) / 128;
-    run.eventType = flags & IS_RESPONSE ? "viewer-response" : "viewer-request";
-    run.q = objectCreate(ObjectPrototype, REQUEST_PARTS);
+    var r = run;
+    r.lazy = true;
+    r.input = input;
+    r.flags = flags;
+    r.now = (packed - flags) / 128;
+    r.q = EVENTS.request;
     if (flags & IS_RESPONSE) {
-      run.s = objectCreate(ObjectPrototype, flags & HAS_STATUS_TEXT ? RESPONSE_PARTS : RESPONSE_PARTS_NO_TEXT);
-      run.e = objectCreate(ObjectPrototype, RESPONSE_EVENT_PARTS);
+      r.eventType = "viewer-response";
+      r.s = flags & HAS_STATUS_TEXT ? EVENTS.response : EVENTS.responseNoText;
+      r.e = EVENTS.responseEvent;
     } else {
-      run.e = objectCreate(ObjectPrototype, EVENT_PARTS);
+      r.eventType = "viewer-request";
+      r.e = EVENTS.requestEvent;
     }
-    return run.e;
+    return r.e;
   }
 
   /** The event from JSON (events the flat encoding does not cover, e.g. TestFunction's). */
@@ -908,7 +935,7 @@
       getPrototypeOf([][Symbol.iterator]()), getPrototypeOf(""[Symbol.iterator]()), getPrototypeOf(new Map().entries()),
       getPrototypeOf(new Set().values()), getPrototypeOf(/x/[Symbol.matchAll]("x")), getPrototypeOf(generator()),
       cryptoModule, querystringModule, cloudfrontModule, Hash.prototype, modules,
-      REQUEST_PARTS, RESPONSE_PARTS, RESPONSE_PARTS_NO_TEXT, EVENT_PARTS, RESPONSE_EVENT_PARTS, UNSET, SLOTS,
+      REQUEST_PARTS, RESPONSE_PARTS, RESPONSE_PARTS_NO_TEXT, EVENT_PARTS, RESPONSE_EVENT_PARTS, UNSET, EVENTS,
     ]);
   }
 
@@ -920,9 +947,8 @@
   var RUN = {
     id: 0, origin: [], logs: [], logBytes: 0, json: undefined,
     lazy: false, input: "", p: null, flags: 0, now: 0, eventType: undefined, rawQuery: UNSET, edge: UNSET,
-    e: undefined, q: undefined, s: undefined, qChanged: false, sChanged: false,
+    e: undefined, q: undefined, s: undefined, qChanged: false, sChanged: false, slots: freshSlots(),
   };
-  for (var si = 0; si < SLOTS.length; si++) RUN[SLOTS[si]] = UNSET;
   function begin(input, nowOrPacked, rawQuery, edgeJson) {
     var r = RUN;
     r.id++;
@@ -933,7 +959,7 @@
     r.qChanged = r.sChanged = false;
     r.p = null;
     r.rawQuery = r.edge = UNSET;
-    for (var i = 0; i < SLOTS.length; i++) r[SLOTS[i]] = UNSET;
+    r.slots = freshSlots();
     run = r;
     return input.charCodeAt(0) === 123 /* { */ ? jsonEvent(input, nowOrPacked, rawQuery, edgeJson) : lazyEvent(input, nowOrPacked);
   }

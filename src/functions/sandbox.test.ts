@@ -76,6 +76,26 @@ describe("each request starts fresh", () => {
     }
   });
 
+  it("members added to the event, request or response do not reach the next request", () => {
+    // The event's objects are made once per context and frozen with the realm (sandbox-prelude.js):
+    // an added member is refused and the run repeated in a fresh, unfrozen context.
+    for (const [name, event, code] of [
+      ["event", viewerRequest, `function handler(e) { e.seen = (e.seen || 0) + 1; e.request.headers.x = { value: String(e.seen) }; return e.request; }`],
+      ["request", viewerRequest, `function handler(e) { e.request.seen = (e.request.seen || 0) + 1; e.request.headers.x = { value: String(e.request.seen) }; return e.request; }`],
+      ["response", viewerResponse, `function handler(e) { e.response.seen = (e.response.seen || 0) + 1; e.response.headers.x = { value: String(e.response.seen) }; return e.response; }`],
+    ] as const) {
+      for (let i = 0; i < 2; i++) {
+        assert.equal(runInline(code, { key: `add-${name}`, event }).escalate, "unfrozen", name);
+        const out = runInline(code, { key: `add-${name}`, event, unfrozen: true }).result;
+        const shown = out.kind === "response" ? out.response.headers["x"]?.value : header(out, "x");
+        assert.equal(shown, "1", name);
+      }
+    }
+    // Reading and replacing the members leaves nothing behind either.
+    const code = `function handler(e) { var before = e.request.uri; e.request.uri = '/changed'; e.request.headers.x = { value: before }; return e.request; }`;
+    for (let i = 0; i < 2; i++) assert.equal(header(runInline(code, { key: "replace-member" }).result, "x"), "/index.html");
+  });
+
   it("code that assigns inherited properties (an Error subclass naming itself) works on the frozen realm", () => {
     const code = `class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }
       function handler(e) { var o = {}; o.toString = function () { return 'mine'; }; e.request.headers.x = { value: String(new MyError('boom')) + ' ' + o }; return e.request; }`;

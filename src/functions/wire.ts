@@ -39,7 +39,7 @@ export interface WireEvent {
 }
 
 // eslint-disable-next-line no-control-regex -- exactly the characters the encoding cannot carry
-const UNSAFE = /[\u0000\u0001]/;
+const UNSAFE = /[\u0000\u0001]/g;
 
 class NotEncodable extends Error {}
 
@@ -103,11 +103,11 @@ function encode(event: FunctionEvent, eventType: FunctionEventType, options: Run
   out[FIELD.method] = str(req.method);
   out[FIELD.uri] = str(req.uri);
   out[FIELD.querystring] = String(out.length);
-  values(out, req.querystring);
+  entries(out, req.querystring, false);
   out[FIELD.headers] = String(out.length);
-  values(out, req.headers);
+  entries(out, req.headers, false);
   out[FIELD.cookies] = String(out.length);
-  values(out, req.cookies);
+  entries(out, req.cookies, false);
   if (res !== undefined) {
     flags |= FLAG.response;
     keys(res, res.statusDescription !== undefined ? 4 : 3);
@@ -118,42 +118,23 @@ function encode(event: FunctionEvent, eventType: FunctionEventType, options: Run
       out[FIELD.statusDescription] = str(res.statusDescription);
     }
     out[FIELD.responseHeaders] = String(out.length);
-    values(out, res.headers);
+    entries(out, res.headers, false);
     out[FIELD.responseCookies] = String(out.length);
-    setCookies(out, res.cookies);
+    entries(out, res.cookies, true);
   }
   out[FIELD.flags] = String(flags);
-  // One scan for the characters the encoding cannot carry, instead of one per field.
-  if (UNSAFE.test(out.join(""))) fail();
-  return { input: out.join(SEP), packed: Math.floor(now) * 128 + flags };
+  const input = out.join(SEP);
+  // One scan of the result for the characters the encoding cannot carry, instead of one per field:
+  // the separators must be exactly those the join put in.
+  if (input.match(UNSAFE)?.length !== out.length - 1) fail();
+  return { input, packed: Math.floor(now) * 128 + flags };
 }
 
-function values(out: string[], map: Record<string, FunctionValue>): void {
-  if (typeof map !== "object" || map === null || Array.isArray(map)) fail();
-  const names = Object.keys(map);
-  out.push(String(names.length));
-  for (const name of names) {
-    const entry = map[name] as FunctionValue;
-    out.push(name);
-    if (typeof entry !== "object" || entry === null) fail();
-    const mv = entry.multiValue;
-    if (mv === undefined) {
-      keys(entry, 1);
-      out.push("1", str(entry.value));
-      continue;
-    }
-    keys(entry, 2);
-    // event.ts writes multiValue only for real repeats, starting with `value`.
-    if (!Array.isArray(mv) || mv.length < 2 || mv[0]?.value !== entry.value) fail();
-    out.push(String(mv.length));
-    for (const item of mv) {
-      keys(item, 1);
-      out.push(str(item.value));
-    }
-  }
-}
-
-function setCookies(out: string[], map: Record<string, FunctionResponseCookie>): void {
+/**
+ * A map of values (`cookies` false: header, query or cookie values) or of Set-Cookie items (each
+ * value followed by its attributes, "" for none).
+ */
+function entries(out: string[], map: Record<string, FunctionValue | FunctionResponseCookie>, cookies: boolean): void {
   if (typeof map !== "object" || map === null || Array.isArray(map)) fail();
   const names = Object.keys(map);
   out.push(String(names.length));
@@ -161,20 +142,28 @@ function setCookies(out: string[], map: Record<string, FunctionResponseCookie>):
     const entry = map[name] as FunctionResponseCookie;
     out.push(name);
     if (typeof entry !== "object" || entry === null) fail();
+    const own = cookies && entry.attributes !== undefined ? 2 : 1;
     const mv = entry.multiValue;
     if (mv === undefined) {
-      keys(entry, entry.attributes !== undefined ? 2 : 1);
-      out.push("1", str(entry.value), attributes(entry.attributes));
+      keys(entry, own);
+      out.push("1");
+      item(out, entry, cookies);
       continue;
     }
-    keys(entry, entry.attributes !== undefined ? 3 : 2);
-    if (!Array.isArray(mv) || mv.length < 2 || mv[0]?.value !== entry.value || mv[0]?.attributes !== entry.attributes) fail();
+    keys(entry, own + 1);
+    // event.ts writes multiValue only for real repeats, starting with `value` (and its attributes).
+    if (!Array.isArray(mv) || mv.length < 2 || mv[0]?.value !== entry.value || (cookies && mv[0]?.attributes !== entry.attributes)) fail();
     out.push(String(mv.length));
-    for (const item of mv) {
-      keys(item, item.attributes !== undefined ? 2 : 1);
-      out.push(str(item.value), attributes(item.attributes));
+    for (const v of mv) {
+      keys(v, cookies && v.attributes !== undefined ? 2 : 1);
+      item(out, v, cookies);
     }
   }
+}
+
+function item(out: string[], v: { value: string; attributes?: string }, cookies: boolean): void {
+  out.push(str(v.value));
+  if (cookies) out.push(attributes(v.attributes));
 }
 
 /** "" stands for "no attributes", so an empty attributes string cannot be encoded. */
