@@ -1,8 +1,9 @@
 // The rest-xml protocol, server side: HTTP request → operation input object, operation output
 // object → HTTP response, ServiceError → `<ErrorResponse>`. Bindings (labels, query, headers,
 // payload, status code) are read from the member traits of the model's input/output shapes;
-// response bodies are written by the SDK's own XmlShapeSerializer, so what we emit is what the
-// SDK's parser was built against. control-plane.md §2 and §5 describe the wire format.
+// response bodies are written by xml-writer.ts, which writes what the SDK's own XmlShapeSerializer
+// writes (the XML the SDK's parser was built against) with writers compiled once per shape.
+// control-plane.md §2 and §5 describe the wire format.
 //
 // Every XML document we send passes through xmlSafeText: a character XML 1.0 cannot carry (stored
 // before such input was refused, an S3 key from a URL, or text echoed into an error message)
@@ -10,22 +11,21 @@
 // such an S3 key exactly lists with EncodingType=url (the aws CLI does), which the handlers honour.
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { Readable } from "node:stream";
-import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
 import type { OperationModel, ServiceModel } from "./model.ts";
 import type { ProtocolCodec, ProtocolRequest, ProtocolResponse } from "./protocol.ts";
-import { requiredMemberCount } from "./model.ts";
+import { structMembers, type StructMember } from "./struct-members.ts";
 import { ServiceError } from "./errors.ts";
-import { parseXmlDocument, readScalar, readXmlStruct, xmlSafeText, type XmlReadOptions } from "./xml-reader.ts";
+import { readScalar, readXmlStruct } from "./xml-reader.ts";
+import { parseXmlDocument, type XmlReadOptions } from "./xml-document.ts";
+import { xmlSafeText } from "./xml-chars.ts";
+import { writeXmlDocument } from "./xml-writer.ts";
 import { readHttpBinding } from "./http-bindings.ts";
 
 export type { ProtocolRequest, ProtocolResponse } from "./protocol.ts";
 
 /** True when the operation's input payload is a stream that must not be read into memory. */
 export function hasStreamingPayload(op: OperationModel): boolean {
-  for (const [, member] of op.input.structIterator()) {
-    if (member.getMergedTraits().httpPayload && member.isStreaming()) return true;
-  }
-  return false;
+  return structMembers(op.input).some((m) => m.traits.httpPayload && m.schema.isStreaming());
 }
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
@@ -41,12 +41,9 @@ export function restXmlCodec(options: XmlReadOptions): ProtocolCodec {
 /** Builds the operation's typed input from the HTTP request, or throws a ServiceError. */
 export function parseRequest(op: OperationModel, req: ProtocolRequest, options: XmlReadOptions = {}): Record<string, unknown> {
   const input: Record<string, unknown> = {};
-  const bodyMembers: Array<[string, NormalizedSchema]> = [];
-  const required = requiredMemberCount(op.input);
-  let index = 0;
-  for (const [name, member] of op.input.structIterator()) {
-    const traits = member.getMergedTraits();
-    const isRequired = index++ < required;
+  const bodyMembers: StructMember[] = [];
+  for (const m of structMembers(op.input)) {
+    const { name, schema: member, traits, required: isRequired } = m;
     const binding = readHttpBinding(name, member, req, (schema, text, wire, where) => readScalar(schema, text, where === "label" ? name : wire));
     if (binding.bound) {
       if (binding.value !== undefined) input[name] = binding.value;
@@ -70,7 +67,7 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest, options: 
       }
       continue;
     } else {
-      bodyMembers.push([name, member]);
+      bodyMembers.push(m);
       continue;
     }
     // A missing If-Match is the handler's to report (InvalidIfMatchVersion, control-plane.md
@@ -83,24 +80,14 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest, options: 
     // No payload member: the unbound members travel inside a wrapper element named after the
     // input shape (`<CreateFunctionRequest>`).
     if (req.body.length === 0) {
-      if (bodyMembers.some(([, m]) => isRequiredMember(op.input, m))) throw missingBody(op);
+      if (bodyMembers.some((m) => m.required)) throw missingBody(op);
     } else {
       const rootName = op.input.getMergedTraits().xmlName ?? op.input.getName() ?? op.name;
-      const names = new Set(bodyMembers.map(([n]) => n));
+      const names = new Set(bodyMembers.map((m) => m.name));
       Object.assign(input, readXmlStruct(op.input, parseXmlDocument(req.body, options), rootName, names));
     }
   }
   return input;
-}
-
-function isRequiredMember(struct: NormalizedSchema, member: NormalizedSchema): boolean {
-  const required = requiredMemberCount(struct);
-  let i = 0;
-  for (const [name] of struct.structIterator()) {
-    if (i++ >= required) return false;
-    if (name === member.getMemberName()) return true;
-  }
-  return false;
 }
 
 function missingBody(op: OperationModel): ServiceError {
@@ -119,23 +106,26 @@ export const RESPONSE_STATUS = Symbol("responseStatus");
  */
 export const EXTRA_HEADERS = Symbol("extraHeaders");
 
+/** A handler may set this key to send a body the model does not describe (S3's POST Object `<PostResponse>`). */
+export const RESPONSE_BODY = Symbol("responseBody");
+
 /** Serializes an operation's output object into status, headers and body. */
 export function serializeResponse(
   model: ServiceModel,
   op: OperationModel,
-  output: Record<string, unknown> & { [RESPONSE_STATUS]?: number; [EXTRA_HEADERS]?: Record<string, string> },
+  output: Record<string, unknown> & { [RESPONSE_STATUS]?: number; [EXTRA_HEADERS]?: Record<string, string>; [RESPONSE_BODY]?: string },
 ): ProtocolResponse {
   const headers: Record<string, string> = { ...output[EXTRA_HEADERS] };
   let status = output[RESPONSE_STATUS] ?? op.successCode;
   let body: string | Uint8Array | Readable = "";
   const bodyObject: Record<string, unknown> = {};
   let hasBodyMembers = false;
-  for (const [name, member] of op.output.structIterator()) {
+  for (const { name, schema: member, traits } of structMembers(op.output)) {
     const value = output[name];
-    const traits = member.getMergedTraits();
     if (value === undefined || value === null) continue;
     if (typeof traits.httpHeader === "string") {
-      headers[traits.httpHeader] = headerValue(value);
+      // A timestamp header modelled as `date-time` (schema 5, e.g. x-amz-object-lock-retain-until-date) is ISO 8601.
+      headers[traits.httpHeader] = value instanceof Date && member.getSchema() === 5 ? value.toISOString() : headerValue(value);
     } else if (typeof traits.httpPrefixHeaders === "string") {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) headers[traits.httpPrefixHeaders + k] = headerValue(v);
     } else if (traits.httpResponseCode) {
@@ -158,6 +148,7 @@ export function serializeResponse(
     body = XML_DECLARATION + (textRoot(model, op.output, bodyObject) ?? writeXml(model, op.output, bodyObject));
     headers["Content-Type"] = model.xmlContentType;
   }
+  if (output[RESPONSE_BODY] !== undefined) body = output[RESPONSE_BODY];
   return { status, headers, body };
 }
 
@@ -183,14 +174,7 @@ function headerValue(value: unknown): string {
 }
 
 export function writeXml(model: ServiceModel, schema: NormalizedSchema, value: unknown): string {
-  const serializer = new XmlShapeSerializer({
-    timestampFormat: { useTrait: true, default: 5 },
-    httpBindings: true,
-    xmlNamespace: model.xmlNamespace,
-    serviceNamespace: model.name,
-  } as ConstructorParameters<typeof XmlShapeSerializer>[0]);
-  serializer.write(schema, value);
-  return xmlSafeText(String(serializer.flush()));
+  return writeXmlDocument(schema, value, model.xmlNamespace);
 }
 
 /** `<ErrorResponse>` for a ServiceError; status and Type from the model (control-plane.md §5). */

@@ -1,10 +1,12 @@
-// The strict XML reader (xml-reader.ts): what XML 1.0 calls well-formed is read, everything else
+// The strict XML reader (xml-document.ts, xml-reader.ts): what XML 1.0 calls well-formed is read, everything else
 // is an AWS-shaped 400, never a plain Error (which the service layer answers with a 500), and the
 // limits hold. Grammar cases follow Extensible Markup Language (XML) 1.0 (Fifth Edition).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { XMLValidator } from "fast-xml-parser";
-import { MAX_XML_ATTRIBUTES, MAX_XML_DEPTH, MAX_XML_NODES, parseXmlDocument, readXmlStruct, xmlSafeText, type XmlElement } from "./xml-reader.ts";
+import { MAX_XML_ATTRIBUTES, MAX_XML_DEPTH, MAX_XML_NODES, parseXmlDocument, type XmlElement } from "./xml-document.ts";
+import { readXmlStruct } from "./xml-reader.ts";
+import { xmlSafeText } from "./xml-chars.ts";
 import { ServiceError } from "./errors.ts";
 import { s3Model } from "../services/s3/index.ts";
 
