@@ -1,0 +1,40 @@
+// Lambda's error messages, worded as the Lambda API words them (observed answers; the codes are in
+// the Lambda API Reference's "Errors" section of each action).
+export const messages = {
+  functionNotFound: (arn: string) => `Function not found: ${arn}`,
+  functionExists: (name: string) => `Function already exist: ${name}`,
+  aliasNotFound: (arn: string) => `Alias not found: ${arn}`,
+  aliasExists: (arn: string) => `Alias already exists: ${arn}`,
+  roleCannotBeAssumed: () => "The role defined for the function cannot be assumed by Lambda.",
+  staleRevision: () => "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+  codeShaMismatch: (given: string, current: string) => `CodeSHA256 (${given}) is different from current CodeSHA256 in $LATEST (${current}). Please try again with the current CodeSHA256.`,
+  badZip: () => "Could not unzip uploaded file. Please check your file, then try to upload again.",
+  unzippedTooLarge: (limit: number) => `Unzipped size must be smaller than ${limit} bytes`,
+  noCode: () => "Please provide a source for function code.",
+  bothCodeSources: () => "Please do not provide other FunctionCode parameters when providing a ZipFile.",
+  imagesUnsupported: () => "minifront runs Zip functions only: container images (ImageUri, PackageType Image) are not supported.",
+  s3ObjectMissing: (bucket: string, key: string) => `Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist. (bucket ${bucket}, key ${key})`,
+  s3BucketMissing: (bucket: string) => `Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist (bucket ${bucket})`,
+  runtimeRequired: () => "The Runtime parameter is required for a function with the Zip package type.",
+  handlerRequired: () => "The Handler parameter is required for a function with the Zip package type.",
+  qualifierOnCreate: () => "Function name cannot include a qualifier when creating a function.",
+  qualifierMismatch: () => "The derived qualifier from the function name does not match the specified qualifier.",
+  cannotDeleteLatest: () => "$LATEST version cannot be deleted without deleting the function.",
+  versionInUseByAlias: (version: string, alias: string) => `Unable to delete version because the following aliases reference it: [${alias}] (version ${version})`,
+  unsupportedQualifier: (what: string) => `${what} is not supported for a qualified function ARN. Please specify a function ARN without a qualifier.`,
+  tagsOnQualified: () => "Tags on function aliases and versions are not supported. Please specify a function ARN.",
+  statementExists: (sid: string) => `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+  statementNotFound: (sid: string) => `Statement ${sid} is not found in resource policy.`,
+  tooManyTags: (limit: number) => `Number of tags exceeds resource tag limit (${limit}).`,
+  noPolicy: () => "The resource you requested does not exist.",
+  pattern: (param: string, value: string, pattern: string) =>
+    `1 validation error detected: Value '${value}' at '${param}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+  range: (param: string, value: number, min: number, max: number) =>
+    `1 validation error detected: Value '${value}' at '${param}' failed to satisfy constraint: Member must have value ${value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`,
+  enumValue: (param: string, value: string, allowed: readonly string[]) =>
+    `1 validation error detected: Value '${value}' at '${param}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(", ")}]`,
+  tooLarge: (limit: number) => `Request must be smaller than ${limit} bytes for the CreateFunction operation`,
+  payloadTooLarge: (size: number, limit: number) => `Request must be smaller than ${limit} bytes for the InvokeFunction operation (it was ${size})`,
+  badPayload: (detail: string) => `Could not parse request body into json: ${detail}`,
+  unsupported: (op: string) => `minifront does not support the Lambda ${op} operation yet.`,
+};
