@@ -1,0 +1,79 @@
+// CloudFront's distribution metrics from real counters (CloudFront Developer Guide, "Monitor
+// CloudFront metrics with Amazon CloudWatch": Requests, BytesDownloaded, BytesUploaded, the error
+// rates; with additional metrics enabled, CacheHitRate, OriginLatency and the 401/403/404/502/503/504
+// error rates), counted per distribution from the edge's records and shown as Prometheus text at
+// `GET /_minifront/metrics`. Counters only: the rates are ratios of them (e.g. 4xxErrorRate =
+// rate(cloudfront_responses_total{status=~"4.."}) / rate(cloudfront_requests_total)).
+// BytesDownloaded counts what GET, HEAD and OPTIONS responses sent, headers included;
+// BytesUploaded what POST and PUT requests carried, headers included (AWS counts bodies only).
+// Not yet: the CloudWatch API (GetMetricStatistics, ...) and function metrics.
+import type { EdgeRecord } from "./edge-record.ts";
+import type { RecordSink } from "./observer.ts";
+
+export interface DistributionCounters {
+  requests: number;
+  bytesDownloaded: number;
+  bytesUploaded: number;
+  /** Responses per status code (0: none sent). */
+  readonly statuses: Map<number, number>;
+  /** Requests per X-Cache result (Hit, Miss, RefreshHit, Error...). */
+  readonly results: Map<string, number>;
+  /** Requests that asked the origin, and their summed latency (seconds). */
+  originRequests: number;
+  originSeconds: number;
+}
+
+export interface EdgeMetrics {
+  readonly sink: RecordSink;
+  /** The counters of one distribution, undefined before its first request. */
+  of(distributionId: string): DistributionCounters | undefined;
+  /** Prometheus text exposition format (version 0.0.4). */
+  prometheus(): string;
+}
+
+export function createEdgeMetrics(): EdgeMetrics {
+  const byDistribution = new Map<string, DistributionCounters>();
+  const sink: RecordSink = (r: EdgeRecord) => {
+    let c = byDistribution.get(r.distributionId);
+    if (!c) byDistribution.set(r.distributionId, (c = { requests: 0, bytesDownloaded: 0, bytesUploaded: 0, statuses: new Map(), results: new Map(), originRequests: 0, originSeconds: 0 }));
+    c.requests++;
+    const m = r.method;
+    if (m === "GET" || m === "HEAD" || m === "OPTIONS") c.bytesDownloaded += r.bytesSent;
+    else if (m === "POST" || m === "PUT") c.bytesUploaded += r.bytesReceived;
+    c.statuses.set(r.status, (c.statuses.get(r.status) ?? 0) + 1);
+    const result = r.xCache || "-";
+    c.results.set(result, (c.results.get(result) ?? 0) + 1);
+    if (r.originMs !== undefined) {
+      c.originRequests++;
+      c.originSeconds += r.originMs / 1000;
+    }
+  };
+  return {
+    sink,
+    of: (id) => byDistribution.get(id),
+    prometheus: () => prometheusText(byDistribution),
+  };
+}
+
+type Samples = (d: string, c: DistributionCounters) => string[];
+const one = (value: (c: DistributionCounters) => number): Samples => (d, c) => [`{${d}} ${value(c)}`];
+const each = <K>(label: string, map: (c: DistributionCounters) => Map<K, number>, shown: (k: K) => string = String): Samples => (d, c) => [...map(c)].map(([k, n]) => `{${d},${label}="${shown(k)}"} ${n}`);
+
+/** Metric families: name, help, type, samples per distribution. */
+const FAMILIES: ReadonlyArray<[name: string, help: string, type: string, samples: Samples]> = [
+  ["cloudfront_requests_total", "Viewer requests for all HTTP methods (CloudWatch Requests)", "counter", one((c) => c.requests)],
+  ["cloudfront_bytes_downloaded_total", "Bytes sent to viewers for GET, HEAD and OPTIONS requests (CloudWatch BytesDownloaded)", "counter", one((c) => c.bytesDownloaded)],
+  ["cloudfront_bytes_uploaded_total", "Bytes viewers sent with POST and PUT requests (CloudWatch BytesUploaded)", "counter", one((c) => c.bytesUploaded)],
+  ["cloudfront_responses_total", "Responses by HTTP status code, 000 for none (the error rates' numerators)", "counter", each("status", (c) => c.statuses, (s) => (s === 0 ? "000" : String(s)))],
+  ["cloudfront_cache_results_total", "Requests by X-Cache result (CacheHitRate: Hit and RefreshHit over all)", "counter", each("result", (c) => c.results)],
+  ["cloudfront_origin_latency_seconds", "Time to the origin's response headers (OriginLatency)", "summary", (d, c) => [`_sum{${d}} ${c.originSeconds}`, `_count{${d}} ${c.originRequests}`]],
+];
+
+export function prometheusText(byDistribution: ReadonlyMap<string, DistributionCounters>): string {
+  const out: string[] = [];
+  for (const [name, help, type, samples] of FAMILIES) {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [id, c] of byDistribution) for (const s of samples(`distribution_id="${id}"`, c)) out.push(name + s);
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,90 @@
+// What the emulator sets up to see the edge (issue 15): the observer the server hands edge
+// requests to, and the sinks its records go to, chosen from the options — the terminal request
+// log, the standard (legacy) logs with their delivery timer, and the metrics.
+import type { Clock } from "../clock.ts";
+import { LOG_LEVELS, type Logger } from "../log.ts";
+import type { ResolvedOptions } from "../config.ts";
+import type { CloudFrontState } from "../services/cloudfront/state.ts";
+import type { S3Service } from "../services/s3/context.ts";
+import { aclGrants, LOG_DELIVERY } from "../services/s3/acl.ts";
+import { createEdgeObserver, type EdgeObserver, type RecordSink } from "./observer.ts";
+import { requestLog } from "./request-log.ts";
+import { createEdgeMetrics, type EdgeMetrics } from "./metrics.ts";
+import { createStandardLogs, type LoggingSettings } from "./standard-logs.ts";
+
+/**
+ * The canonical user id of `awslogsdelivery`, the account CloudFront writes standard logs as
+ * (Developer Guide, "Permissions required to configure standard logging and to access your log files").
+ */
+export const AWSLOGSDELIVERY_ID = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0";
+
+export interface Observing {
+  readonly observer: EdgeObserver;
+  /** The per-distribution counters (CloudWatch's distribution metrics, Prometheus text). */
+  readonly metrics: EdgeMetrics;
+  /** Delivers the buffered standard-log lines now. */
+  flushLogs(): Promise<void>;
+  /** Stops the delivery timer after a last delivery. */
+  dispose(): Promise<void>;
+}
+
+export interface ObservingDeps {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly options: ResolvedOptions;
+  readonly cloudfront: () => CloudFrontState;
+  readonly s3: () => S3Service;
+  /** Where this process's S3 API answers (known once listening). */
+  readonly s3Url: () => string;
+}
+
+export function startObserving(deps: ObservingDeps): Observing {
+  const { options } = deps;
+  const sinks: RecordSink[] = [];
+  const terminal = requestLog(deps.log, options.logFormat, (level) => LOG_LEVELS.indexOf(options.logLevel) <= LOG_LEVELS.indexOf(level));
+  if (terminal) sinks.push(terminal);
+  const standard = createStandardLogs({
+    loggingOf: (id) => loggingSettings(deps.cloudfront().getDistribution(id)?.config.Logging),
+    put: logFilePut(() => options.s3Endpoint || deps.s3Url()),
+    deliveryAllowed: (bucket) => options.s3Endpoint !== "" || options.s3Access !== "enforce" || logDeliveryGranted(deps.s3(), bucket),
+    log: deps.log,
+  });
+  sinks.push(standard.sink);
+  const metrics = createEdgeMetrics();
+  sinks.push(metrics.sink);
+  const timer = setInterval(() => void standard.flush(), options.logDeliveryIntervalMs);
+  timer.unref();
+  return {
+    observer: createEdgeObserver(deps.clock, sinks),
+    flushLogs: () => standard.flush(),
+    metrics,
+    async dispose() {
+      clearInterval(timer);
+      await standard.flush();
+    },
+  };
+}
+
+function loggingSettings(l: { Enabled?: boolean | undefined; Bucket?: string | undefined; Prefix?: string | undefined; IncludeCookies?: boolean | undefined } | undefined): LoggingSettings | undefined {
+  if (l?.Enabled !== true) return undefined;
+  return { Enabled: true, Bucket: l.Bucket ?? "", Prefix: l.Prefix ?? "", IncludeCookies: l.IncludeCookies === true };
+}
+
+/** Does the embedded bucket's ACL give the log delivery FULL_CONTROL? (A missing bucket fails at the put.) */
+function logDeliveryGranted(s3: S3Service, bucket: string): boolean {
+  const rec = s3.storage.getBucket(bucket);
+  if (!rec) return true;
+  return aclGrants(rec.config.acl, s3.owner).some((g) => g.Permission === "FULL_CONTROL" && (g.Grantee?.ID === AWSLOGSDELIVERY_ID || g.Grantee?.URI === LOG_DELIVERY));
+}
+
+/** Writes log files through the S3 API (the client is loaded on the first delivery). */
+function logFilePut(endpoint: () => string): (bucket: string, key: string, body: Buffer) => Promise<void> {
+  let client: Promise<{ send(bucket: string, key: string, body: Buffer): Promise<unknown> }> | undefined;
+  return async (bucket, key, body) => {
+    client ??= import("@aws-sdk/client-s3").then(({ S3Client, PutObjectCommand }) => {
+      const s3 = new S3Client({ endpoint: endpoint(), forcePathStyle: true, region: "us-east-1", maxAttempts: 1, credentials: { accessKeyId: "minifront-log-delivery", secretAccessKey: "minifront" } });
+      return { send: (b: string, k: string, data: Buffer) => s3.send(new PutObjectCommand({ Bucket: b, Key: k, Body: data, ContentType: "application/x-gzip" })) };
+    });
+    await (await client).send(bucket, key, body);
+  };
+}

@@ -1,0 +1,53 @@
+// The terminal request log (issue 15): one compact line per edge request at `info` — time,
+// distribution (and the alias it was asked by), POP, method, path, status, X-Cache result, bytes
+// sent, total and origin milliseconds — or, with `--log-format json`, one JSON object per request
+// with the same facts and the request id, for machines.
+import type { Logger, LogFormat } from "../log.ts";
+import type { EdgeRecord } from "./edge-record.ts";
+import type { RecordSink } from "./observer.ts";
+import { timeOfDay, utcDate } from "./utc-time.ts";
+
+/** A sink writing each record as one `info` line; undefined when `info` lines are not shown. */
+export function requestLog(log: Logger, format: LogFormat, shows: (level: "info") => boolean): RecordSink | undefined {
+  if (!shows("info")) return undefined;
+  return format === "json" ? (r) => log.info(JSON.stringify(requestFields(r))) : (r) => log.info(requestLine(r));
+}
+
+/** `15:12:07.123 E2QWRUHAPOMQZL LOC50-C1 GET /a.jpg 200 Hit 1234B 0.4ms` (+ ` origin 12.0ms`, ` via alias`). */
+export function requestLine(r: EdgeRecord): string {
+  const t = timeOfDay(r.time);
+  const alias = r.host !== r.distributionDomain && r.host !== "" ? ` (${r.host})` : "";
+  const query = r.query ? `?${r.query}` : "";
+  const origin = r.originMs !== undefined ? ` origin ${r.originMs.toFixed(1)}ms` : "";
+  const cut = r.completed ? "" : " (connection closed)";
+  return `${t} ${r.distributionId}${alias} ${r.pop || "-"} ${r.method} ${r.path}${query} ${r.status || "000"} ${r.xCache || "-"} ${r.bytesSent}B ${r.totalMs.toFixed(1)}ms${origin}${cut}`;
+}
+
+/** The JSON form: the record's facts under stable names. */
+export function requestFields(r: EdgeRecord): Record<string, unknown> {
+  return {
+    type: "edge-request",
+    time: `${utcDate(r.time)}T${timeOfDay(r.time)}Z`,
+    distributionId: r.distributionId,
+    host: r.host,
+    pop: r.pop,
+    requestId: r.requestId,
+    method: r.method,
+    path: r.path,
+    query: r.query,
+    status: r.status,
+    result: r.xCache,
+    completed: r.completed,
+    bytesSent: r.bytesSent,
+    bytesReceived: r.bytesReceived,
+    totalMs: round(r.totalMs),
+    originMs: r.originMs === undefined ? null : round(r.originMs),
+    layer: r.layer ?? null,
+    viewer: `${r.viewerIp}:${r.viewerPort}`,
+    protocol: r.protocol,
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
