@@ -9,7 +9,8 @@
 // and returns false for everything else so the caller uses writeHead. `PRERENDER_SUPPORTED` checks
 // at load that ServerResponse still has these fields, and prerendered-head.test.ts compares the
 // bytes of both paths on real sockets for the pinned Node version.
-import { IncomingMessage, ServerResponse, STATUS_CODES } from "node:http";
+import type { ServerResponse } from "node:http";
+import { nodeHttp } from "../../http/node-http.ts";
 import { Socket } from "node:net";
 
 /** The checks writeHead applies to header names (RFC 9110 token) and values (field-value). */
@@ -34,7 +35,7 @@ interface ResponseInternals {
 }
 
 export const PRERENDER_SUPPORTED = ((): boolean => {
-  const res = new ServerResponse(new IncomingMessage(new Socket())) as unknown as Partial<ResponseInternals>;
+  const res = new nodeHttp.ServerResponse(new nodeHttp.IncomingMessage(new Socket())) as unknown as Partial<ResponseInternals>;
   return res._header === null && res._headerSent === false && res._hasBody === true && res._defaultKeepAlive === true && typeof res.shouldKeepAlive === "boolean" && res.sendDate === true && typeof (res as { _send?: unknown })._send === "function";
 })();
 
@@ -55,7 +56,7 @@ export interface PrerenderedHead {
  */
 export function renderHead(status: number, flat: readonly string[]): PrerenderedHead | undefined {
   if (status < 200 || status === 204 || status === 304 || status > 999) return undefined;
-  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "unknown"}\r\n`;
+  let text = `HTTP/1.1 ${status} ${nodeHttp.STATUS_CODES[status] ?? "unknown"}\r\n`;
   let contentLength: number | undefined;
   let hasDate = false;
   for (let i = 0; i < flat.length; i += 2) {
@@ -85,7 +86,7 @@ export function sendPrerendered(res: ServerResponse, head: PrerenderedHead, line
   const r = res as unknown as ResponseInternals;
   if (!PRERENDER_SUPPORTED || r._header !== null || !r.shouldKeepAlive || r.maxRequestsOnConnectionReached || r._expect_continue || !r.sendDate) return false;
   r.statusCode = head.status;
-  r.statusMessage = STATUS_CODES[head.status] ?? "unknown";
+  r.statusMessage = nodeHttp.STATUS_CODES[head.status] ?? "unknown";
   r._contentLength = head.contentLength;
   r._header = head.text + lines + (head.hasDate ? "" : dateLine()) + keepAliveLines(r) + "\r\n";
   r._headerSent = false;

@@ -1,11 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryCache, cacheEntry } from "./memory-cache.ts";
+import { cacheEntry } from "./cached-response.ts";
+import { MemoryStore } from "./memory-store.ts";
 import { EdgeLocations, POP_HEADER, layerOf, lookUp, storeInTiers, tiersOf } from "./tiers.ts";
 
 const entry = (body: string, storedAt: number, ttlMs: number) => cacheEntry({ status: 200, headers: {}, body: Buffer.from(body), storedAt, ttlMs });
 
-describe("edge locations and cache tiers (data-plane.md §16)", () => {
+describe("edge locations and cache tiers (docs/edge.md §16)", () => {
   const locations = new EdgeLocations(["LOC50-C1", "LOC52-C2"]);
 
   it("picks the POP a viewer names (any case), else the first", () => {
@@ -17,9 +18,9 @@ describe("edge locations and cache tiers (data-plane.md §16)", () => {
   });
 
   it("finds a fresh entry in a tier behind the POP and copies it into the tiers in front", () => {
-    const cache = new MemoryCache(1 << 20);
+    const cache = new MemoryStore(1 << 20);
     const tiers = tiersOf(locations.defaultPop, true);
-    cache.set("Origin Shield", "D", "k", entry("x", 0, 1000));
+    cache.put("Origin Shield", "D", "k", entry("x", 0, 1000));
     const hit = lookUp(cache, tiers, "D", "k", 10);
     assert.equal(hit?.tier, 2);
     assert.equal(layerOf(hit?.tier ?? 0), "Origin Shield");
@@ -28,10 +29,10 @@ describe("edge locations and cache tiers (data-plane.md §16)", () => {
   });
 
   it("passes over an expired entry (reporting the first one) to a fresh one further back", () => {
-    const cache = new MemoryCache(1 << 20);
+    const cache = new MemoryStore(1 << 20);
     const tiers = tiersOf(locations.defaultPop, false);
-    cache.set("LOC50-C1", "D", "k", entry("old", 0, 10));
-    cache.set("REC", "D", "k", entry("new", 50, 1000));
+    cache.put("LOC50-C1", "D", "k", entry("old", 0, 10));
+    cache.put("REC", "D", "k", entry("new", 50, 1000));
     const stale: string[] = [];
     const hit = lookUp(cache, tiers, "D", "k", 100, (e) => stale.push(e.body.toString()));
     assert.equal(hit?.entry.body.toString(), "new");
@@ -39,7 +40,7 @@ describe("edge locations and cache tiers (data-plane.md §16)", () => {
   });
 
   it("a miss stores in every tier it went through", () => {
-    const cache = new MemoryCache(1 << 20);
+    const cache = new MemoryStore(1 << 20);
     const tiers = tiersOf(locations.defaultPop, true);
     storeInTiers(cache, tiers, "D", "k", entry("x", 0, 1000));
     for (const t of tiers) assert.ok(cache.get(t, "D", "k"));

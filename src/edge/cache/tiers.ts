@@ -1,17 +1,18 @@
-// Edge locations and the cache tiers behind them (data-plane.md §16): each POP has its own cache
+// Edge locations and the cache tiers behind them (docs/edge.md §16): each POP has its own cache
 // in front of one regional edge cache (REC), and Origin Shield is one more tier when an origin
 // enables it. The fast path and the full pipeline both go through here, so a hit is the same
 // answer on either: which POP, which tiers in which order, and how a hit fills the tiers in front.
 import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import type { CachedResponse, MemoryCache } from "./memory-cache.ts";
+import type { CachedResponse } from "./cached-response.ts";
+import type { CacheStore } from "./cache-store.ts";
 
 /** The header through which a viewer picks a POP (emulator extension, README "Edge locations"). */
 export const POP_HEADER = "x-minifront-pop";
 const REC = "REC";
 const SHIELD = "Origin Shield";
 
-/** Where a cached response came from, for Server-Timing's cdn-hit-layer (§11, §16). */
+/** Where a cached response came from, for Server-Timing's cdn-hit-layer (docs/edge.md §11, §16). */
 export type Layer = "EDGE" | "REC" | "Origin Shield";
 const LAYERS: readonly Layer[] = ["EDGE", "REC", "Origin Shield"];
 
@@ -69,12 +70,12 @@ export function layerOf(tier: number): Layer {
  * Looks in each tier in turn. Returns the first fresh entry (after copying it into the tiers in
  * front of the one it was found in), else undefined; `onStale` sees the first expired entry met.
  */
-export function lookUp(cache: MemoryCache, tiers: readonly string[], dist: string, key: string, now: number, onStale?: (entry: CachedResponse) => void): TierHit | undefined {
+export function lookUp(cache: CacheStore, tiers: readonly string[], dist: string, key: string, now: number, onStale?: (entry: CachedResponse) => void): TierHit | undefined {
   for (let i = 0; i < tiers.length; i++) {
     const entry = cache.get(tiers[i] as string, dist, key);
     if (entry === undefined) continue;
     if (now < entry.storedAt + entry.ttlMs) {
-      for (let j = 0; j < i; j++) cache.set(tiers[j] as string, dist, key, entry);
+      for (let j = 0; j < i; j++) cache.put(tiers[j] as string, dist, key, entry);
       return { entry, tier: i };
     }
     onStale?.(entry);
@@ -83,7 +84,9 @@ export function lookUp(cache: MemoryCache, tiers: readonly string[], dist: strin
   return undefined;
 }
 
-/** Stores an entry in every tier a request went through (a miss fills them all on its way back). */
-export function storeInTiers(cache: MemoryCache, tiers: readonly string[], dist: string, key: string, entry: CachedResponse): void {
-  for (const t of tiers) cache.set(t, dist, key, entry);
+/** Stores an entry in every tier a request went through (a miss fills them all on its way back); false when no tier kept it. */
+export function storeInTiers(cache: CacheStore, tiers: readonly string[], dist: string, key: string, entry: CachedResponse): boolean {
+  let kept = false;
+  for (const t of tiers) if (cache.put(t, dist, key, entry)) kept = true;
+  return kept;
 }
