@@ -1,5 +1,5 @@
 // The AWS service model, read once from the schemas that ship inside an AWS SDK client package
-// (DECISIONS.md "Protocol layer"). Everything the protocol layer knows about an operation (HTTP
+// (docs/decisions.md "Protocol layer"). Everything the protocol layer knows about an operation (HTTP
 // method, URI template, success code, input/output shapes) and about an error (HTTP status,
 // Sender/Receiver) comes from here; nothing about a service is written by hand.
 //

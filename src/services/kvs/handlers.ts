@@ -1,5 +1,5 @@
 // The `cloudfront-keyvaluestore` data API (2022-07-26, restJson1): DescribeKeyValueStore, GetKey,
-// ListKeys, PutKey, DeleteKey, UpdateKeys (functions.md §6.2; API_kvs_*.html). Stores are
+// ListKeys, PutKey, DeleteKey, UpdateKeys (docs/functions.md §6.2; API_kvs_*.html). Stores are
 // addressed by ARN; every write names the current data ETag in If-Match and answers the new one.
 // The state, limits and errors live in services/cloudfront/key-value-stores.ts, shared with the
 // control plane and read by CloudFront Functions.

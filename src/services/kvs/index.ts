@@ -2,9 +2,9 @@
 // model from @aws-sdk/client-cloudfront-keyvaluestore plus the handler table. Requests reach it on
 // the shared port when their SigV4/SigV4A credential scope names `cloudfront-keyvaluestore`
 // (server/classify.ts); the client's account-prefixed host (`<account>.<endpoint host>`) does not
-// matter. Signatures are not verified (functions.md §6.2).
-import * as kvsSdk from "@aws-sdk/client-cloudfront-keyvaluestore";
+// matter. Signatures are not verified (docs/functions.md §6.2).
 import { loadServiceModel, type ServiceModel } from "../../api/model.ts";
+import { sdkSchemas } from "../../api/model-cache.ts";
 import type { ApiService, HandlerTable, Logger } from "../../api/service.ts";
 import { createRouter } from "../../api/router.ts";
 import { ServiceError } from "../../api/errors.ts";
@@ -17,7 +17,7 @@ let model: ServiceModel | undefined;
 /** The KeyValueStore data API model, read from the SDK's schemas once per process. */
 export function kvsModel(): ServiceModel {
   // restJson1 has no XML namespace; loadServiceModel's XML fields go unused here.
-  model ??= loadServiceModel("cloudfront-keyvaluestore", "", kvsSdk as unknown as Record<string, unknown>, "application/json");
+  model ??= loadServiceModel("cloudfront-keyvaluestore", "", sdkSchemas("@aws-sdk/client-cloudfront-keyvaluestore"), "application/json");
   return model;
 }
 
@@ -33,11 +33,11 @@ export const HANDLERS: HandlerTable<KeyValueStores> = {
 /** quotas: an UpdateKeys request carries at most a 3 MB payload. */
 export const MAX_KVS_BODY = 3 * 1024 * 1024;
 
-/** How data-API requests are routed and how its errors look (restJson1, functions.md §6.2). */
+/** How data-API requests are routed and how its errors look (restJson1, docs/functions.md §6.2). */
 export function kvsProfile(): JsonServiceProfile {
   const m = kvsModel();
   const router = createRouter(m);
-  const errorSchemas = loadErrorSchemas(kvsSdk as unknown as Record<string, unknown>);
+  const errorSchemas = loadErrorSchemas(sdkSchemas("@aws-sdk/client-cloudfront-keyvaluestore"));
   const validation = (message: string) => new ServiceError("ValidationException", message);
   return {
     route: (req) => router.match(req.method, req.path, req.query),
