@@ -1,6 +1,6 @@
 // Cache-hit throughput: nginx proxy_cache (the stand-in people use today), a bare node:http server
 // answering from a Map, and minifront's edge, all in front of the same origin, measured in one run
-// (DECISIONS.md: compare ratios within a run, never absolute numbers across runs).
+// (docs/decisions.md: compare ratios within a run, never absolute numbers across runs).
 // A fourth run puts a trivial viewer-request CloudFront Function on the distribution, to show what
 // a function costs per request. Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
 // (Debian packages nginx-light and wrk) and taskset. Run: npm run bench [-- --seconds 3 --rounds 3]

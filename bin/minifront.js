@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Thin launcher for `npx minifront`, a global install and `npm start`: checks the runtime, turns
-// on Node's compile cache, then runs the CLI.
+// on Node's compile cache, then runs the CLI: the TypeScript sources in a checkout, the compiled
+// dist/ in the published package (which ships no src/; scripts/build-dist.ts).
 import "../scripts/check-node.js";
 import * as nodeModule from "node:module";
+import { existsSync } from "node:fs";
 
 // The on-disk compile cache (node's default place, under the OS temp dir) keeps V8's code cache
 // and, for our .ts files, the type-stripped source. Turned on here, before the first .ts file is
@@ -10,4 +12,6 @@ import * as nodeModule from "node:module";
 // and ~20 MB of idle memory (bench/startup-bench.ts). The namespace import keeps Node < 24 (which
 // check-node.js turns away with a clear message) from failing on a missing named export first.
 nodeModule.enableCompileCache?.();
-await import("../src/cli.ts");
+// src/ first: in a checkout a dist/ left by `npm pack` may be stale.
+const fromSource = existsSync(new URL("../src/cli.ts", import.meta.url));
+await import(fromSource ? "../src/cli.ts" : "../dist/cli.js");

@@ -8,7 +8,7 @@
 // - Files the code reads at run time that are not TypeScript (the sandbox prelude, the Lambda
 //   runtime bootstraps) are copied beside the compiled modules that read them.
 // It then fails if any relative `.ts` specifier is left in dist/, since Node refuses to strip
-// types under node_modules (DECISIONS.md "The published package").
+// types under node_modules (docs/decisions.md "The published package").
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";

@@ -2,6 +2,7 @@
 // URLs, and stops cleanly on SIGINT/SIGTERM. Everything else lives in the library.
 import { enableCompileCache } from "node:module";
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { OPTION_SPECS, type EmulatorOptions } from "./config.ts";
 
 // Node's on-disk compile cache roughly halves start-up after the first run (the SDK's schemas are
@@ -15,6 +16,7 @@ A local AWS CloudFront: the CloudFront API on one port, for the aws CLI, the SDK
 
 Options:
 ${OPTION_SPECS.map((s) => `  --${(s.flag + (s.kind === "bool" ? "" : " <value>")).padEnd(24)} ${s.help} (default ${s.default === "" || s.default === null ? "none" : String(s.default)}; env ${s.env})`).join("\n")}
+  -v, --version              Print the version
   -h, --help                 Show this help
 `;
 
@@ -25,10 +27,17 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     options: {
       help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
       ...Object.fromEntries(OPTION_SPECS.map((s) => [s.flag, { type: s.kind === "bool" ? "boolean" : "string" } as const])),
     },
   });
   const [command = "start", ...rest] = parsed.positionals;
+  if (parsed.values.version) {
+    // package.json is one level up from both src/cli.ts and the package's dist/cli.js.
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
   if (parsed.values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -1,5 +1,5 @@
 // Time for everything that emulates AWS behaviour (deploy delays, TTLs, expiries). Logic reads
-// `clock.now()`, never Date.now(), so tests can move time instead of sleeping (STYLE.md).
+// `clock.now()`, never Date.now(), so tests can move time instead of sleeping (docs/style.md).
 
 export interface Clock {
   /** Milliseconds since the epoch. */

@@ -2,7 +2,7 @@
 // > defaults. Nothing else in the product reads process.env. Every option is documented in the
 // README's reference table, which test/readme.test.ts keeps in step with OPTION_SPECS.
 import { EmulatorError } from "./errors.ts";
-import { LOG_LEVELS, type LogLevel } from "./log.ts";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
 
 export interface EmulatorOptions {
   /** TCP port for the API, S3 and edge (0 = any free port). Default 4566. */
@@ -14,6 +14,10 @@ export interface EmulatorOptions {
   /** Keep state in a temporary directory that is deleted on dispose. Default false. */
   ephemeral?: boolean;
   logLevel?: LogLevel;
+  /** `text` or `json` log lines (the request log's included). Default text. */
+  logFormat?: LogFormat;
+  /** Milliseconds between deliveries of standard log files (issue 15). Default 5000. */
+  logDeliveryIntervalMs?: number;
   /** Account id used in ARNs. Default 123456789012. */
   accountId?: string;
   /** Suffix of generated distribution domain names. Default `cloudfront.localhost`. */
@@ -30,6 +34,8 @@ export interface EmulatorOptions {
   s3Access?: string;
   /** An external S3 (LocalStack, MinIO) that S3 origins are served from; "" = the embedded S3. */
   s3Endpoint?: string;
+  /** Lambda@Edge functions run from local directories: `name=dir[@module.function]`, comma-separated (issue 14). Default none. */
+  edgeLambdas?: string;
   /** How long an invalidation stays InProgress, in ms. Default 0. */
   invalidationDelayMs?: number;
   /** Memory the edge cache may use, in bytes. Default 256 MiB. */
@@ -84,6 +90,9 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "dataDir", flag: "data-dir", env: "MINIFRONT_DATA_DIR", kind: "string", default: "./.minifront", help: "Directory where state persists across restarts" },
   { key: "ephemeral", flag: "ephemeral", env: "MINIFRONT_EPHEMERAL", kind: "bool", default: false, help: "Keep state in a temporary directory deleted on exit" },
   { key: "logLevel", flag: "log-level", env: "MINIFRONT_LOG_LEVEL", kind: "level", default: "info", help: "debug, info, warn, error or silent" },
+  { key: "logFormat", flag: "log-format", env: "MINIFRONT_LOG_FORMAT", kind: "string", default: "text", help: "text, or json for one JSON object per log line (edge requests included)" },
+  // AWS delivers standard logs within the hour; a developer is waiting for them, so seconds here.
+  { key: "logDeliveryIntervalMs", flag: "log-delivery-interval", env: "MINIFRONT_LOG_DELIVERY_INTERVAL", kind: "int", default: 5000, help: "Milliseconds between deliveries of standard log files to their buckets (also at shutdown and on POST /_minifront/logs/flush)" },
   { key: "accountId", flag: "account-id", env: "MINIFRONT_ACCOUNT_ID", kind: "string", default: "123456789012", help: "AWS account id used in ARNs" },
   { key: "domainSuffix", flag: "domain-suffix", env: "MINIFRONT_DOMAIN_SUFFIX", kind: "string", default: "cloudfront.localhost", help: "Distribution domain names are <lowercase-id>.<suffix>" },
   { key: "deployDelayMs", flag: "deploy-delay", env: "MINIFRONT_DEPLOY_DELAY", kind: "int", default: 0, help: "Milliseconds a changed distribution stays InProgress before Deployed" },
@@ -101,7 +110,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "diskCacheBytes", flag: "disk-cache-size", env: "MINIFRONT_DISK_CACHE_SIZE", kind: "int", default: 1024 * 1024 * 1024, help: "Bytes of disk the edge's large-object tier may use (under the data directory)" },
   { key: "memoryObjectBytes", flag: "memory-object-max", env: "MINIFRONT_MEMORY_OBJECT_MAX", kind: "int", default: 10_000_000, help: "Cached objects larger than this many bytes are kept on disk instead of in memory" },
   // CloudFront does not publish its viewer-side timeouts. 10 s for a request head (at most 20 KB,
-  // data-plane.md §2, which any client sends at once) cuts slowloris sockets 6x sooner than
+  // docs/edge.md §2, which any client sends at once) cuts slowloris sockets 6x sooner than
   // node's 60 s; 30 s without progress mirrors CloudFront's default origin response timeout
   // ("Origin response timeout", first byte and between packets) on the viewer side. 4096
   // connections is far above what a browser or a load test on one machine opens, and far below
@@ -111,6 +120,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "maxConnections", flag: "max-connections", env: "MINIFRONT_MAX_CONNECTIONS", kind: "int", default: 4096, help: "Open connections per listening port; connections beyond it are closed when accepted (0 = no bound)" },
   { key: "s3Access", flag: "s3-access", env: "MINIFRONT_S3_ACCESS", kind: "string", default: "warn", help: "warn: a request S3 would refuse (no bucket policy allows it) is served, and a warning says once per caller and bucket what AWS would answer and the fix; enforce: refused with 403 AccessDenied, as on S3; open: anyone may do anything, silently (LocalStack's behaviour)" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
+  { key: "edgeLambdas", flag: "edge-lambda", env: "MINIFRONT_EDGE_LAMBDA", kind: "string", default: "", help: "Lambda@Edge functions run from local directories, comma-separated name=dir or name=dir@module.function; associate one as arn:aws:lambda:us-east-1:<account>:function:<name>:1 and edits apply on the next request" },
 ];
 
 /**
@@ -136,10 +146,12 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
     if (p !== null && p > 65535) throw new EmulatorError("ERR_CONFIG", `${name} must be 0-65535, not ${p}`);
   }
   for (const code of resolved.pop.split(",")) {
-    // X-Amz-Cf-Pop format: <IATA letters><digits>-<letter><digit> (data-plane.md §14, observed).
+    // X-Amz-Cf-Pop format: <IATA letters><digits>-<letter><digit> (docs/edge.md §14, observed).
     if (!/^[A-Z]{3}\d{1,3}-[A-Z]\d{1,2}$/.test(code.trim())) throw new EmulatorError("ERR_CONFIG", `POP codes look like LOC50-C1, not "${code}"`);
   }
   if (resolved.s3Access !== "warn" && resolved.s3Access !== "enforce" && resolved.s3Access !== "open") throw new EmulatorError("ERR_CONFIG", `s3 access must be warn, enforce or open, not "${resolved.s3Access}"`);
+  if (!(LOG_FORMATS as readonly string[]).includes(resolved.logFormat)) throw new EmulatorError("ERR_CONFIG", `log format must be text or json, not "${resolved.logFormat}"`);
+  if (resolved.logDeliveryIntervalMs < 1) throw new EmulatorError("ERR_CONFIG", "--log-delivery-interval must be at least 1 ms");
   if (!/^[A-Z]{2}$/.test(resolved.viewerCountry)) throw new EmulatorError("ERR_CONFIG", `viewer country must be a two-letter ISO code such as US, not "${resolved.viewerCountry}"`);
   if (resolved.headerTimeoutMs < 1 || resolved.requestIdleTimeoutMs < 1) throw new EmulatorError("ERR_CONFIG", "--header-timeout and --request-idle-timeout must be at least 1 ms");
   if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");

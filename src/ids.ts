@@ -1,4 +1,4 @@
-// Identifier formats (control-plane.md §6). CloudFront ids are an upper-case letter and 13
+// Identifier formats (docs/control-plane.md §6). CloudFront ids are an upper-case letter and 13
 // upper-case alphanumerics; the exact alphabet is unverified, these look like AWS's.
 import { randomBytes, randomUUID } from "node:crypto";
 

@@ -1,7 +1,7 @@
 // minifront as a library: `startEmulator()` starts the CloudFront API (and, in later issues, the
 // embedded S3 and the edge) on one port and returns the URLs and `dispose()`. The CLI is a thin
 // wrapper around this.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlink } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -14,11 +14,12 @@ import { openDocumentStore } from "./store/document-store.ts";
 import { openDatabase } from "./store/database.ts";
 import { lockDataDir } from "./store/data-dir-lock.ts";
 import { S3Storage } from "./services/s3/storage.ts";
+import { startLifecycleSchedule } from "./services/s3/lifecycle-schedule.ts";
 import type { S3Service } from "./services/s3/context.ts";
 import { AccessWarnings, distributionsReadingAnonymously } from "./services/s3/access-warnings.ts";
 import { createHash } from "node:crypto";
-import { MemoryCache } from "./edge/cache/memory-cache.ts";
-import { createEdge } from "./edge/pipeline.ts";
+import { EdgeCache } from "./edge/cache/edge-cache.ts";
+import type { Edge } from "./edge/pipeline.ts";
 import { CloudFrontState } from "./services/cloudfront/state.ts";
 import { createCloudFrontApi } from "./services/cloudfront/index.ts";
 import { MAX_STORE_BYTES, type ImportReader } from "./services/cloudfront/key-value-stores.ts";
@@ -31,6 +32,9 @@ import { createFunctionRuntime } from "./functions/index.ts";
 import { createInternalEndpoints } from "./server/internal-endpoints.ts";
 import type { ApiService, Logger } from "./api/service.ts";
 import { createRequire } from "node:module";
+import { lazyLambdaPlatform } from "./services/lambda/lazy-platform.ts";
+import { parseLocalFunctions } from "./services/lambda/local-functions.ts";
+import { startObserving } from "./observe/observing.ts";
 
 export type { EmulatorOptions, ResolvedOptions } from "./config.ts";
 export { ManualClock, type Clock } from "./clock.ts";
@@ -72,6 +76,8 @@ export interface Emulator {
    * caller and bucket for requests the embedded S3 served although S3 would refuse them.
    */
   warnings(): readonly string[];
+  /** Delivers the standard-log lines buffered so far to their buckets now (also `POST /_minifront/logs/flush`). */
+  flushLogs(): Promise<void>;
   /** Stops listening, closes connections and the store; deletes the data dir when ephemeral. */
   dispose(): Promise<void>;
 }
@@ -90,11 +96,13 @@ const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.
  */
 export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> {
   const options = resolveOptions(opts, opts.env ?? {});
-  const log = opts.logger ?? createLogger(options.logLevel);
+  const log = opts.logger ?? createLogger(options.logLevel, undefined, options.logFormat);
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
   // Read before taking the data directory, so that a bad file cannot leave it locked.
   const countryMap = readCountryMap(options.viewerCountryMap);
+  // --edge-lambda directories are checked before anything is opened (a bad one stops the start).
+  const localFunctions = parseLocalFunctions(options.edgeLambdas);
   const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), "minifront-")) : resolve(options.dataDir);
 
   // One instance per data directory, taken before anything in it is read or swept
@@ -117,16 +125,14 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     domainSuffix: options.domainSuffix,
     deployDelayMs: options.deployDelayMs,
     invalidationDelayMs: options.invalidationDelayMs,
+    // Lambda@Edge associations are checked against the Lambda service (read when one is made).
+    edgeLambdas: (arn: string) => lambda.edgeFacts(arn),
   };
   // Where S3 origins are: this process's own S3 (its port is known once listening) or --s3-endpoint.
   const s3Origins = {
     embedded: { hostname: options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host, port: 0 },
     external: options.s3Endpoint ? new URL(options.s3Endpoint) : undefined,
   };
-  // The disk tier's files do not outlive the process's index of them: start empty.
-  const diskDir = join(dataDir, "edge-cache");
-  rmSync(diskDir, { recursive: true, force: true });
-  mkdirSync(diskDir, { recursive: true });
   // The edge's CloudFront Functions read KeyValueStores through the live state (reset replaces it).
   const functions = createFunctionRuntime({
     kvs: {
@@ -137,22 +143,28 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   });
   // How the edge signs OAC/OAI requests to the embedded S3, and how that S3 knows them (#6).
   const cloudFrontIdentity = new CloudFrontIdentity(options.accountId);
-  const cache = new MemoryCache(options.cacheBytes, options.diskCacheBytes, (path) => unlink(path, () => undefined));
+  // The disk store's files do not outlive the process's index of them: it starts empty (disk-store.ts).
+  const cache = new EdgeCache({ memoryBytes: options.cacheBytes, diskBytes: options.diskCacheBytes, memoryObjectBytes: options.memoryObjectBytes, diskDir: join(dataDir, "edge-cache") });
   const listening: { https?: number } = {};
-  const edge = createEdge({
-    clock,
-    cache,
-    s3: s3Origins,
-    pops: options.pop.split(",").map((p) => p.trim()),
-    maxObjectBytes: options.maxCachedObjectBytes,
-    memoryObjectBytes: options.memoryObjectBytes,
-    diskDir,
-    httpsPort: () => listening.https,
-    identity: cloudFrontIdentity,
-    functions,
-    countryOf: countryResolver(options.viewerCountry, countryMap),
-    log,
-  });
+  // Built now, so that a bad --viewer-country-map stops the start rather than the first edge request.
+  const countryOf = countryResolver(options.viewerCountry, countryMap);
+  const edge = onFirstEdgeRequest(() =>
+    (require("./edge/pipeline.ts") as typeof import("./edge/pipeline.ts")).createEdge({
+      clock,
+      cache,
+      s3: s3Origins,
+      pops: options.pop.split(",").map((p) => p.trim()),
+      maxObjectBytes: options.maxCachedObjectBytes,
+      memoryObjectBytes: options.memoryObjectBytes,
+      httpsPort: () => listening.https,
+      identity: cloudFrontIdentity,
+      functions,
+      countryOf,
+      log,
+      // Lambda@Edge runs deployed versions in the Lambda platform's runtime (issue 14).
+      lambdas: { code: (arn) => lambda.edgeCode(arn), invoke: (code, event, opts) => lambda.runtime().invoke(code, event, opts) },
+    }),
+  );
   const onInvalidation = (id: string, paths: readonly string[]) => void edge.invalidate(id, paths);
   const accessWarnings = new AccessWarnings(log, options.accountId);
   const s3Service: S3Service = {
@@ -180,12 +192,19 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   let live: { cloudfront: CloudFrontState; s3: S3Service } = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
   live.cloudfront.keyValueStores.setImportReader(readKvsImport);
 
+  // Lambda, IAM and STS (issue 14), loaded on their first request.
+  const lambda = lazyLambdaPlatform({ store, storage, dataDir, accountId: options.accountId, clock, ids, log, localFunctions });
+  // What the edge does, request by request (src/observe/; issue 15).
+  const observing = startObserving({ clock, log, options, cloudfront: () => live.cloudfront, s3: () => live.s3, s3Url: () => `http://${s3Origins.embedded.hostname}:${s3Origins.embedded.port}` });
   const internal = createInternalEndpoints({
     version: VERSION,
-    cacheSize: () => cache.size,
+    cacheSize: () => cache.usage(),
+    flushLogs: () => observing.flushLogs(),
+    metrics: () => observing.metrics.prometheus(),
     reset() {
       void live.cloudfront.functions.dispose();
       store.clear();
+      lambda.reset();
       storage.clear();
       cache.clear();
       live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
@@ -193,8 +212,10 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     },
   });
   const serverDeps = {
+    observer: observing.observer,
     cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
     s3: onFirstUse(() => (require("./services/s3/index.ts") as typeof import("./services/s3/index.ts")).createS3Api(log)),
+    lambda,
     kvs: onFirstUse(() => (require("./services/kvs/index.ts") as typeof import("./services/kvs/index.ts")).createKvsApi(log)),
     state: () => live,
     edge,
@@ -236,6 +257,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   }
 
   s3Origins.embedded.port = port;
+  // Lifecycle rules of the embedded S3 act once per day of `clock` (services/s3/lifecycle-schedule.ts).
+  const lifecycle = startLifecycleSchedule(storage, clock, log);
   const urlHost = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host.includes(":") ? `[${options.host}]` : options.host;
   let disposed = false;
   return {
@@ -251,9 +274,12 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     dataDir,
     clock,
     warnings: () => accessWarnings.list(),
+    flushLogs: () => observing.flushLogs(),
     async dispose() {
       if (disposed) return;
       disposed = true;
+      // The last standard-log lines go out while the embedded S3 still listens.
+      await observing.dispose();
       await Promise.all(
         servers.map(
           (server) =>
@@ -263,7 +289,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
             }),
         ),
       );
-      await Promise.all([functions.dispose(), live.cloudfront.functions.dispose()]);
+      await Promise.all([functions.dispose(), live.cloudfront.functions.dispose(), lifecycle.stop()]);
+      lambda.dispose();
       db.close();
       lock.release();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
@@ -271,10 +298,11 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   };
 }
 
-// Start-up loads only what a health check and the CloudFront API need. The embedded S3 and the
-// KeyValueStore data API (their models come from two more SDK client packages) and the TLS
-// certificate tooling are loaded on first use, through `require`, which in Node 24 loads an ES
-// module synchronously, so the first S3 request simply pays it (bench/startup-bench.ts).
+// Start-up loads only what a health check and the CloudFront API need. The edge's request
+// pipeline, the embedded S3 and the KeyValueStore data API (their models come from two more SDK
+// client packages) and the TLS certificate tooling are loaded on first use, through `require`,
+// which in Node 24 loads an ES module synchronously, so the first request to each simply pays it
+// (bench/startup-bench.ts).
 const require = createRequire(import.meta.url);
 
 /** An API service that is built on its first request instead of at start-up. */
@@ -292,6 +320,17 @@ function onFirstUse<S>(build: () => ApiService<S>): ApiService<S> {
     async handle(req, service) {
       return get().handle(req, service);
     },
+  };
+}
+
+/** The edge, built on the first request to a distribution or to the edge-only listener. */
+function onFirstEdgeRequest(build: () => Edge): Edge {
+  let edge: Edge | undefined;
+  return {
+    handle: (req, res, rec, state) => (edge ??= build()).handle(req, res, rec, state),
+    unknownHost: (req, res) => (edge ??= build()).unknownHost(req, res),
+    // Only the edge fills the cache: before its first request there is nothing to invalidate.
+    invalidate: (distributionId, paths) => edge?.invalidate(distributionId, paths) ?? 0,
   };
 }
 

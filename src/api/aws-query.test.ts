@@ -1,4 +1,4 @@
-// awsQuery protocol tests with the AWS SDK as the oracle (STYLE.md "Tests"): the
+// awsQuery protocol tests with the AWS SDK as the oracle (docs/style.md "Tests"): the
 // @aws-sdk/client-iam client's real form-encoded request goes through our parser into a handler,
 // the handler's output goes through our serializer back into the SDK's parser. No sockets: a
 // request handler bridges the two.

@@ -1,5 +1,5 @@
 // The operation table comes from the SDK's internal schema format, so it is pinned by a snapshot:
-// an SDK upgrade that changes routes shows up here as a diff (DECISIONS.md "Protocol layer").
+// an SDK upgrade that changes routes shows up here as a diff (docs/decisions.md "Protocol layer").
 // Update with: npx node --test --test-update-snapshots src/api/model.test.ts
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { cloudFrontModel } from "../services/cloudfront/index.ts";
 describe("CloudFront service model", () => {
   const model = cloudFrontModel();
 
-  it("has all 167 operations of API version 2020-05-31 (control-plane.md §10)", () => {
+  it("has all 167 operations of API version 2020-05-31 (docs/control-plane.md §10)", () => {
     assert.equal(model.operations.size, 167);
   });
 
@@ -20,7 +20,7 @@ describe("CloudFront service model", () => {
     t.assert.snapshot(table);
   });
 
-  it("knows the error codes with their HTTP status (control-plane.md §5)", () => {
+  it("knows the error codes with their HTTP status (docs/control-plane.md §5)", () => {
     assert.equal(model.errors.get("NoSuchDistribution")?.status, 404);
     assert.equal(model.errors.get("PreconditionFailed")?.status, 412);
     assert.equal(model.errors.get("DistributionNotDisabled")?.status, 409);

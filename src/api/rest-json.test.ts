@@ -1,4 +1,4 @@
-// restJson1 protocol tests with the AWS SDK as the oracle (STYLE.md "Tests"): the
+// restJson1 protocol tests with the AWS SDK as the oracle (docs/style.md "Tests"): the
 // @aws-sdk/client-cloudfront-keyvaluestore client's real (SigV4A-signed) request goes through our
 // router and parser into a handler, the handler's output goes through our serializer back into the
 // SDK's parser. No sockets: a request handler bridges the two. A few raw requests check what the
@@ -119,7 +119,7 @@ describe("rest-json round trips through the KeyValueStore SDK client", () => {
     );
     const out = await client.send(new DescribeKeyValueStoreCommand({ KvsARN: ARN }));
     assert.equal(captured.operation, "DescribeKeyValueStore");
-    // functions.md §6.2: the whole ARN is one percent-encoded path segment.
+    // docs/functions.md §6.2: the whole ARN is one percent-encoded path segment.
     assert.match(captured.path ?? "", /^\/key-value-stores\/arn%3Aaws%3Acloudfront%3A%3A123456789012%3Akey-value-store%2F/);
     assert.equal(captured.input?.["KvsARN"], ARN);
     assert.equal(captured.headers?.["authorization"]?.split(" ")[0], "AWS4-ECDSA-P256-SHA256", "the client signs with SigV4A");
@@ -273,7 +273,7 @@ describe("rest-json request validation (what the SDK never sends)", () => {
 
 describe("KeyValueStore data API model (read from the SDK's schemas)", () => {
   // The schema format is internal to the SDK: an upgrade that moves a route shows up here
-  // (DECISIONS.md "Protocol layer"; routes as in functions.md §6.2).
+  // (docs/decisions.md "Protocol layer"; routes as in docs/functions.md §6.2).
   it("has the six operations of API version 2022-07-26 with their routes", () => {
     const table = [...kvsModel().operations.values()].map((op) => `${op.name} ${op.method} ${op.pathTemplate} ${op.successCode}`);
     assert.deepEqual(table, [

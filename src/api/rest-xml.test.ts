@@ -1,4 +1,4 @@
-// Protocol tests with the AWS SDK as the oracle (STYLE.md "Tests"): the SDK client's real request
+// Protocol tests with the AWS SDK as the oracle (docs/style.md "Tests"): the SDK client's real request
 // goes through our router and parser into a handler, the handler's output goes through our
 // serializer back into the SDK's parser. No sockets: a request handler bridges the two.
 import { describe, it } from "node:test";
@@ -164,7 +164,7 @@ describe("rest-xml round trips through the SDK", () => {
     assert.equal((captured.input as Record<string, unknown> | undefined)?.["ResourceArn"], arn);
   });
 
-  it("wrapper bodies with base64 blobs in, and the model's ETtag header out (control-plane.md §3 quirk)", async () => {
+  it("wrapper bodies with base64 blobs in, and the model's ETtag header out (docs/control-plane.md §3 quirk)", async () => {
     const captured: Captured = {};
     const code = new TextEncoder().encode("function handler(event) { return event.request; }");
     const client = clientFor(

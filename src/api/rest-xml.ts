@@ -3,7 +3,7 @@
 // payload, status code) are read from the member traits of the model's input/output shapes;
 // response bodies are written by xml-writer.ts, which writes what the SDK's own XmlShapeSerializer
 // writes (the XML the SDK's parser was built against) with writers compiled once per shape.
-// control-plane.md §2 and §5 describe the wire format.
+// docs/control-plane.md §2 and §5 describe the wire format.
 //
 // Every XML document we send passes through xmlSafeText: a character XML 1.0 cannot carry (stored
 // before such input was refused, an S3 key from a URL, or text echoed into an error message)
@@ -70,7 +70,7 @@ export function parseRequest(op: OperationModel, req: ProtocolRequest, options: 
       bodyMembers.push(m);
       continue;
     }
-    // A missing If-Match is the handler's to report (InvalidIfMatchVersion, control-plane.md
+    // A missing If-Match is the handler's to report (InvalidIfMatchVersion, docs/control-plane.md
     // "If-Match/ETag"), even where the model marks it required.
     if (isRequired && input[name] === undefined && traits.httpHeader !== "If-Match") {
       throw new ServiceError("InvalidArgument", `Missing required parameter ${name}.`);
@@ -177,7 +177,7 @@ export function writeXml(model: ServiceModel, schema: NormalizedSchema, value: u
   return writeXmlDocument(schema, value, model.xmlNamespace);
 }
 
-/** `<ErrorResponse>` for a ServiceError; status and Type from the model (control-plane.md §5). */
+/** `<ErrorResponse>` for a ServiceError; status and Type from the model (docs/control-plane.md §5). */
 export function serializeErrorResponse(model: ServiceModel, err: ServiceError, requestId: string): ProtocolResponse {
   const known = model.errors.get(err.code);
   const status = known?.status ?? err.statusOverride ?? 400;

@@ -309,7 +309,7 @@ class DocumentReader {
     return value;
   }
 
-  /** Skips XML white space (§2.3 S); true when there was some. */
+  /** Skips XML white space (XML 1.0 §2.3 S); true when there was some. */
   private space(): boolean {
     const s = this.s;
     const start = this.i;
@@ -320,7 +320,7 @@ class DocumentReader {
     }
   }
 
-  /** `text` with its entity and character references resolved (§4.1); refuses all others. */
+  /** `text` with its entity and character references resolved (XML 1.0 §4.1); refuses all others. */
   private references(text: string, where?: string): string {
     let out = "";
     let from = 0;

@@ -5,7 +5,7 @@
 // uses. Not the SDK's XmlShapeDeserializer: it is written for responses from AWS and is lenient
 // on purpose ("yes" becomes false, "abc" becomes NaN). A server must reject those:
 // - wrong root element, bad boolean/number/timestamp/base64, missing required member → InvalidArgument
-// - `Quantity` that disagrees with the number of `Items` → InconsistentQuantities (control-plane.md §2)
+// - `Quantity` that disagrees with the number of `Items` → InconsistentQuantities (docs/control-plane.md §2)
 // Unknown elements are ignored, as newer SDKs may send members this model does not know.
 import type { NormalizedSchema } from "@smithy/core/schema";
 import { ServiceError } from "./errors.ts";

@@ -1,8 +1,8 @@
 // Everything about a distribution that depends only on its config, worked out once per config
-// version (STYLE.md "The edge"): behavior matchers, what goes into the cache key and to the
+// version (docs/style.md "The edge"): behavior matchers, what goes into the cache key and to the
 // origin, TTL rules, and where each origin is. A cache hit then costs a few lookups.
 //
-// Cache key and forwarding follow data-plane.md §6 and §9.5: a cache policy or the legacy
+// Cache key and forwarding follow docs/edge.md §6 and §9.5: a cache policy or the legacy
 // ForwardedValues, whose forwarded values are also the
 // key. Origin request policies add forward-only values (§7.1). Policies are looked up by id,
 // managed or custom; the edge recompiles when any policy changes.
@@ -15,6 +15,7 @@ import type { GeoRestriction } from "./stages/geo.ts";
 import type { OriginAccessControlSettings } from "./stages/oac-sign.ts";
 import { compileResponseHeadersPolicy, type CompiledResponseHeadersPolicy } from "./stages/response-headers.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
+import { lambdaAssociations, type LambdaAssociations } from "./stages/lambda-edge-associations.ts";
 
 export type Selection = "none" | "all" | "whitelist" | "allExcept";
 
@@ -38,24 +39,26 @@ export interface CompiledBehavior {
   readonly key: { readonly headers: ValueSelector; readonly cookies: ValueSelector; readonly query: ValueSelector };
   /** What reaches the origin: the key values plus the origin request policy's. */
   readonly forward: { readonly headers: ValueSelector; readonly cookies: ValueSelector; readonly query: ValueSelector };
-  /** Codings in the key (§6.2); the edge compresses only when `compress` is on too (§13). */
+  /** Codings in the key (docs/edge.md §6.2); the edge compresses only when `compress` is on too (§13). */
   readonly encodings: { readonly gzip: boolean; readonly brotli: boolean };
   readonly compress: boolean;
   /**
-   * CloudFront-* headers the cache policy or origin request policy names (§7.2), lower-cased:
+   * CloudFront-* headers the cache policy or origin request policy names (docs/edge.md §7.2), lower-cased:
    * computed per request, put into the key when the key selects them and sent to the origin.
    */
   readonly cloudFrontHeaders: readonly string[];
-  /** The behavior's response headers policy (§11), compiled; undefined without one. */
+  /** The behavior's response headers policy (docs/edge.md §11), compiled; undefined without one. */
   readonly responseHeaders: CompiledResponseHeadersPolicy | undefined;
   /**
-   * Signed URLs/cookies required (TrustedKeyGroups enabled, signed-urls.md): the trusted public
+   * Signed URLs/cookies required (TrustedKeyGroups enabled, docs/signed-urls.md): the trusted public
    * keys by id (Key-Pair-Id) as PEM. Undefined when the behavior is public.
    */
   readonly trustedKeys: ReadonlyMap<string, string> | undefined;
-  /** ARNs of the CloudFront Functions associated for each event type (functions.md). */
+  /** ARNs of the CloudFront Functions associated for each event type (docs/functions.md). */
   readonly viewerRequestFunction: string | undefined;
   readonly viewerResponseFunction: string | undefined;
+  /** The Lambda@Edge associations by event type (stages/lambda-edge-event.ts). */
+  readonly lambdaAssociations: LambdaAssociations;
   /**
    * Nothing runs per request on this behavior (no functions, signed URLs, response headers policy
    * or CloudFront-* headers) and it caches: fresh hits can take the edge's fast path.
@@ -78,9 +81,9 @@ export interface CompiledOrigin {
   readonly readTimeoutMs: number;
   readonly connectionAttempts: number;
   readonly isS3: boolean;
-  /** Origin Shield enabled: one more cache layer in front of this origin (§16). */
+  /** Origin Shield enabled: one more cache layer in front of this origin (docs/edge.md §16). */
   readonly originShield: boolean;
-  /** How requests to this S3 origin are signed: OAC (§7.5) or a legacy OAI; undefined = anonymous. */
+  /** How requests to this S3 origin are signed: OAC (docs/edge.md §7.5) or a legacy OAI; undefined = anonymous. */
   readonly access: OriginAccess | undefined;
   /** The origin's DomainName as configured (OAC takes the signing region from it). */
   readonly domainName: string;
@@ -97,14 +100,14 @@ export interface CompiledDistribution {
   readonly behaviors: readonly CompiledBehavior[];
   readonly defaultBehavior: CompiledBehavior;
   readonly origins: ReadonlyMap<string, CompiledOrigin>;
-  /** Origin group id → its secondary origin and the statuses that fail over to it (§8). */
+  /** Origin group id → its secondary origin and the statuses that fail over to it (docs/edge.md §8). */
   readonly failover: ReadonlyMap<string, { readonly secondary: CompiledOrigin; readonly statusCodes: ReadonlySet<number> }>;
   readonly defaultRootObject: string;
   /** ErrorCode → ErrorCachingMinTTL seconds. */
   readonly errorCachingMinTtl: ReadonlyMap<number, number>;
-  /** Restrictions.GeoRestriction (§3). */
+  /** Restrictions.GeoRestriction (docs/edge.md §3). */
   readonly geo: GeoRestriction;
-  /** ErrorCode → the custom error page to serve instead (data-plane.md §10). */
+  /** ErrorCode → the custom error page to serve instead (docs/edge.md §10). */
   readonly errorPages: ReadonlyMap<number, { readonly path: string; readonly responseCode: number | undefined }>;
 }
 
@@ -126,7 +129,7 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
   const behaviors = (c.CacheBehaviors?.Items ?? []).map((b) => compileBehavior(b, b.PathPattern ?? "*", policies));
   const origins = new Map<string, CompiledOrigin>();
   for (const o of c.Origins?.Items ?? []) origins.set(o.Id as string, compileOrigin(o, s3, policies));
-  // Origin groups (§8): the group id reaches the primary; failover knows the secondary.
+  // Origin groups (docs/edge.md §8): the group id reaches the primary; failover knows the secondary.
   const failover = new Map<string, { secondary: CompiledOrigin; statusCodes: ReadonlySet<number> }>();
   for (const g of c.OriginGroups?.Items ?? []) {
     const primary = origins.get(g.Members?.Items?.[0]?.OriginId ?? "");
@@ -154,7 +157,7 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
   };
 }
 
-/** data-plane.md §4: `*` any run of characters (across `/`), `?` one character, leading `/` optional. */
+/** docs/edge.md §4: `*` any run of characters (across `/`), `?` one character, leading `/` optional. */
 export function patternToRegExp(pattern: string): RegExp {
   const body = pattern.replace(/^\//, "");
   let re = "";
@@ -215,7 +218,7 @@ function compileBehavior(b: DefaultCacheBehavior | CacheBehavior, pathPattern: s
     };
     // Legacy: all query strings are forwarded when QueryString is true, keyed or not.
     caching = !forwardAllHeaders && ttl.max > 0;
-    // Legacy behaviors: Compress turns on both codings (ServingCompressedFiles.html).
+    // Legacy behaviors: Compress turns on both codings (CloudFront guide "Serve compressed files").
     encodings = { gzip: b.Compress === true, brotli: b.Compress === true };
     return finish(b, pathPattern, allowed, cached, ttl, caching, key, { ...key, query: f?.QueryString ? ALL : NONE }, encodings, cloudFrontHeaderNames(headers), policies);
   }
@@ -258,14 +261,15 @@ function finish(
     key,
     forward,
     encodings,
-    // §13: no compression when caching is off.
+    // docs/edge.md §13: no compression when caching is off.
     compress: b.Compress === true && caching,
     cloudFrontHeaders,
     responseHeaders: rhp ? compileResponseHeadersPolicy(rhp) : undefined,
     trustedKeys: keyGroups.length > 0 ? policies.trustedKeys(keyGroups) : undefined,
     viewerRequestFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-request")?.FunctionARN,
     viewerResponseFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-response")?.FunctionARN,
-    plainHits: caching && !rhp && keyGroups.length === 0 && cloudFrontHeaders.length === 0 && !(b.FunctionAssociations?.Items ?? []).length,
+    lambdaAssociations: lambdaAssociations(b),
+    plainHits: caching && !rhp && keyGroups.length === 0 && cloudFrontHeaders.length === 0 && !(b.FunctionAssociations?.Items ?? []).length && !(b.LambdaFunctionAssociations?.Items ?? []).length,
   };
 }
 

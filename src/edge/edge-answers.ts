@@ -1,6 +1,6 @@
 // Answers the edge makes itself, before any cache or origin: a refusal (with the distribution's
-// custom error page for its status when it has one, data-plane.md §10), a redirect, and the
-// verdict on a signed URL or cookie (signed-urls.md).
+// custom error page for its status when it has one, docs/edge.md §10), a redirect, and the
+// verdict on a signed URL or cookie (docs/signed-urls.md).
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Exchange } from "./exchange.ts";

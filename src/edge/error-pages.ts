@@ -1,9 +1,10 @@
-// Custom error pages (data-plane.md §10): when the distribution has one for a status, the page is
+// Custom error pages (docs/edge.md §10): when the distribution has one for a status, the page is
 // fetched through the cache with the behavior its path selects and served with the configured
 // ResponseCode. If the page itself cannot be had, the page's own error is what the viewer gets.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CompiledDistribution } from "./compile.ts";
-import { cacheEntry, type CachedResponse, type MemoryCache } from "./cache/memory-cache.ts";
+import { cacheEntry, type CachedResponse } from "./cache/cached-response.ts";
+import type { CacheStore } from "./cache/cache-store.ts";
 import { matchBehavior } from "./stages/match-behavior.ts";
 import { buildCacheKey } from "./stages/cache-key.ts";
 import { successTtl } from "./stages/ttl.ts";
@@ -18,7 +19,7 @@ export interface ErrorPages {
   serve(dist: CompiledDistribution, status: number, req: IncomingMessage, res: ServerResponse, base: BaseHeaders, now: number, decor: Decorate | undefined): Promise<boolean>;
 }
 
-export function createErrorPages(deps: { readonly cache: MemoryCache; readonly ask: OriginRequester; readonly memoryObjectBytes: number }): ErrorPages {
+export function createErrorPages(deps: { readonly cache: CacheStore; readonly ask: OriginRequester; readonly memoryObjectBytes: number }): ErrorPages {
   return {
     async serve(dist, status, req, res, base, now, decor) {
       const page = dist.errorPages.get(status);
@@ -58,7 +59,7 @@ export function createErrorPages(deps: { readonly cache: MemoryCache; readonly a
     const headers = originResponseHeaders(res.headers, behavior);
     const ttl = CACHEABLE_SUCCESS.has(status) && behavior.caching ? successTtl(behavior.ttl, headerString(res.headers["cache-control"]), headerString(res.headers["expires"]), now) : 0;
     const entry = cacheEntry({ status, headers, body, storedAt: now, ttlMs: ttl * 1000 });
-    if (ttl > 0) deps.cache.set(tier, dist.id, key, entry);
+    if (ttl > 0) deps.cache.put(tier, dist.id, key, entry);
     return entry;
   }
 }

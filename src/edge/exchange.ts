@@ -24,7 +24,7 @@ export interface Exchange {
   readonly viewerIp: string;
   /** The country, worked out only when something needs it (geo restriction, CloudFront-* headers). */
   country(): string;
-  /** The layer that answered, for Server-Timing (data-plane.md §11, §16). */
+  /** The layer that answered, for Server-Timing (docs/edge.md §11, §16). */
   layer: Layer;
 }
 
@@ -32,13 +32,15 @@ export interface Exchange {
 export interface EdgeRequest {
   /** The path as the viewer-request function left it. */
   readonly uri: string;
-  /** The path with the default root object applied (data-plane.md §10). */
+  /** The path with the default root object applied (docs/edge.md §10). */
   readonly path: string;
   readonly rawQuery: string;
   readonly headers: IncomingHttpHeaders;
   readonly origin: CompiledOrigin;
-  /** The origin group the request fails over in (GET, HEAD and OPTIONS only; data-plane.md §8). */
+  /** The origin group the request fails over in (GET, HEAD and OPTIONS only; docs/edge.md §8). */
   readonly group: Failover | undefined;
+  /** The request body, read whole for a Lambda@Edge function (IncludeBody) and sent instead of the viewer's stream. */
+  readonly body?: Buffer | undefined;
 }
 
 export function beginExchange(
@@ -67,7 +69,7 @@ export function beginExchange(
   };
 }
 
-/** The behavior's response headers policy (data-plane.md §11) bound to this request; undefined without one. */
+/** The behavior's response headers policy (docs/edge.md §11) bound to this request; undefined without one. */
 export function decorator(x: Exchange, behavior: CompiledBehavior): Decorate | undefined {
   const policy = behavior.responseHeaders;
   if (!policy) return undefined;
@@ -76,7 +78,7 @@ export function decorator(x: Exchange, behavior: CompiledBehavior): Decorate | u
   return (headers, cache) => applyResponseHeaders(policy, viewer, headers, () => ({ cache, pop: x.pop.code, requestId: x.id, layer: x.layer }), Math.random);
 }
 
-/** Only a request for exactly `/` gets the default root object (data-plane.md §10). */
+/** Only a request for exactly `/` gets the default root object (docs/edge.md §10). */
 export function rootObject(dist: CompiledDistribution, path: string): string {
   return path === "/" && dist.defaultRootObject ? `/${dist.defaultRootObject}` : path;
 }

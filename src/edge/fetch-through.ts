@@ -1,4 +1,4 @@
-// From the cache key to the viewer's answer (data-plane.md §6, §9, §16): look the object up
+// From the cache key to the viewer's answer (docs/edge.md §6, §9, §16): look the object up
 // through the request's tiers (POP → regional → Origin Shield); on a hit serve it; on a miss make
 // the one origin request (with origin-group failover, §8) and let origin-response.ts store and
 // serve what comes back. Also here, because they decide whether the origin is asked at all:
@@ -17,14 +17,18 @@ import { edgeCacheKey, selectQuery } from "./stages/cache-key.ts";
 import { normalizeAcceptEncoding } from "./stages/compress.ts";
 import { staleUse } from "./stages/ttl.ts";
 import { OriginError } from "./stages/origin-fetch.ts";
-import type { CachedResponse, MemoryCache } from "./cache/memory-cache.ts";
+import type { CachedResponse } from "./cache/cached-response.ts";
+import type { CacheStore } from "./cache/cache-store.ts";
 import type { FillLimits } from "./cache/relay-fill.ts";
 import { layerOf, lookUp, storeInTiers, tiersOf } from "./cache/tiers.ts";
 import { bodyFraming, forwardedHeaders, type OriginAsk, type OriginRequester } from "./origin-request.ts";
 import { answerFromOrigin, refreshEntry } from "./origin-response.ts";
 import type { ErrorPages } from "./error-pages.ts";
-import type { Decorate } from "./respond.ts";
+import { sendError, type Decorate } from "./respond.ts";
 import { carriesBody, headerString } from "../http/headers.ts";
+import type { S3OriginSettings } from "../services/s3/origin-address.ts";
+import { askWithBody, changedOriginResponse, generatedEntry, lambdaOriginRequestStep, lambdaResponse, type EdgeLambdas } from "./lambda-edge.ts";
+import { noteLayer, noteOrigin } from "./request-notes.ts";
 
 /** How the request's answer leaves the edge: the response headers policy and the viewer-response function. */
 export interface WayOut {
@@ -37,10 +41,13 @@ export interface WayOut {
 
 export interface FetchThroughDeps extends FillLimits {
   readonly clock: Clock;
-  readonly cache: MemoryCache;
+  readonly cache: CacheStore;
   readonly log: Logger;
   readonly ask: OriginRequester;
   readonly errorPages: ErrorPages;
+  /** Runs Lambda@Edge origin events; the S3 origins an origin-request function may switch to. */
+  readonly lambdas?: EdgeLambdas | undefined;
+  readonly s3: S3OriginSettings;
   /** Answers with a refusal the edge makes itself (for an origin that cannot be reached). */
   readonly refuse: (x: Exchange, verdict: Refusal, decor: Decorate | undefined) => Promise<void>;
 }
@@ -49,17 +56,17 @@ export type FetchThrough = (x: Exchange, behavior: CompiledBehavior, request: Ed
 
 export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
   const { clock, cache, log, ask, errorPages } = deps;
-  /** Origin fetches in flight for cacheable keys: followers wait for the leader's result (§6.4). */
+  /** Origin fetches in flight for cacheable keys: followers wait for the leader's result (docs/edge.md §6.4). */
   const inflight = new Map<string, Promise<CachedResponse | undefined>>();
 
   return async function fetchThrough(x, behavior, request, out) {
     const { req, dist, method } = x;
     const { path, rawQuery, headers, origin } = request;
 
-    // The cache key (§6) and the lookup through the tiers (§16).
+    // The cache key (docs/edge.md §6) and the lookup through the tiers (§16).
     const cacheable = behavior.caching && behavior.cachedMethods.has(method) && (method === "GET" || method === "HEAD" || method === "OPTIONS");
     const acceptEncoding = normalizeAcceptEncoding(headerString(headers["accept-encoding"]), behavior.encodings);
-    // §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
+    // docs/edge.md §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
     const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol: x.protocol, country: x.country() }) : undefined;
     const key = edgeCacheKey(dist.id, behavior, method, path, rawQuery, cloudFront ? { ...headers, ...cloudFront } : headers, acceptEncoding);
     const now = clock.now();
@@ -70,12 +77,14 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
       if (found) {
         req.resume();
         x.layer = layerOf(found.tier);
+        noteLayer(req, x.layer);
         const hit = found.entry;
         if (hit.status >= 400 && (await errorPages.serve(dist, hit.status, req, x.res, x.base, now, out.decor))) return;
         return out.serve(hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", "hit");
       }
-      // A miss reaches the origin from the last tier (§16; Server-Timing cdn-upstream-layer).
+      // A miss reaches the origin from the last tier (docs/edge.md §16; Server-Timing cdn-upstream-layer).
       x.layer = layerOf(tiers.length - 1);
+      noteLayer(req, x.layer);
     }
     const store = (entry: CachedResponse) => storeInTiers(cache, tiers, dist.id, key, entry);
     const staleOk = stale ? staleUse(headerString(stale.headers["cache-control"]), now - (stale.storedAt + stale.ttlMs)) : undefined;
@@ -84,7 +93,7 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
     const flightKey = `${dist.id}\u0001${key}`;
 
     if (stale && staleOk?.whileRevalidating) {
-      // §9.3 stale-while-revalidate: answer now, refresh in the background (once per key),
+      // docs/edge.md §9.3 stale-while-revalidate: answer now, refresh in the background (once per key),
       // through the same origin request a miss makes.
       req.resume();
       if (!inflight.has(flightKey)) {
@@ -101,7 +110,7 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
       return out.serve(stale, "Hit from cloudfront", "hit");
     }
 
-    // §6.4: concurrent misses for one key wait for the first origin response and are served from
+    // docs/edge.md §6.4: concurrent misses for one key wait for the first origin response and are served from
     // it (as Hits). Not when cookies reach the origin: their answers may differ.
     const collapsible = cacheable && behavior.forward.cookies.behavior === "none";
     const flight = collapsible ? inflight.get(flightKey) : undefined;
@@ -116,7 +125,7 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
     if (collapsible && !inflight.has(flightKey)) inflight.set(flightKey, new Promise((resolve) => (settle = resolve)));
     let produced: CachedResponse | undefined;
     try {
-      // The origin request (§7), with failover for origin groups (§8).
+      // The origin request (docs/edge.md §7), with failover for origin groups (§8).
       const requestHeaders = originHeaders(cacheable);
       if (stale) {
         if (typeof stale.headers["etag"] === "string") requestHeaders["if-none-match"] = stale.headers["etag"];
@@ -128,13 +137,33 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
       const framing = withBody ? bodyFraming(req.headers) : undefined;
       if (framing) Object.assign(requestHeaders, framing);
       const originMethod = cacheable && method === "HEAD" ? "GET" : method;
-      const asked = originAsk(x, originMethod, path, forwardQuery, requestHeaders, withBody && carriesBody(req.headers) ? req : undefined);
+      let asked = originAsk(x, originMethod, path, forwardQuery, requestHeaders, withBody && carriesBody(req.headers) ? req : undefined);
+      // Lambda@Edge origin-request (lambda-edge.ts): may change the request and its origin, or
+      // answer it with a response that is cached like the origin's.
+      let target = { origin, group: request.group };
+      const originRequest = deps.lambdas && behavior.lambdaAssociations["origin-request"];
+      if (originRequest && deps.lambdas) {
+        const decided = await lambdaOriginRequestStep(deps.lambdas, log, originRequest, x, asked, origin, deps.s3, request.body);
+        if (decided.kind !== "ask") req.resume();
+        if (decided.kind === "failed") return sendError(x.res, method, decided.status, decided.message, x.base, out.decor, decided.xCache);
+        if (decided.kind === "generated") {
+          const entry = generatedEntry(decided, behavior, now);
+          if (cacheable && entry.ttlMs > 0 && (store(entry) || !entry.file)) produced = entry;
+          return out.serve(entry, "LambdaGeneratedResponse from cloudfront", "miss", false);
+        }
+        asked = decided.ask;
+        target = { origin: decided.origin, group: decided.origin === origin ? request.group : undefined };
+      } else if (request.body) {
+        asked = askWithBody(asked, request.body);
+      }
       let originRes: IncomingMessage;
       try {
-        originRes = await askWithFailover(dist, origin, request.group, asked);
+        const asking = performance.now();
+        originRes = await askWithFailover(dist, target.origin, target.group, asked);
+        noteOrigin(req, asking);
       } catch (err) {
         req.resume();
-        // §9.3: an expired object is served instead of an origin that cannot be reached.
+        // docs/edge.md §9.3: an expired object is served instead of an origin that cannot be reached.
         if (stale && staleOk?.onError) return out.serve(stale, "Hit from cloudfront", "hit");
         const status = err instanceof OriginError ? err.status : 502;
         log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
@@ -145,8 +174,20 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
         return deps.refuse(x, { kind: "refuse", status, reason, errorPage: true }, out.decor);
       }
       req.resume();
+      // Lambda@Edge origin-response: may change the status, headers and body before caching.
+      const originResponse = deps.lambdas && behavior.lambdaAssociations["origin-response"];
+      if (originResponse && deps.lambdas) {
+        const seen = { uri: asked.path, querystring: asked.query, headers: asked.headers as Record<string, string | string[]> };
+        const shown = { status: originRes.statusCode ?? 502, statusDescription: originRes.statusMessage ?? "", headers: originRes.headers };
+        const changed = await lambdaResponse(deps.lambdas, log, originResponse, "origin-response", x, seen, shown, target.origin);
+        if (changed.kind === "failed") {
+          originRes.resume();
+          return sendError(x.res, method, changed.status, changed.message, x.base, out.decor, changed.xCache);
+        }
+        originRes = changedOriginResponse(originRes, changed);
+      }
 
-      // The origin's response → the cache and the viewer (§9, §10, §13).
+      // The origin's response → the cache and the viewer (docs/edge.md §9, §10, §13).
       return await answerFromOrigin(
         {
           req,
@@ -154,6 +195,7 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
           method,
           base: x.base,
           dist,
+          key,
           behavior,
           now,
           cacheable,
@@ -166,8 +208,9 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
           viewerResponse: out.viewerResponse,
           serve: out.serve,
           store(entry) {
-            store(entry);
-            produced = entry;
+            // Requests collapsed onto this miss are served the entry, unless its body is a disk
+            // file that no tier kept (larger than the disk budget): that file is gone already.
+            if (store(entry) || !entry.file) produced = entry;
           },
         },
         originRes,
@@ -180,7 +223,7 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
     }
   };
 
-  /** §8: an origin group fails over to its secondary on its status codes or a failed connection; every request starts with the primary. */
+  /** docs/edge.md §8: an origin group fails over to its secondary on its status codes or a failed connection; every request starts with the primary. */
   async function askWithFailover(dist: CompiledDistribution, origin: CompiledOrigin, group: Failover | undefined, request: OriginAsk): Promise<IncomingMessage> {
     let first: IncomingMessage;
     try {
@@ -195,11 +238,11 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
   }
 }
 
-/** The viewer-derived headers of this request's origin requests (§7.2, §6.2). */
+/** The viewer-derived headers of this request's origin requests (docs/edge.md §7.2, §6.2). */
 function baseOriginHeaders(x: Exchange, headers: IncomingHttpHeaders, behavior: CompiledBehavior, cacheable: boolean, acceptEncoding: string | undefined, cloudFront: Record<string, string> | undefined) {
   const out = forwardedHeaders(headers, x.req.socket.remoteAddress ?? "127.0.0.1", behavior, cacheable);
   if (cloudFront) Object.assign(out, cloudFront);
-  // §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
+  // docs/edge.md §6.2: with a coding enabled, the origin sees the normalized Accept-Encoding.
   if (acceptEncoding !== undefined) out["accept-encoding"] = acceptEncoding;
   return out;
 }

@@ -1,9 +1,9 @@
-// An origin's response as the edge takes it in (data-plane.md §9, §14): which statuses are cached
+// An origin's response as the edge takes it in (docs/edge.md §9, §14): which statuses are cached
 // as successes, which headers the viewer and the cache keep, and reading a body of bounded size.
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { CompiledBehavior } from "./compile.ts";
 
-/** Origin statuses cached with the success TTL rules (§9.2; 3xx redirects are cached, never followed). */
+/** Origin statuses cached with the success TTL rules (docs/edge.md §9.2; 3xx redirects are cached, never followed). */
 export const CACHEABLE_SUCCESS = new Set([200, 203, 300, 301, 302, 307, 308, 410]);
 /** Never sent to the viewer as received (hop-by-hop, RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
@@ -13,7 +13,7 @@ export function originResponseHeaders(h: IncomingHttpHeaders, behavior: Compiled
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(h)) {
     if (value === undefined || HOP_BY_HOP.has(name) || name === "via" || name === "age") continue;
-    // Set-Cookie reaches the viewer only when cookies are forwarded (§14).
+    // Set-Cookie reaches the viewer only when cookies are forwarded (docs/edge.md §14).
     if (name === "set-cookie" && behavior.forward.cookies.behavior === "none") continue;
     out[name] = value;
   }

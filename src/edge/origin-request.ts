@@ -1,4 +1,4 @@
-// The one way the edge asks an origin (data-plane.md §7): a viewer's miss, a background refresh
+// The one way the edge asks an origin (docs/edge.md §7): a viewer's miss, a background refresh
 // (stale-while-revalidate) and a custom error page's fetch all come through `askOrigin`, so each
 // carries what every origin request carries: the Host the origin expects, Via, X-Amz-Cf-Id, a
 // User-Agent, the origin's custom headers (which win over anything of the same name), and the
@@ -13,12 +13,12 @@ import { fetchOrigin } from "./stages/origin-fetch.ts";
 import { signOriginRequest } from "./stages/oac-sign.ts";
 import { headerString } from "../http/headers.ts";
 
-/** Viewer headers CloudFront never forwards (§7.2). */
+/** Viewer headers CloudFront never forwards (docs/edge.md §7.2). */
 const NEVER_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "x-real-ip", "x-forwarded-proto", "x-http-method-override", "via", "x-amz-cf-id", "x-forwarded-for"]);
 /** Message framing: set from the body actually sent (bodyFraming), never copied from the viewer. */
 const FRAMING = new Set(["content-length", "transfer-encoding"]);
 /**
- * Viewer headers removed unless the cache policy or origin request policy selects them (§7.2);
+ * Viewer headers removed unless the cache policy or origin request policy selects them (docs/edge.md §7.2);
  * others (Cache-Control, Content-Type, If-*, Range, custom headers...) are forwarded as-is.
  */
 const REMOVED_UNLESS_SELECTED = new Set(["accept", "accept-charset", "accept-encoding", "accept-language", "authorization", "expect", "referer", "user-agent"]);
@@ -64,7 +64,7 @@ export function createOriginRequester(deps: { readonly identity: CloudFrontIdent
   };
 
   /**
-   * §7.5: an origin with an OAC gets a SigV4-signed request (per its signing behavior); one with a
+   * docs/edge.md §7.5: an origin with an OAC gets a SigV4-signed request (per its signing behavior); one with a
    * legacy OAI is always signed as that identity.
    */
   async function sign(dist: CompiledDistribution, o: CompiledOrigin, method: string, path: string, query: string, headers: OutgoingHttpHeaders, hasBody: boolean): Promise<OutgoingHttpHeaders> {
@@ -87,7 +87,7 @@ export function createOriginRequester(deps: { readonly identity: CloudFrontIdent
 }
 
 /**
- * The viewer's headers as the behavior forwards them (§7.2): what CloudFront never forwards and
+ * The viewer's headers as the behavior forwards them (docs/edge.md §7.2): what CloudFront never forwards and
  * what the policies do not select removed, the Host kept only when selected, cookies filtered,
  * X-Forwarded-For extended with the viewer's address. A cacheable request asks for the whole
  * object: Range and conditionals are answered from the cache.

@@ -1,4 +1,4 @@
-// From an origin's response to the viewer's (data-plane.md §9, §10, §13, §17): a revalidated
+// From an origin's response to the viewer's (docs/edge.md §9, §10, §13, §17): a revalidated
 // copy (304 → RefreshHit), an expired copy kept when the origin fails (stale-if-error), a custom
 // error page, and the body itself: read whole when it is known to fit in memory (it may be
 // compressed, and error bodies are served through their pages), streamed otherwise while the
@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import type { CompiledBehavior, CompiledDistribution } from "./compile.ts";
-import { cacheEntry, type CachedResponse } from "./cache/memory-cache.ts";
+import { cacheEntry, type CachedResponse } from "./cache/cached-response.ts";
 import { relayAndFill, type FillLimits } from "./cache/relay-fill.ts";
 import { errorTtl, successTtl } from "./stages/ttl.ts";
 import { chooseCoding, compress } from "./stages/compress.ts";
@@ -26,12 +26,14 @@ export interface Miss {
   readonly method: string;
   readonly base: BaseHeaders;
   readonly dist: CompiledDistribution;
+  /** The cache key (a streaming fill reserves it: one fill per key at a time). */
+  readonly key: string;
   readonly behavior: CompiledBehavior;
   readonly now: number;
   readonly cacheable: boolean;
-  /** The normalized Accept-Encoding in the key (§6.2), for compression. */
+  /** The normalized Accept-Encoding in the key (docs/edge.md §6.2), for compression. */
   readonly acceptEncoding: string | undefined;
-  /** An expired copy the request found, and what its Cache-Control lets the edge do with it (§9.3). */
+  /** An expired copy the request found, and what its Cache-Control lets the edge do with it (docs/edge.md §9.3). */
   readonly stale: CachedResponse | undefined;
   readonly staleOnError: boolean;
   readonly decor: Decorate | undefined;
@@ -58,7 +60,7 @@ export async function answerFromOrigin(m: Miss, originRes: IncomingMessage): Pro
     return m.serve(refreshed, "RefreshHit from cloudfront", "refresh");
   }
   if (stale && m.staleOnError && status >= 500) {
-    // §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
+    // docs/edge.md §9.3: an origin 5xx while an expired copy exists serves the copy and keeps it.
     originRes.resume();
     return m.serve(stale, "Hit from cloudfront", "hit");
   }
@@ -84,7 +86,7 @@ export async function answerFromOrigin(m: Miss, originRes: IncomingMessage): Pro
 
   const body = await readBody(originRes, m.limits.memoryObjectBytes);
   if (body === undefined) {
-    // Cut off or larger than announced: nothing was sent yet, so CloudFront's 502 (§17); an
+    // Cut off or larger than announced: nothing was sent yet, so CloudFront's 502 (docs/edge.md §17); an
     // error status with a custom page still gets its page.
     if (errorPage && (await m.errorPages.serve(dist, status, req, res, m.base, now, m.decor))) return;
     return sendError(res, method, 502, "The origin response could not be read.", m.base, m.decor);
@@ -101,7 +103,7 @@ export async function answerFromOrigin(m: Miss, originRes: IncomingMessage): Pro
 /**
  * Streams an origin body to the viewer: filling the cache on the way when it has a TTL (never
  * compressed: CloudFront compresses only bodies with a Content-Length of at most 10,000,000
- * bytes, §13, and those are read whole), relayed as it is otherwise.
+ * bytes, docs/edge.md §13, and those are read whole), relayed as it is otherwise.
  */
 async function stream(m: Miss, originRes: IncomingMessage, status: number, headers: Record<string, string | string[]>, ttlSeconds: number, declared: number | undefined): Promise<void> {
   const { res, method } = m;
@@ -119,7 +121,7 @@ async function stream(m: Miss, originRes: IncomingMessage, status: number, heade
   m.decor?.(shown, "miss");
   res.writeHead(shownStatus, { ...shown, ...m.base, "X-Cache": status >= 400 ? "Error from cloudfront" : "Miss from cloudfront" });
   if (ttlSeconds > 0) {
-    const fill = { status, headers, declared, ttlMs: ttlSeconds * 1000, storedAt: m.now };
+    const fill = { dist: m.dist.id, key: m.key, status, headers, declared, ttlMs: ttlSeconds * 1000, storedAt: m.now };
     return relayAndFill(originRes, res, method !== "HEAD", fill, m.limits, (entry) => m.store(entry));
   }
   if (method === "HEAD") {
@@ -132,7 +134,7 @@ async function stream(m: Miss, originRes: IncomingMessage, status: number, heade
 }
 
 /**
- * §9.3 stale-while-revalidate: refreshes an expired entry with no viewer waiting, through the same
+ * docs/edge.md §9.3 stale-while-revalidate: refreshes an expired entry with no viewer waiting, through the same
  * origin request as a miss (validators from the stale copy). Bodies up to memoryObjectBytes only:
  * a larger object is fetched again by the next miss once the stale window ends.
  */

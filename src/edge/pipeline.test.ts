@@ -16,7 +16,7 @@ import { openDocumentStore } from "../store/document-store.ts";
 import { CloudFrontState, type DistributionRecord } from "../services/cloudfront/state.ts";
 import { CloudFrontIdentity } from "../services/s3/cloudfront-identity.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../functions/index.ts";
-import { MemoryCache } from "./cache/memory-cache.ts";
+import { EdgeCache } from "./cache/edge-cache.ts";
 import { createEdge, type Edge } from "./pipeline.ts";
 import { exchangeInMemory, type InMemoryRequest } from "../../test/helpers/in-memory-http.ts";
 import { TestOrigin } from "../../test/helpers/test-origin.ts";
@@ -36,20 +36,7 @@ describe("the edge pipeline, in process", () => {
     await Promise.all([origin.start(), backup.start()]);
     functions = createFunctionRuntime({ now: () => clock.now() });
     state = new CloudFrontState(openDocumentStore(db), { accountId: "123456789012", domainSuffix: "cloudfront.localhost", deployDelayMs: 0, invalidationDelayMs: 0 }, clock, randomIds);
-    edge = createEdge({
-      clock,
-      cache: new MemoryCache(64 * 1024 * 1024),
-      s3: { embedded: { hostname: "127.0.0.1", port: 1 }, external: undefined },
-      pops: ["IAD89-C1", "FRA56-P1"],
-      maxObjectBytes: 1024 * 1024,
-      memoryObjectBytes: 1024 * 1024,
-      diskDir: dir,
-      functions,
-      identity: new CloudFrontIdentity("123456789012"),
-      countryOf: () => "US",
-      httpsPort: () => undefined,
-      log: createLogger("silent"),
-    });
+    edge = makeEdge();
   });
 
   after(async () => {
@@ -86,7 +73,25 @@ describe("the edge pipeline, in process", () => {
     return rec;
   }
 
-  const send = (rec: DistributionRecord, request: InMemoryRequest) => exchangeInMemory((req, res) => edge.handle(req, res, rec, state), request);
+  /** An edge over the test's state; `sizes` shrinks its cache (bytes). */
+  function makeEdge(sizes: { memoryObjectBytes?: number; diskBytes?: number } = {}): Edge {
+    const memoryObjectBytes = sizes.memoryObjectBytes ?? 1024 * 1024;
+    return createEdge({
+      clock,
+      cache: new EdgeCache({ memoryBytes: 64 * 1024 * 1024, diskBytes: sizes.diskBytes ?? 64 * 1024 * 1024, memoryObjectBytes, diskDir: join(dir, `edge-cache-${++serial}`) }),
+      s3: { embedded: { hostname: "127.0.0.1", port: 1 }, external: undefined },
+      pops: ["IAD89-C1", "FRA56-P1"],
+      maxObjectBytes: 1024 * 1024,
+      memoryObjectBytes,
+      functions,
+      identity: new CloudFrontIdentity("123456789012"),
+      countryOf: () => "US",
+      httpsPort: () => undefined,
+      log: createLogger("silent"),
+    });
+  }
+
+  const send = (rec: DistributionRecord, request: InMemoryRequest, through: Edge = edge) => exchangeInMemory((req, res) => through.handle(req, res, rec, state), request);
 
   it("a miss asks the origin once and stores; the next request is a hit with an Age", async () => {
     const rec = distribution();
@@ -174,6 +179,25 @@ describe("the edge pipeline, in process", () => {
     assert.deepEqual(answers.map((a) => a.body.toString()), ["slow", "slow", "slow"]);
     assert.deepEqual(answers.map((a) => a.headers["x-cache"]).sort(), ["Hit from cloudfront", "Hit from cloudfront", "Miss from cloudfront"]);
     assert.equal(origin.hits("/slow"), 1);
+  });
+
+  it("requests collapsed onto a miss whose body no cache tier could keep ask the origin themselves", async () => {
+    // Larger than memory objects and than the whole disk budget: the fill's file is dropped at once.
+    const small = makeEdge({ memoryObjectBytes: 1000, diskBytes: 5000 });
+    const rec = distribution();
+    const body = "x".repeat(20_000);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    origin.on("/big", async () => {
+      await gate;
+      return { body, headers: { "Cache-Control": "max-age=60" } };
+    });
+    const all = Promise.all([1, 2, 3].map(() => send(rec, { url: "/big" }, small)));
+    while (origin.hits("/big") === 0) await new Promise((r) => setTimeout(r, 5));
+    release();
+    const answers = await all;
+    assert.deepEqual(answers.map((a) => a.body.length), [20_000, 20_000, 20_000]);
+    assert.ok(origin.hits("/big") >= 2, "the followers went to the origin");
   });
 
   it("an expired object is revalidated with its validators: 304 is a RefreshHit", async () => {

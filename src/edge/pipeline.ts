@@ -1,4 +1,4 @@
-// The edge: one viewer request through a distribution, in the order of data-plane.md §1.
+// The edge: one viewer request through a distribution, in the order of docs/edge.md §1.
 //
 //   resolve distribution and behavior → viewer checks (disabled, geo, method, body, protocol)
 //   → signed URL/cookie → viewer-request function → cache lookup (POP → REC → Origin Shield)
@@ -28,49 +28,53 @@ import { checkDistribution, checkViewer } from "./stages/viewer-checks.ts";
 import type { CountryOf } from "./stages/geo.ts";
 import { runViewerRequest, runViewerResponse, type FunctionRequestFacts } from "./stages/viewer-functions.ts";
 import { applyOriginChanges } from "./stages/origin-changes.ts";
-import { edgeCacheKey, keyPath } from "./stages/cache-key.ts";
+import { edgeCacheKey } from "./stages/cache-key.ts";
 import { normalizeAcceptEncoding } from "./stages/compress.ts";
-import type { CachedResponse, MemoryCache } from "./cache/memory-cache.ts";
+import type { CachedResponse } from "./cache/cached-response.ts";
+import type { CacheStore } from "./cache/cache-store.ts";
 import { sendPrerendered } from "./cache/prerendered-head.ts";
 import { EdgeLocations, lookUp, tiersOf } from "./cache/tiers.ts";
-import { invalidationMatcher } from "./cache/invalidation.ts";
 import { createOriginRequester } from "./origin-request.ts";
 import { createErrorPages } from "./error-pages.ts";
 import { createEdgeAnswers } from "./edge-answers.ts";
 import { createFetchThrough, type WayOut } from "./fetch-through.ts";
 import { ageSeconds, sendError, sendFile, sendGenerated, serveCached, type Decorate } from "./respond.ts";
 import { carriesBody, headerString } from "../http/headers.ts";
+import { generatedHeaders, lambdaViewerRequest, lambdaViewerResponse, readRequestBody, type EdgeLambdas } from "./lambda-edge.ts";
+import type { LambdaFailure } from "./stages/lambda-edge-result.ts";
+import { routeToStaging } from "./staging-route.ts";
 
 export { POP_HEADER } from "./cache/tiers.ts";
 
 export interface EdgeDeps {
   readonly clock: Clock;
-  readonly cache: MemoryCache;
+  readonly cache: CacheStore;
   readonly s3: S3OriginSettings;
-  /** POP codes (X-Amz-Cf-Pop); the first serves requests that do not pick one (§0). */
+  /** POP codes (X-Amz-Cf-Pop); the first serves requests that do not pick one (docs/edge.md §0). */
   readonly pops: readonly string[];
   /** Objects larger than this are relayed without being cached (bytes). */
   readonly maxObjectBytes: number;
-  /** Objects larger than this are cached in files under `diskDir` instead of memory (bytes). */
+  /** Objects larger than this are cached on disk instead of in memory (bytes; the cache's choice, edge-cache.ts). */
   readonly memoryObjectBytes: number;
-  readonly diskDir: string;
   /** Runs CloudFront Functions (viewer-request / viewer-response). */
   readonly functions: FunctionRuntime;
-  /** Credentials for signing OAC and OAI requests to S3 origins (§7.5). */
+  /** Credentials for signing OAC and OAI requests to S3 origins (docs/edge.md §7.5). */
   readonly identity: CloudFrontIdentity;
-  /** The viewer's country (§0, §3). */
+  /** The viewer's country (docs/edge.md §0, §3). */
   readonly countryOf: CountryOf;
   /** The HTTPS listener's port once listening, for redirect-to-https; undefined without one. */
   readonly httpsPort: () => number | undefined;
   readonly log: Logger;
+  /** Runs Lambda@Edge functions (lambda-edge.ts); without it, associations are not run. */
+  readonly lambdas?: EdgeLambdas;
 }
 
 export interface Edge {
   /** Undefined when the response was sent synchronously (a plain cache hit). */
   handle(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): Promise<void> | undefined;
-  /** A Host that is no distribution's (edge-only listener): CloudFront's 403 (§2). */
+  /** A Host that is no distribution's (edge-only listener): CloudFront's 403 (docs/edge.md §2). */
   unknownHost(req: IncomingMessage, res: ServerResponse): void;
-  /** Removes cached objects of a distribution matching invalidation paths (§15). */
+  /** Removes cached objects of a distribution matching invalidation paths (docs/edge.md §15). */
   invalidate(distributionId: string, paths: readonly string[]): number;
 }
 
@@ -87,11 +91,7 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   return {
     invalidate(distributionId, paths) {
-      const matchers = paths.map(invalidationMatcher);
-      return deps.cache.purge(distributionId, (key) => {
-        const p = keyPath(key);
-        return matchers.some((m) => m(p));
-      });
+      return deps.cache.purge(distributionId, paths);
     },
 
     unknownHost(req, res) {
@@ -101,12 +101,25 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
 
     handle(req, res, rec, state) {
+      // Continuous deployment (stages/continuous-deployment.ts): a staging distribution is not
+      // served by its own name; a primary's policy may hand the request to its staging
+      // distribution, whose compiled config and cache (keyed by its id) serve it from here on.
+      if (rec.config.Staging) return void this.unknownHost(req, res);
+      if (rec.config.ContinuousDeploymentPolicyId) {
+        const route = routeToStaging(rec, state, req.headers, deps.clock.now());
+        rec = route.rec;
+        // A prerendered hit head cannot carry the session cookie: the full path sends it.
+        if (route.setCookie) {
+          res.setHeader("Set-Cookie", route.setCookie);
+          return handleFully(req, res, rec, state);
+        }
+      }
       return tryHit(req, res, rec, state) ? undefined : handleFully(req, res, rec, state);
     },
   };
 
   /**
-   * The cache-hit fast path (STYLE.md: "a cache hit should be a few lookups"): a plain GET or HEAD
+   * The cache-hit fast path (docs/style.md: "a cache hit should be a few lookups"): a plain GET or HEAD
    * for a fresh cached 2xx/3xx object, on a behavior with nothing that runs per request (compile.ts
    * `plainHits`: no functions, signed URLs, response headers policy or CloudFront-* headers) and a
    * distribution without geo restriction. The same answer handleFully gives (the same POP, key and
@@ -117,7 +130,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     if (method !== "GET" && method !== "HEAD") return false;
     const h = req.headers;
     if (h["if-none-match"] !== undefined || h["if-modified-since"] !== undefined || h.range !== undefined) return false;
-    // A body (or a framing header announcing one) is refused by the full path (§1 step 10).
+    // A body (or a framing header announcing one) is refused by the full path (docs/edge.md §1 step 10).
     if (h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return false;
     const dist = compile(rec, state).dist;
     if (!dist.enabled || dist.geo.type !== "none") return false;
@@ -158,7 +171,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     const q = rawUrl.indexOf("?");
     const viewerPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
 
-    // 2. The behavior, and the checks it makes (§4, §5, §1 step 10).
+    // 2. The behavior, and the checks it makes (docs/edge.md §4, §5, §1 step 10).
     const behavior = matchBehavior(dist, viewerPath);
     const decor = decorator(x, behavior);
     const verdict = checkViewer(behavior, {
@@ -172,7 +185,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     });
     if (verdict) return answers.refuse(x, verdict, decor);
 
-    // 3. Signed URLs and cookies (signed-urls.md): the signing parameters are not part of the key
+    // 3. Signed URLs and cookies (docs/signed-urls.md): the signing parameters are not part of the key
     // or the origin request.
     let rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
     if (behavior.trustedKeys) {
@@ -181,7 +194,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       rawQuery = signed;
     }
 
-    // 4. The viewer-request function may rewrite the request or answer it (functions.md).
+    // 4. The viewer-request function may rewrite the request or answer it (docs/functions.md).
     const facts: FunctionRequestFacts = {
       method: x.method,
       uri: viewerPath,
@@ -210,7 +223,9 @@ export function createEdge(deps: EdgeDeps): Edge {
     let rawQuery = facts.rawQuery ?? "";
     const fn = behavior.viewerRequestFunction ? view.liveFunction(behavior.viewerRequestFunction) : undefined;
     if (fn) {
-      const out = await runViewerRequest(deps.functions, fn, facts);
+      // In-thread functions answer synchronously: no await (and no microtask) for them.
+      const ran = runViewerRequest(deps.functions, fn, facts);
+      const out = ran instanceof Promise ? await ran : ran;
       if (out.kind !== "continue") req.resume();
       if (out.kind === "failed") {
         deps.log.debug(`edge ${dist.id} viewer-request function failed: ${out.message}`);
@@ -228,19 +243,48 @@ export function createEdge(deps: EdgeDeps): Edge {
       }
       ({ origin, group } = routed);
     }
+    // A viewer event has a CloudFront Function or a Lambda@Edge function, never both (validation).
+    const lambda = behavior.lambdaAssociations["viewer-request"];
+    let body: Buffer | undefined;
+    if (lambda && deps.lambdas) {
+      if (lambda.includeBody && carriesBody(req.headers)) body = await readRequestBody(req);
+      const out = await lambdaViewerRequest(deps.lambdas, deps.log, lambda, x, { uri, querystring: rawQuery, headers, body });
+      if (out.kind !== "request") req.resume();
+      if (out.kind === "failed") return void sendError(res, method, out.status, out.message, x.base, decor, out.xCache);
+      if (out.kind === "generated") {
+        const shown = generatedHeaders(out);
+        decor?.(shown, "miss");
+        return void sendGenerated(res, method, out.status, out.statusDescription, shown, x.base, "LambdaGeneratedResponse from cloudfront", out.body);
+      }
+      ({ uri, headers } = out);
+      rawQuery = out.querystring;
+      body = out.body ?? body;
+    }
     if (!origin) return void sendError(res, method, 502, "The origin for this behavior is not configured.", x.base);
-    return { uri, path: rootObject(dist, uri), rawQuery, headers, origin, group };
+    return { uri, path: rootObject(dist, uri), rawQuery, headers, origin, group, body };
   }
 
   /** Steps 8–9: the viewer-response function on successful responses, then the response headers policy (respond.ts). */
   function wayOut(x: Exchange, behavior: CompiledBehavior, view: EdgeConfigView, facts: FunctionRequestFacts, decor: Decorate | undefined): WayOut {
     const fn = behavior.viewerResponseFunction ? view.liveFunction(behavior.viewerResponseFunction) : undefined;
-    const viewerResponse = fn ? (entry: CachedResponse) => runViewerResponse(deps.functions, fn, facts, entry) : undefined;
+    const lambdas = deps.lambdas;
+    const lambda = behavior.lambdaAssociations["viewer-response"];
+    let failure: LambdaFailure | undefined;
+    const viewerResponse = fn
+      ? async (entry: CachedResponse) => runViewerResponse(deps.functions, fn, facts, entry)
+      : lambda && lambdas
+        ? async (entry: CachedResponse) => {
+            const out = await lambdaViewerResponse(lambdas, deps.log, lambda, x, facts, entry);
+            if (out.kind === "failed") failure = out;
+            return out.kind === "failed" ? undefined : out.entry;
+          }
+        : undefined;
     return {
       decor,
       viewerResponse,
       async serve(entry, xCache, cache, withAge = true) {
         const shown = viewerResponse && entry.status < 400 ? await viewerResponse(entry) : entry;
+        if (!shown && failure) return sendError(x.res, x.method, failure.status, failure.message, x.base, decor, failure.xCache);
         if (!shown) return sendError(x.res, x.method, 503, FUNCTION_FAILED, x.base, decor, "FunctionExecutionError from cloudfront");
         serveCached(x.req, x.res, shown, xCache, x.base, deps.clock.now(), withAge, decor && ((h) => decor(h, cache)));
       },

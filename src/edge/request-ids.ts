@@ -1,5 +1,5 @@
 // X-Amz-Cf-Id: 56 characters of URL-safe base64 ending in `==`, as CloudFront's request ids look
-// (data-plane.md §14). 40 random characters per process and a 14-digit request counter (base 36,
+// (docs/edge.md §14). 40 random characters per process and a 14-digit request counter (base 36,
 // whose digits are base64url characters too): unique per request without a crypto or Buffer call
 // each time.
 import { randomBytes } from "node:crypto";

@@ -1,9 +1,9 @@
 // Writing edge responses: a cached (or just fetched) object with conditional and Range requests
-// answered from it (data-plane.md §12), a disk-tier body streamed from its file, and CloudFront's
+// answered from it (docs/edge.md §12), a disk-tier body streamed from its file, and CloudFront's
 // own error page (§14).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createReadStream } from "node:fs";
-import type { CachedResponse } from "./cache/memory-cache.ts";
+import type { CachedResponse } from "./cache/cached-response.ts";
 import type { ResponseHeaders } from "./stages/response-headers.ts";
 import { headerString } from "../http/headers.ts";
 import { contentRange, parseByteRange } from "../http/byte-range.ts";
@@ -13,17 +13,17 @@ import { notModified } from "../http/conditional.ts";
 export type BaseHeaders = Readonly<Record<"Via" | "X-Amz-Cf-Pop" | "X-Amz-Cf-Id", string>>;
 
 /**
- * The behavior's response headers policy (§11) bound to one request: applied to the lower-cased
+ * The behavior's response headers policy (docs/edge.md §11) bound to one request: applied to the lower-cased
  * headers of whatever response the request gets. Undefined when the behavior has no policy.
  */
 export type Decorate = (headers: ResponseHeaders, cache: "hit" | "refresh" | "miss") => void;
 
-/** The Age header: whole seconds since the object was stored or revalidated (§14). */
+/** The Age header: whole seconds since the object was stored or revalidated (docs/edge.md §14). */
 export function ageSeconds(now: number, entry: CachedResponse): string {
   return String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
 }
 
-/** Sends a cached (or just fetched) object: conditional → 304, Range → 206, HEAD → no body (§12). */
+/** Sends a cached (or just fetched) object: conditional → 304, Range → 206, HEAD → no body (docs/edge.md §12). */
 export function serveCached(
   req: IncomingMessage,
   res: ServerResponse,
@@ -84,7 +84,7 @@ export function sendFile(res: ServerResponse, path: string, start?: number, end?
   stream.pipe(res);
 }
 
-/** CloudFront's own error page (data-plane.md §14; layout unverified). */
+/** CloudFront's own error page (docs/edge.md §14; layout unverified). */
 export function sendError(res: ServerResponse, method: string | undefined, status: number, reason: string, base: BaseHeaders, decorate?: Decorate, xCache = "Error from cloudfront"): void {
   const body =
     `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n` +

@@ -1,13 +1,13 @@
 // Header rules shared by the event builders (event.ts) and the way back to edge data
 // (event-result.ts): how the edge keeps header values, and the headers a function may not see,
-// set or change (functions.md §4.2; edge-functions-restrictions.html).
+// set or change (docs/functions.md §4.2; CloudFront guide "Restrictions on edge functions").
 
 /** Header values as the edge keeps them: lower-cased names, repeated headers as arrays. */
 export type HeaderMap = Readonly<Record<string, string | readonly string[]>>;
 
 /**
- * Headers CloudFront neither exposes to nor accepts from a function (§4.2 "Disallowed headers",
- * edge-functions-restrictions.html). `x-amz-cf-*` and `x-edge-*` are prefixes.
+ * Headers CloudFront neither exposes to nor accepts from a function (docs/functions.md §4.2 "Disallowed headers",
+ * CloudFront guide "Restrictions on edge functions"). `x-amz-cf-*` and `x-edge-*` are prefixes.
  */
 const DISALLOWED_HEADERS = new Set([
   "connection",
@@ -37,12 +37,12 @@ const DISALLOWED_HEADERS = new Set([
   "x-real-ip",
 ]);
 
-/** True for a header a function may not see or set (§4.2). `name` must be lower-case. */
+/** True for a header a function may not see or set (docs/functions.md §4.2). `name` must be lower-case. */
 export function isDisallowedHeader(name: string): boolean {
   return DISALLOWED_HEADERS.has(name) || name.startsWith("x-amz-cf-") || name.startsWith("x-edge-");
 }
 
-/** Read-only headers per event (§4.2): a function may not add, remove or change them. */
+/** Read-only headers per event (docs/functions.md §4.2): a function may not add, remove or change them. */
 export const READ_ONLY_HEADERS = {
   "viewer-request": ["content-length", "host", "transfer-encoding", "via"],
   "viewer-response": ["warning", "via"],

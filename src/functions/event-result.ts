@@ -1,4 +1,4 @@
-// A function's request or response back to edge data (functions.md §4.2): the multiValue rule (a
+// A function's request or response back to edge data (docs/functions.md §4.2): the multiValue rule (a
 // modified `multiValue` wins; otherwise a changed `value` replaces only the first value), an
 // unchanged query object keeps the raw query exactly, cookies are written back as `Cookie` /
 // `Set-Cookie`, and headers hidden from the function are carried over from the original.
@@ -19,7 +19,7 @@ export interface EdgeRequestChange {
  * The request a viewer-request function returned (already validated, see output.ts), as edge data.
  * `original` is the event's request and `originalRawQuery` the query it was built from: an
  * unchanged query object keeps the raw query byte for byte. `originalHeaders` supplies the headers
- * the function could not see (§4.2), which pass through unchanged.
+ * the function could not see (docs/functions.md §4.2), which pass through unchanged.
  */
 export function requestFromFunction(
   returned: FunctionRequest,
@@ -141,12 +141,12 @@ export function bodyBytes(body: NonNullable<FunctionResponse["body"]>): Buffer {
   return body.encoding === "base64" ? Buffer.from(body.data, "base64") : Buffer.from(body.data, "utf8");
 }
 
-/** `x-custom-header` → `X-Custom-Header`: how CloudFront writes header names a function set (§4.2). */
+/** `x-custom-header` → `X-Custom-Header`: how CloudFront writes header names a function set (docs/functions.md §4.2). */
 export function capitalizeHeaderName(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, sep: string, c: string) => sep + c.toUpperCase());
 }
 
-/** Values per name after the §4.2 multiValue rule. */
+/** Values per name after the docs/functions.md §4.2 multiValue rule. */
 function mergeEntries(returned: Readonly<Record<string, FunctionValue>>, original: Readonly<Record<string, FunctionValue>>): Record<string, string[]> {
   const out = dict<string[]>();
   for (const [name, entry] of Object.entries(returned)) {

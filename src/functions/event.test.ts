@@ -1,4 +1,4 @@
-// Event objects in and edge data out (functions.md §4.1, §4.2; functions-event-structure.html).
+// Event objects in and edge data out (docs/functions.md §4.1, §4.2; CloudFront guide "CloudFront Functions event structure").
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -58,7 +58,7 @@ describe("buildViewerRequestEvent", () => {
     assert.deepEqual(event.request.headers["accept-language"], { value: "en-GB,en;q=0.5" });
   });
 
-  it("moves Cookie headers into cookies and hides disallowed headers (§4.2)", () => {
+  it("moves Cookie headers into cookies and hides disallowed headers (docs/functions.md §4.2)", () => {
     assert.deepEqual(event.request.cookies, {
       Cookie1: { value: "value1" },
       cookiemv: { value: "value3", multiValue: [{ value: "value3" }, { value: "value4" }] },
@@ -131,7 +131,7 @@ describe("requestFromFunction", () => {
     assert.deepEqual(out.headers["cookie"], ["Cookie1=value1; cookiemv=value3; cookiemv=value4"]);
   });
 
-  it("a changed value replaces only the first of repeated values; a changed multiValue wins (§4.2)", () => {
+  it("a changed value replaces only the first of repeated values; a changed multiValue wins (docs/functions.md §4.2)", () => {
     const r = copy();
     (r.headers["accept"] as { value: string }).value = "text/plain";
     r.cookies["cookiemv"] = { value: "ignored", multiValue: [{ value: "only" }] };
@@ -196,7 +196,7 @@ describe("responseFromFunction", () => {
 });
 
 describe("capitalizeHeaderName", () => {
-  it("capitalizes each hyphen-separated word, as CloudFront writes function-set headers (§4.2)", () => {
+  it("capitalizes each hyphen-separated word, as CloudFront writes function-set headers (docs/functions.md §4.2)", () => {
     assert.equal(capitalizeHeaderName("x-custom-header"), "X-Custom-Header");
     assert.equal(capitalizeHeaderName("etag"), "Etag");
   });

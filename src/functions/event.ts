@@ -1,5 +1,5 @@
-// Plain edge data ⇄ CloudFront Functions event objects (functions.md §4.1, §4.2;
-// functions-event-structure.html).
+// Plain edge data ⇄ CloudFront Functions event objects (docs/functions.md §4.1, §4.2;
+// CloudFront guide "CloudFront Functions event structure").
 //
 // Into the function: header names lower-cased, `Cookie` parsed into `cookies`, `Set-Cookie` into
 // response `cookies` (`attributes` = everything after the first `;`), repeated names collapsed into
@@ -34,7 +34,7 @@ export interface ViewerRequestData {
   readonly viewerIp: string;
   readonly distributionId: string;
   readonly distributionDomainName: string;
-  /** Same as X-Amz-Cf-Id (data-plane.md §1 invariant). */
+  /** Same as X-Amz-Cf-Id (docs/edge.md §1 invariant). */
   readonly requestId: string;
 }
 
@@ -162,7 +162,7 @@ export function parseCookieHeaders(values: readonly string[]): Record<string, Fu
   return collapse(pairs);
 }
 
-/** `Set-Cookie` values → response cookies with `attributes` (functions-event-structure.html "Cookie attributes"). */
+/** `Set-Cookie` values → response cookies with `attributes` (CloudFront guide "CloudFront Functions event structure" "Cookie attributes"). */
 export function parseSetCookies(values: readonly string[]): Record<string, FunctionResponseCookie> {
   const out = dict<FunctionResponseCookie>();
   for (const header of values) {
@@ -185,7 +185,7 @@ export function parseSetCookies(values: readonly string[]): Record<string, Funct
   return { ...out };
 }
 
-/** Repeated names → one entry with `multiValue` (only for real repeats, §4.1). */
+/** Repeated names → one entry with `multiValue` (only for real repeats, docs/functions.md §4.1). */
 function collapse(pairs: ReadonlyArray<[string, string]>): Record<string, FunctionValue> {
   const out: Record<string, FunctionValue> = {};
   for (const [name, value] of pairs) add(out, name, value);

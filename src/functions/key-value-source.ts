@@ -1,4 +1,4 @@
-// What a running CloudFront Function may read from KeyValueStores (functions.md, `cf.kvs()`).
+// What a running CloudFront Function may read from KeyValueStores (docs/functions.md, `cf.kvs()`).
 // The control plane's KeyValueStore state implements it; the function runtime only reads.
 // Reads are synchronous and see every acknowledged write (PutKey/UpdateKeys) at once.
 

@@ -1,4 +1,4 @@
-// Origin changes from the 2.0 cloudfront module (functions.md §4.3, helper-functions-origin-modification.html).
+// Origin changes from the 2.0 cloudfront module (docs/functions.md §4.3, CloudFront guide "Helper methods for origin modification").
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { checkOriginChange } from "./origin.ts";

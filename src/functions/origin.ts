@@ -1,5 +1,5 @@
 // Checks the origin changes a 2.0 viewer-request function asked for through the `cloudfront`
-// module (functions.md §4.3, helper-functions-origin-modification.html). A bad parameter does not
+// module (docs/functions.md §4.3, CloudFront guide "Helper methods for origin modification"). A bad parameter does not
 // throw inside the function: CloudFront answers the viewer 502 ("invalid value for origin
 // rewrite", seen in a public report), so the run fails as a FunctionValidationError afterwards.
 // Whether origin ids exist is for the edge to decide; TestFunction checks none of this
@@ -12,7 +12,7 @@ const SIGNING_BEHAVIORS = ["always", "never", "no-override"];
 const ORIGIN_TYPES = ["s3", "mediastore", "mediapackagev2", "lambda"];
 const SSL_PROTOCOLS = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2"];
 const SELECTION_CRITERIA = ["default", "media-quality-based"];
-/** Origin settings ranges from the distribution API (control-plane.md §9): attempts 1–3, connection timeout 1–10 s, read 1–120 s, keep-alive 1–60 s. */
+/** Origin settings ranges from the distribution API (docs/control-plane.md §9): attempts 1–3, connection timeout 1–10 s, read 1–120 s, keep-alive 1–60 s. */
 const RANGES = {
   connectionAttempts: [1, 3],
   connectionTimeout: [1, 10],
@@ -106,7 +106,7 @@ function groupParams(p: unknown): RequestOriginGroupParams {
   allowOnly(o, ["originIds", "failoverCriteria", "selectionCriteria"], "createRequestOriginGroup");
   const ids = o["originIds"];
   if (!Array.isArray(ids) || ids.length !== 2) throw new Invalid("originIds must list exactly two origins.");
-  // Both spellings appear in AWS-derived material (functions.md §4.3): ["a","b"] and [{originId:"a"}, …].
+  // Both spellings appear in AWS-derived material (docs/functions.md §4.3): ["a","b"] and [{originId:"a"}, …].
   const originIds = ids.map((id: unknown) => {
     const v = typeof id === "object" && id !== null ? (id as { originId?: unknown }).originId : id;
     if (typeof v !== "string" || v === "") throw new Invalid("every originIds entry must be an origin id or {originId}.");

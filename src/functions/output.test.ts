@@ -1,4 +1,4 @@
-// What a handler may return (functions.md §4.2, functions-event-structure.html, test-function.html).
+// What a handler may return (docs/functions.md §4.2, CloudFront guide "CloudFront Functions event structure", CloudFront guide "Test functions").
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { buildViewerRequestEvent, buildViewerResponseEvent } from "./event.ts";

@@ -1,10 +1,10 @@
-// What a function may return and how CloudFront checks it (functions.md §4.2,
-// functions-event-structure.html). Two levels:
+// What a function may return and how CloudFront checks it (docs/functions.md §4.2,
+// CloudFront guide "CloudFront Functions event structure"). Two levels:
 // - structural, always: the result must be a request or response object CloudFront can read
 //   (a viewer-request function may return either; a viewer-response function a response);
 // - edge rules, only for real traffic: read-only and disallowed headers, the method, the URI and
 //   query, status codes, base64 bodies. A violation is a FunctionValidationError (502). TestFunction
-//   skips these: "CloudFront only validates against function execution errors" (test-function.html).
+//   skips these: "CloudFront only validates against function execution errors" (CloudFront guide "Test functions").
 // Missing `headers`, `cookies` and `querystring` are filled with `{}` as CloudFront's FunctionOutput
 // shows them ("cookies":{} in AWS's test-function examples).
 import { isDisallowedHeader, READ_ONLY_HEADERS } from "./event.ts";
@@ -16,9 +16,9 @@ export type OutputCheck =
   /** `structural`: not a request/response object at all (also an error in TestFunction). */
   | { readonly ok: false; readonly structural: boolean; readonly message: string };
 
-/** §4.2: the URI plus query must stay under 8,192 characters. */
+/** docs/functions.md §4.2: the URI plus query must stay under 8,192 characters. */
 export const MAX_URI_LENGTH = 8192;
-/** Status codes a function may set: the range Lambda@Edge documents (functions.md §7.3); CloudFront Functions' own range is unverified. */
+/** Status codes a function may set: the range Lambda@Edge documents (docs/functions.md §7.3); CloudFront Functions' own range is unverified. */
 const MIN_STATUS = 200;
 const MAX_STATUS = 599;
 
@@ -159,7 +159,7 @@ function checkBody(body: unknown): void {
   const { encoding, data } = body as { encoding?: unknown; data?: unknown };
   if (encoding !== "text" && encoding !== "base64") throw new OutputError(`body.encoding must be "text" or "base64", not ${describe(encoding)}.`);
   if (typeof data !== "string") throw new OutputError(`body.data must be a string, not ${describe(data)}.`);
-  // functions-event-structure.html: "If you specify encoding as base64 but the body is not valid base64, CloudFront returns an error."
+  // CloudFront guide "CloudFront Functions event structure": "If you specify encoding as base64 but the body is not valid base64, CloudFront returns an error."
   if (encoding === "base64" && (data.replace(/\s/g, "").length % 4 !== 0 || !BASE64.test(data.replace(/\s/g, "")))) {
     throw new OutputError("body.data is not valid base64.");
   }

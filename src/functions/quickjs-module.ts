@@ -1,4 +1,4 @@
-// The QuickJS WebAssembly module (DECISIONS.md "CloudFront Functions sandbox"): the release build of
+// The QuickJS WebAssembly module (docs/decisions.md "CloudFront Functions sandbox"): the release build of
 // @jitl/quickjs-wasmfile-release-sync, instrumented with fuel (fuel.ts) when possible, compiled once
 // per thread and instantiated with a memory of its own whose growth the sandbox may refuse.
 import { readFileSync } from "node:fs";

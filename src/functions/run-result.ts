@@ -1,5 +1,5 @@
 // What a run ends with when it does not end with what the function returned: a failure (a throw, a
-// limit, an invalid result: functions.md §3, data-plane.md §11), a stopped or shut-down runtime;
+// limit, an invalid result: docs/functions.md §3, docs/edge.md §11), a stopped or shut-down runtime;
 // and the compute accounting every result carries (computeUtilization: `computeBudgetMs` is 100 %).
 import type { SandboxOutcome } from "./sandbox-types.ts";
 import type { FunctionLimits, FunctionRunResult } from "./types.ts";

@@ -1,5 +1,5 @@
 // The sandbox through the API the edge and TestFunction use: modules, the cloudfront module, the
-// 1.0/2.0 differences, limits and hostile code (functions.md §2–§4; DECISIONS.md "CloudFront
+// 1.0/2.0 differences, limits and hostile code (docs/functions.md §2–§4; docs/decisions.md "CloudFront
 // Functions sandbox"). One worker for the file, plus small ones where a test needs other limits.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -357,7 +357,7 @@ async function untilInline(rt: FunctionRuntime, fn: Parameters<FunctionRuntime["
 
 describe("fresh state and the caller's thread", () => {
   it("a handler that increments a global counter returns 1 on every request", async () => {
-    // CloudFront starts every request from a fresh copy of the function (functions.md §2).
+    // CloudFront starts every request from a fresh copy of the function (docs/functions.md §2).
     const fn = { key: "counter", runtime: "cloudfront-js-2.0" as const, kvsArns: [], code: `var count = 0; function handler(event) { count++; event.request.headers['x-count'] = { value: String(count) }; return event.request; }` };
     const seen: Array<string | undefined> = [];
     for (let i = 0; i < 4; i++) {

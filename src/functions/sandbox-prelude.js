@@ -1,5 +1,5 @@
 // Runs inside QuickJS, once per context, before the function's code (see README.md). It builds
-// what CloudFront Functions offer on top of the JavaScript language (functions.md §2, §4.3):
+// what CloudFront Functions offer on top of the JavaScript language (docs/functions.md §2, §4.3):
 // console.log, a frozen Date, no eval/Function constructor, require() and the crypto,
 // querystring, buffer and cloudfront modules, the 1.0 byte-string methods, and `invoke`, which the
 // host calls once per request. Everything native comes from `host` (sandbox.ts); nothing here can
@@ -56,7 +56,7 @@
   }
 
   // ------------------------------------------------------------------------------------------
-  // console.log only (functions.md §2)
+  // console.log only (docs/functions.md §2)
 
   function show(v) {
     if (typeof v === "string") return v;
@@ -88,7 +88,7 @@
     return n;
   }
   // Lines stay here and leave with the result (a host call per line would cost more than most
-  // functions); at most maxLogBytes of UTF-8 per run (functions.md §3: 10 KB).
+  // functions); at most maxLogBytes of UTF-8 per run (docs/functions.md §3: 10 KB).
   hide(G, "console", {
     log: function log() {
       if (!run) return; // a promise callback that outlived its request
@@ -110,7 +110,7 @@
   });
 
   // ------------------------------------------------------------------------------------------
-  // Date is frozen at the function's start time (functions.md §2 "Restricted")
+  // Date is frozen at the function's start time (docs/functions.md §2 "Restricted")
 
   var RealDate = Date;
   var FrozenDate = function Date() {
@@ -129,7 +129,7 @@
   hide(G, "Date", FrozenDate);
 
   // ------------------------------------------------------------------------------------------
-  // No dynamic code evaluation (functions.md §2 "Restricted": eval and Function throw)
+  // No dynamic code evaluation (docs/functions.md §2 "Restricted": eval and Function throw)
 
   var NoFunction = function Function() {
     throw new EvalError("Function constructor is not supported");
@@ -183,7 +183,7 @@
   }
 
   // ------------------------------------------------------------------------------------------
-  // Buffer (2.0): a Node-compatible subset (functions.md §2)
+  // Buffer (2.0): a Node-compatible subset (docs/functions.md §2)
 
   var ENCODINGS = {
     utf8: "utf8", "utf-8": "utf8", hex: "hex", base64: "base64", base64url: "base64url",
@@ -388,7 +388,7 @@
   }
 
   // ------------------------------------------------------------------------------------------
-  // 1.0 byte strings (functions-javascript-runtime-10.html "Nonstandard methods"): a byte string
+  // 1.0 byte strings (CloudFront guide "JavaScript runtime 1.0 features for CloudFront Functions" "Nonstandard methods"): a byte string
   // is a string whose characters are all 0–255.
 
   var NOT_BYTES = /[^\u0000-\u00ff]/;
@@ -424,7 +424,7 @@
   }
 
   // ------------------------------------------------------------------------------------------
-  // crypto: createHash / createHmac with md5, sha1, sha256 (functions.md §2)
+  // crypto: createHash / createHmac with md5, sha1, sha256 (docs/functions.md §2)
 
   var DIGESTS = { md5: true, sha1: true, sha256: true };
   var DIGEST_ENCODINGS = { hex: true, base64: true, base64url: true };
@@ -457,7 +457,7 @@
     if (this._done) throw new Error("Digest already called");
     this._done = true;
     var out;
-    if (encoding === undefined) out = v2 ? "buffer" : "latin1"; // 2.0: a Buffer, 1.0: a byte string (functions.md §2)
+    if (encoding === undefined) out = v2 ? "buffer" : "latin1"; // 2.0: a Buffer, 1.0: a byte string (docs/functions.md §2)
     else if (hasOwn.call(DIGEST_ENCODINGS, encoding)) out = encoding;
     else throw new TypeError('Unknown digest encoding: "' + encoding + '"');
     var parts = this._parts;
@@ -483,7 +483,7 @@
   };
 
   // ------------------------------------------------------------------------------------------
-  // querystring (functions.md §2): parse/decode, stringify/encode, escape, unescape
+  // querystring (docs/functions.md §2): parse/decode, stringify/encode, escape, unescape
 
   function unescapeQuery(s) {
     try {
@@ -545,7 +545,7 @@
   querystringModule.encode = querystringModule.stringify;
 
   // ------------------------------------------------------------------------------------------
-  // cloudfront (2.0): KeyValueStore handles and origin changes (functions.md §4.3)
+  // cloudfront (2.0): KeyValueStore handles and origin changes (docs/functions.md §4.3)
 
   function storeArn(id) {
     if (id === undefined) {
@@ -754,7 +754,7 @@
     headers: member("q", "headers", function () { var p = fields(); return readValues(p, +p[F_HEADERS]); }, true, false),
     cookies: member("q", "cookies", function () { var p = fields(); return readValues(p, +p[F_COOKIES]); }, true, false),
   };
-  // 2.0: event.request.rawQueryString() (functions.md §4.1), not enumerable so JSON shows no trace of it.
+  // 2.0: event.request.rawQueryString() (docs/functions.md §4.1), not enumerable so JSON shows no trace of it.
   if (v2) REQUEST_PARTS.rawQueryString = { value: rawQueryStringFn, writable: true, enumerable: false, configurable: true };
   var RESPONSE_PARTS = {
     statusCode: member("s", "statusCode", function () { return +fields()[F_STATUS]; }, false, false),

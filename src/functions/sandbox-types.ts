@@ -26,7 +26,7 @@ export interface SandboxRun {
   /** `event.context.eventType` must be `eventType`. */
   readonly event: FunctionEvent;
   readonly options: RunOptions;
-  /** Epoch ms the function sees as "now" (Date is frozen at the function start, §2). */
+  /** Epoch ms the function sees as "now" (Date is frozen at the function start, docs/functions.md §2). */
   readonly now: number;
   /** Run in a fresh context without the frozen realm, thrown away afterwards. */
   readonly unfrozen?: boolean;

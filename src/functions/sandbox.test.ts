@@ -1,5 +1,5 @@
 // The sandbox on the edge's own thread (`inline`): what stops a run there and hands it to the worker,
-// every request starting fresh (CloudFront keeps no state between requests; functions.md §2), the
+// every request starting fresh (CloudFront keeps no state between requests; docs/functions.md §2), the
 // frozen realm, and the flat event encoding (wire.ts) giving the handler the same event JSON would.
 // Hostile code runs here on the test's own thread, as it would on the edge's.
 import { after, before, describe, it } from "node:test";

@@ -1,5 +1,5 @@
-// The QuickJS side of CloudFront Functions (DECISIONS.md "CloudFront Functions sandbox";
-// functions.md §2–§4): compiles a function version into a context once, keeps a few contexts per
+// The QuickJS side of CloudFront Functions (docs/decisions.md "CloudFront Functions sandbox";
+// docs/functions.md §2–§4): compiles a function version into a context once, keeps a few contexts per
 // version, and runs requests in them. The same class runs on the edge's own thread (`inline`,
 // runtime.ts) and in the worker thread (worker.ts); README.md "Running on the edge's thread" says
 // which protections each place has.
@@ -11,7 +11,7 @@
 // outcome says so (`escalate: "unfrozen"`) and the caller runs it again in a fresh, unfrozen
 // context made for that one request.
 //
-// Limits, all per run (functions.md §3):
+// Limits, all per run (docs/functions.md §3):
 // - CPU: in the worker, thread CPU time around every slice of QuickJS work; QuickJS's interrupt
 //   handler stops the run past `maxCpuMs` (FunctionThrottledError, 503). Inline, a slice may take
 //   `inlineSliceMs` of wall time; past it the run stops and is handed to the worker

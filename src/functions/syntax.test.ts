@@ -1,5 +1,5 @@
-// The runtimes' language rules (functions.md §2; functions-javascript-runtime-10.html, -20.html,
-// async-await-syntax.html) and the 2.0 import rewrite.
+// The runtimes' language rules (docs/functions.md §2; CloudFront guide "JavaScript runtime 1.0 features" and "JavaScript runtime 2.0 features",
+// CloudFront guide "JavaScript runtime 2.0 features", async and await) and the 2.0 import rewrite.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { prepareFunctionCode } from "./syntax.ts";
@@ -55,7 +55,7 @@ describe("cloudfront-js-2.0", () => {
   it("accepts const, let and async function declarations", () => {
     accepted("const a = 1; let b = 2;\nasync function handler(e) { const v = await Promise.resolve(a + b); return e.request; }", V2);
   });
-  it("refuses async closures and arguments (async-await-syntax.html)", () => {
+  it("refuses async closures and arguments (CloudFront guide “JavaScript runtime 2.0 features”, async and await)", () => {
     refused("var f = async () => 1;", V2, /async arrow functions are not supported/);
     refused("var f = async x => x;", V2, /async arrow functions/);
     refused("var f = async function () {};", V2, /async function expressions/);

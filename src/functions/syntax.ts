@@ -1,5 +1,5 @@
-// The language rules CloudFront's two runtimes add on top of JavaScript (functions.md §2;
-// functions-javascript-runtime-10.html, …-20.html, async-await-syntax.html), checked on tokens
+// The language rules CloudFront's two runtimes add on top of JavaScript (docs/functions.md §2;
+// CloudFront guide "JavaScript runtime 1.0 features" and "JavaScript runtime 2.0 features", CloudFront guide "JavaScript runtime 2.0 features", async and await), checked on tokens
 // before QuickJS compiles the code, and the rewrite of 2.0 `import` declarations into bindings the
 // sandbox provides.
 //
@@ -15,7 +15,7 @@
 import { CodeError, tokenize, type Token } from "./js-tokens.ts";
 import type { FunctionRuntimeName } from "./types.ts";
 
-/** Modules a 2.0 function may import (functions.md §2 "Modules"). */
+/** Modules a 2.0 function may import (docs/functions.md §2 "Modules"). */
 export const IMPORTABLE_MODULES = ["cloudfront", "crypto", "querystring", "buffer"] as const;
 
 export type PreparedCode = { readonly ok: true; readonly script: string } | { readonly ok: false; readonly message: string };

@@ -1,20 +1,20 @@
 // The data that crosses the CloudFront Functions boundary: the event object a function receives,
 // what it may return, the limits the sandbox enforces and the result of one run
-// (functions.md §2–§4). Plain JSON-able objects only: they travel between threads.
+// (docs/functions.md §2–§4). Plain JSON-able objects only: they travel between threads.
 
 /** The two runtimes CreateFunction accepts (FunctionConfig.Runtime). */
 export type FunctionRuntimeName = "cloudfront-js-1.0" | "cloudfront-js-2.0";
 
-/** CloudFront Functions run on these two events only (functions.md §1 "Association"). */
+/** CloudFront Functions run on these two events only (docs/functions.md §1 "Association"). */
 export type FunctionEventType = "viewer-request" | "viewer-response";
 
-/** One query parameter, header or cookie: `value` is the first one; `multiValue` lists all when repeated (§4.1). */
+/** One query parameter, header or cookie: `value` is the first one; `multiValue` lists all when repeated (docs/functions.md §4.1). */
 export interface FunctionValue {
   value: string;
   multiValue?: Array<{ value: string }>;
 }
 
-/** A response cookie (`Set-Cookie`): `attributes` is everything after the first `;`, trimmed (§4.1). */
+/** A response cookie (`Set-Cookie`): `attributes` is everything after the first `;`, trimmed (docs/functions.md §4.1). */
 export interface FunctionResponseCookie {
   value: string;
   attributes?: string;
@@ -30,7 +30,7 @@ export interface FunctionRequest {
   cookies: Record<string, FunctionValue>;
 }
 
-/** A response body a function sets: plain text, or `{encoding, data}` (§4.2). */
+/** A response body a function sets: plain text, or `{encoding, data}` (docs/functions.md §4.2). */
 export type FunctionBody = string | { encoding: "text" | "base64"; data: string };
 
 export interface FunctionResponse {
@@ -42,7 +42,7 @@ export interface FunctionResponse {
   body?: FunctionBody;
 }
 
-/** The event object (§4.1). `response` only for viewer-response. */
+/** The event object (docs/functions.md §4.1). `response` only for viewer-response. */
 export interface FunctionEvent {
   version: "1.0";
   context: {
@@ -56,7 +56,7 @@ export interface FunctionEvent {
   response?: FunctionResponse;
 }
 
-/** `cf.edgeLocation` (general-helper-methods.html); viewer-request only. */
+/** `cf.edgeLocation` (CloudFront guide "General helper methods"); viewer-request only. */
 export interface EdgeLocation {
   readonly name: string;
   readonly serverIp: string;
@@ -65,7 +65,7 @@ export interface EdgeLocation {
 
 /**
  * An origin change a 2.0 viewer-request function asked for through the `cloudfront` module
- * (helper-functions-origin-modification.html). The edge applies them in order; parameters are
+ * (CloudFront guide "Helper methods for origin modification"). The edge applies them in order; parameters are
  * validated by the sandbox, the origin ids are not (only the distribution knows them).
  */
 export type OriginChange =
@@ -73,7 +73,7 @@ export type OriginChange =
   | { readonly type: "selectRequestOriginById"; readonly originId: string }
   | { readonly type: "createRequestOriginGroup"; readonly params: RequestOriginGroupParams };
 
-/** `cf.updateRequestOrigin(params)`: omitted fields inherit from the behavior's origin (§4.3). */
+/** `cf.updateRequestOrigin(params)`: omitted fields inherit from the behavior's origin (docs/functions.md §4.3). */
 export interface UpdateRequestOriginParams {
   readonly domainName?: string;
   readonly hostHeader?: string;
@@ -110,7 +110,7 @@ export interface FunctionToRun {
   readonly key: string;
   readonly code: string;
   readonly runtime: FunctionRuntimeName;
-  /** ARNs of the associated KeyValueStores (at most one, functions.md §3). */
+  /** ARNs of the associated KeyValueStores (at most one, docs/functions.md §3). */
   readonly kvsArns: readonly string[];
 }
 
@@ -121,13 +121,13 @@ export interface RunOptions {
   readonly edgeLocation?: EdgeLocation;
   /**
    * Validate the returned object as the edge must (read-only headers, status, body…). TestFunction
-   * turns this off: "CloudFront only validates against function execution errors" (test-function.html).
+   * turns this off: "CloudFront only validates against function execution errors" (CloudFront guide "Test functions").
    */
   readonly validateOutput?: boolean;
 }
 
 /**
- * How CloudFront tells function failures apart (data-plane.md §11: a runtime error or exceeding
+ * How CloudFront tells function failures apart (docs/edge.md §17: a runtime error or exceeding
  * compute → 503, an invalid returned object → 502). The names are the ones CloudFront puts in
  * `X-Cache` / `x-edge-detailed-result-type` (FunctionExecutionError seen in public reports; the
  * other two unverified).
@@ -135,9 +135,9 @@ export interface RunOptions {
 export type FunctionErrorType = "FunctionExecutionError" | "FunctionValidationError" | "FunctionThrottledError";
 
 interface RunResultBase {
-  /** console.log lines, at most `maxLogBytes` in total (functions.md §3). */
+  /** console.log lines, at most `maxLogBytes` in total (docs/functions.md §3). */
   readonly logs: string[];
-  /** 0–100: CPU time of the run against `computeBudgetMs` (functions.md §3). */
+  /** 0–100: CPU time of the run against `computeBudgetMs` (docs/functions.md §3). */
   readonly computeUtilization: number;
   /** Measured CPU time of the run in milliseconds (thread CPU, compile excluded). */
   readonly cpuMs: number;
@@ -145,7 +145,7 @@ interface RunResultBase {
 
 export type FunctionRunResult =
   | (RunResultBase & { readonly kind: "request"; readonly request: FunctionRequest; readonly originChanges: readonly OriginChange[] })
-  /** A viewer-request function answered itself: no cache, no origin, no viewer-response function (§4.2). */
+  /** A viewer-request function answered itself: no cache, no origin, no viewer-response function (docs/functions.md §4.2). */
   | (RunResultBase & { readonly kind: "generated-response"; readonly response: FunctionResponse })
   /** What a viewer-response function returned. */
   | (RunResultBase & { readonly kind: "response"; readonly response: FunctionResponse })
@@ -163,16 +163,16 @@ export type FunctionRunResult =
 export interface FunctionLimits {
   /**
    * CPU time that counts as 100 % compute utilization. AWS does not publish the budget
-   * (functions.md §3); the emulator's default is 1 ms.
+   * (docs/functions.md §3); the emulator's default is 1 ms.
    */
   readonly computeBudgetMs: number;
-  /** CPU time after which a run is stopped and fails with FunctionThrottledError ("far above" the budget, §3). */
+  /** CPU time after which a run is stopped and fails with FunctionThrottledError ("far above" the budget, docs/functions.md §3). */
   readonly maxCpuMs: number;
-  /** Memory a function may allocate beyond the sandbox's own baseline (functions.md §3: 2 MB). */
+  /** Memory a function may allocate beyond the sandbox's own baseline (docs/functions.md §3: 2 MB). */
   readonly memoryBytes: number;
   /** QuickJS stack for one run; deeper recursion fails with a stack overflow. */
   readonly stackBytes: number;
-  /** console.log output kept per run (functions.md §3: 10 KB). */
+  /** console.log output kept per run (docs/functions.md §3: 10 KB). */
   readonly maxLogBytes: number;
   /**
    * Wall-clock time one uninterrupted slice of sandbox work may take before the watchdog
@@ -210,5 +210,5 @@ export const DEFAULT_FUNCTION_LIMITS: FunctionLimits = Object.freeze({
   maxContexts: 64,
 });
 
-/** CloudFront's quota on function code (functions.md §3, cloudfront-limits.html: 10 KB). */
+/** CloudFront's quota on function code (docs/functions.md §3, CloudFront guide "Quotas": 10 KB). */
 export const MAX_FUNCTION_CODE_BYTES = 10 * 1024;

@@ -1,4 +1,4 @@
-// One port, several kinds of traffic (issue 2, control-plane.md §1 "Telling CloudFront API calls
+// One port, several kinds of traffic (issue 2, docs/control-plane.md §1 "Telling CloudFront API calls
 // apart"). Order matters:
 // 1. minifront's own endpoints and the LocalStack/moto compatibility endpoints;
 // 2. a SigV4/SigV4A credential scope names the service outright (header or presigned query);
@@ -13,7 +13,7 @@ import { websiteBucketFromHost } from "../services/s3/router.ts";
 
 export { hostWithoutPort };
 
-export type Traffic = "internal" | "cloudfront" | "kvs" | "s3" | "website" | "edge";
+export type Traffic = "internal" | "cloudfront" | "kvs" | "lambda" | "iam" | "sts" | "s3" | "website" | "edge";
 
 export interface ClassifyInput {
   readonly path: string;
@@ -36,6 +36,8 @@ export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: s
   const service = credentialService(req.authorization, req.rawQuery);
   if (service === "cloudfront") return "cloudfront";
   if (service === "cloudfront-keyvaluestore") return "kvs";
+  // Lambda, IAM and STS (issue 14): services/lambda/platform.ts.
+  if (service === "lambda" || service === "iam" || service === "sts") return service;
   if (service !== undefined) return "s3";
   const host = hostWithoutPort(req.host);
   if (isDistributionHost(host)) return "edge";

@@ -1,7 +1,7 @@
 // The single node:http listener: reads what each request is (classify.ts) and hands it to the
 // CloudFront API, the embedded S3, the S3 website endpoint, the edge or minifront's own endpoints.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createTlsServer } from "node:https";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { nodeHttp, nodeHttps } from "../http/node-http.ts";
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -10,12 +10,13 @@ import type { CloudFrontState } from "../services/cloudfront/state.ts";
 import type { KeyValueStores } from "../services/cloudfront/key-value-stores.ts";
 import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
-import { serveWebsite } from "../services/s3/website.ts";
 import { classifyRequest, hostWithoutPort, isInternalPath } from "./classify.ts";
 import { toOriginForm } from "./request-target.ts";
 import { closeIdleConnections, REQUEST_TIMEOUT_RESPONSE } from "./idle-connections.ts";
 import { badFraming, BAD_REQUEST_PAGE } from "./framing.ts";
 import type { Edge } from "../edge/pipeline.ts";
+import type { EdgeObserver } from "../observe/observer.ts";
+import type { LambdaPlatform } from "../services/lambda/platform.ts";
 
 /** The services' current state; replaced wholesale by the reset endpoints. */
 export interface LiveState {
@@ -28,11 +29,15 @@ export interface ServerDeps {
   readonly s3: ApiService<S3Service>;
   /** The KeyValueStore data API (`cloudfront-keyvaluestore`). */
   readonly kvs: ApiService<KeyValueStores>;
+  /** Lambda, IAM and STS (issue 14), and the download of Lambda function code. */
+  readonly lambda: LambdaPlatform;
   readonly state: () => LiveState;
   readonly edge: Edge;
   readonly log: Logger;
   /** `/_minifront/*`, `/_localstack/*`, `/moto-api/*`; undefined when no such endpoint. */
   readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
+  /** Sees each edge request's outcome (src/observe/: request log, standard logs, metrics). */
+  readonly observer?: EdgeObserver;
   /** Viewer connection limits (config.ts: --header-timeout, --request-idle-timeout, --max-connections). */
   readonly limits: ViewerLimits;
 }
@@ -76,12 +81,12 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
   };
   // handshakeTimeout: a TLS handshake that stalls is a slowloris before the headers' clock starts
   // (tls's default is 120 s); the idle sweep only sees connections once they are secure.
-  const server: Server = listener.tls ? createTlsServer({ ...options, handshakeTimeout: headerTimeoutMs, cert: listener.tls.cert, key: listener.tls.key }) : createServer(options);
+  const server: Server = listener.tls ? nodeHttps().createServer({ ...options, handshakeTimeout: headerTimeoutMs, cert: listener.tls.cert, key: listener.tls.key }) : nodeHttp.createServer(options);
   // node emits tlsClientError for a handshake that timed out or failed, and leaves the socket open.
   if (listener.tls) server.on("tlsClientError", (_err, socket) => socket.destroy());
   // node:http closes a connection accepted beyond the bound at once; those already open go on.
   if (maxConnections > 0) server.maxConnections = maxConnections;
-  const trackIdle = closeIdleConnections(server, { idleMs: KEEP_ALIVE_IDLE_MS, stalledMs: requestIdleTimeoutMs });
+  const trackIdle = closeIdleConnections(server, { idleMs: KEEP_ALIVE_IDLE_MS, stalledMs: requestIdleTimeoutMs, secure: listener.tls !== undefined });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     trackIdle(req, res);
     let handled: Promise<void> | undefined;
@@ -132,7 +137,9 @@ function edgeShortcut(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (req.headers.authorization !== undefined || url.includes("X-Amz-Credential") || isInternalPath(url)) return handle(req, res, deps);
   const state = deps.state().cloudfront;
   const dist = state.distributionForHost(hostWithoutPort(req.headers.host ?? ""));
-  return dist ? deps.edge.handle(req, res, dist, state) : handle(req, res, deps);
+  if (!dist) return handle(req, res, deps);
+  deps.observer?.watch(req, res, dist);
+  return deps.edge.handle(req, res, dist, state);
 }
 
 /** `--edge-port`: only distributions are served; an unknown Host gets CloudFront's 403. */
@@ -140,6 +147,7 @@ function handleEdgeOnly(req: IncomingMessage, res: ServerResponse, deps: ServerD
   const state = deps.state().cloudfront;
   const dist = state.distributionForHost(hostWithoutPort(req.headers.host ?? ""));
   if (!dist) return void deps.edge.unknownHost(req, res);
+  deps.observer?.watch(req, res, dist);
   return deps.edge.handle(req, res, dist, state);
 }
 
@@ -160,8 +168,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
 
   switch (traffic) {
     case "internal": {
+      const code = deps.lambda.download(method, path);
+      if (code) return send(res, method, code);
       const result = await deps.internal(method, path);
       if (!result) return sendJson(res, 404, { error: `No minifront endpoint ${method} ${path}` });
+      // A text body (Prometheus metrics) goes out as it is.
+      if (typeof result.body === "string") return send(res, method, { status: result.status, headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }, body: result.body });
       return sendJson(res, result.status, result.body);
     }
     case "cloudfront": {
@@ -178,6 +190,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       const bucket = websiteBucketFromHost(hostWithoutPort(host)) as string;
       // The full Host (with port) is where "same host" redirects must point.
       // Website endpoints serve anonymous requests only, so the bucket policy decides (website.ts).
+      // Loaded on the first website request: it brings most of the S3 object code with it.
+      const { serveWebsite } = await import("../services/s3/website.ts");
       const out = serveWebsite(state.s3, bucket, { method, path, host, headers: req.headers, requestId: randomUUID(), ...client(req) });
       return send(res, method, out);
     }
@@ -186,9 +200,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       deps.log.debug(`KeyValueStore ${out.operation ?? "?"} → ${out.status}`);
       return send(res, method, out);
     }
+    case "lambda":
+    case "iam":
+    case "sts": {
+      const out = await deps.lambda.handle(traffic, apiRequest());
+      deps.log.debug(`${traffic} ${out.operation ?? "?"} → ${out.status}`);
+      return send(res, method, out);
+    }
     case "edge": {
       const dist = state.cloudfront.distributionForHost(hostWithoutPort(host));
       if (!dist) return sendJson(res, 404, { error: "no such distribution" });
+      deps.observer?.watch(req, res, dist);
       return deps.edge.handle(req, res, dist, state.cloudfront);
     }
   }

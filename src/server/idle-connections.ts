@@ -17,7 +17,6 @@
 // The per-request work is one property write.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { Server as TlsServer } from "node:tls";
 
 const RESPONSE = Symbol("minifront.lastResponse");
 
@@ -33,6 +32,8 @@ export interface IdleOptions {
   readonly stalledMs: number;
   /** How often the sweep runs; a timeout fires up to one sweep late. Default: a quarter of the shorter timeout, at most 1 s. */
   readonly sweepMs?: number;
+  /** The server speaks TLS: watch the TLS sockets ("secureConnection"), which requests arrive on. */
+  readonly secure?: boolean;
 }
 
 /** What node:http itself sends when its headersTimeout fires (ERR_HTTP_REQUEST_TIMEOUT). */
@@ -80,7 +81,7 @@ export function closeIdleConnections(server: Server, options: IdleOptions): (req
   server.on("close", () => clearInterval(sweep));
   // Every connection, including those whose only answer node:http wrote itself (a 417 for an
   // unknown Expect, a 400): the socket a request arrives on, the TLS one for HTTPS.
-  server.on(server instanceof TlsServer ? "secureConnection" : "connection", (socket: TrackedSocket) => {
+  server.on(options.secure ? "secureConnection" : "connection", (socket: TrackedSocket) => {
     const now = performance.now();
     sockets.set(socket, { bytes: -1, since: now, moved: now });
     socket.once("close", () => sockets.delete(socket));

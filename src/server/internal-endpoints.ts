@@ -2,6 +2,8 @@
 // call, so they can switch to minifront unchanged:
 //   GET  /_minifront/health   GET /_localstack/health  (LocalStack's shape: services → "running")
 //   POST /_minifront/reset    POST /moto-api/reset     (moto server mode: 200 {"status": "ok"})
+//   GET  /_minifront/metrics     the edge's per-distribution counters, Prometheus text (issue 15)
+//   POST /_minifront/logs/flush  delivers the standard-log lines buffered so far (issue 15)
 //   GET  /_minifront/memory   the pid, process.memoryUsage() and the edge cache's size (bytes), for `npm run soak`
 import { getHeapSpaceStatistics } from "node:v8";
 
@@ -11,6 +13,10 @@ export interface InternalDeps {
   reset(): void;
   /** What the edge cache holds (its own accounting), shown next to the process's memory. */
   cacheSize?(): { entries: number; bytes: number; diskBytes: number };
+  /** Delivers buffered standard-log lines now (src/observe/standard-logs.ts). */
+  flushLogs?(): Promise<void>;
+  /** The edge's counters as Prometheus text (src/observe/metrics.ts). */
+  metrics?(): string;
 }
 
 export type InternalEndpoints = (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
@@ -30,6 +36,11 @@ export function createInternalEndpoints(deps: InternalDeps): InternalEndpoints {
         return { status: 200, body: { services: SERVICES, edition: "minifront", version: deps.version } };
       case "GET /_minifront/memory":
         return { status: 200, body: memoryReport(deps) };
+      case "GET /_minifront/metrics":
+        return deps.metrics ? { status: 200, body: deps.metrics() } : undefined;
+      case "POST /_minifront/logs/flush":
+        await deps.flushLogs?.();
+        return { status: 200, body: { status: "flushed" } };
       case "POST /_minifront/reset":
         deps.reset();
         return { status: 200, body: { status: "reset" } };

@@ -1,4 +1,4 @@
-// The one SQLite database in the data directory (DECISIONS.md "Persistence": node:sqlite, WAL,
+// The one SQLite database in the data directory (docs/decisions.md "Persistence": node:sqlite, WAL,
 // synchronous=FULL). A write that returned is on disk, so an acknowledged API call survives
 // `kill -9`. Ephemeral mode is the same code on a temporary directory.
 import { DatabaseSync } from "node:sqlite";

@@ -2,8 +2,8 @@
 // @aws-sdk/client-cloudfront on a real port: CRUD with ETag/If-Match, CallerReference and name
 // rules, PEM validation, limits, in-use protection, distributions that reference these resources
 // (valid and invalid), persistence across a restart, and the aws CLI where installed.
-// control-plane.md §3 (If-Match), §4 (CallerReference, names), §5 (errors), §6 (ids), §9 (quotas,
-// OAC/OAI rules); signed-urls.md §1, §5.5; data-plane.md §7.5.
+// docs/control-plane.md §3 (If-Match), §4 (CallerReference, names), §5 (errors), §6 (ids), §9 (quotas,
+// OAC/OAI rules); docs/signed-urls.md §1, §5.5; docs/edge.md §7.5.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";

@@ -2,7 +2,7 @@
 // bucket policies AWS documents (and the 403s without them), signed URLs and cookies made by the
 // real signers (@aws-sdk/cloudfront-signer and `aws cloudfront sign`). Geo restriction is in
 // edge-listeners.e2e, CORS and security headers in edge-response-headers.e2e.
-// data-plane.md §7.5, signed-urls.md; AWS "Restricting access to an Amazon S3 origin".
+// docs/edge.md §7.5, docs/signed-urls.md; AWS "Restricting access to an Amazon S3 origin".
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

@@ -1,6 +1,6 @@
 // End to end with the real AWS CLI (v1): the commands of the getting-started tutorial and the
 // distribution lifecycle, run as child processes against an emulator on a free port.
-// control-plane.md §3 (ETag/If-Match), §4 (CallerReference, the CLI's --origin-domain-name),
+// docs/control-plane.md §3 (ETag/If-Match), §4 (CallerReference, the CLI's --origin-domain-name),
 // §6 (ids, lifecycle), §7 (waiters), §8 (paging), §9 (defaults).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 // Distribution lifecycle through @aws-sdk/client-cloudfront on a real port (issue 2).
-// Semantics: control-plane.md §3 (ETag/If-Match), §4 (CallerReference), §6 (lifecycle), §9.
+// Semantics: docs/control-plane.md §3 (ETag/If-Match), §4 (CallerReference), §6 (lifecycle), §9.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -77,7 +77,7 @@ describe("distributions through the SDK", () => {
     await waitUntilDistributionDeployed({ client: cf, maxWaitTime: 120 }, { Id: id });
   });
 
-  it("accepts requests signed for any region (control-plane.md §1)", async () => {
+  it("accepts requests signed for any region (docs/control-plane.md §1)", async () => {
     const out = await t.cloudfront("eu-central-1").send(new ListDistributionsCommand({}));
     assert.equal(out.$metadata.httpStatusCode, 200);
   });
@@ -207,7 +207,7 @@ describe("distributions through the SDK", () => {
   });
 });
 
-describe("distribution validation (control-plane.md §9)", () => {
+describe("distribution validation (docs/control-plane.md §9)", () => {
   const t = useEmulator();
   const origin = (id: string) => ({ Id: id, DomainName: "b.s3.amazonaws.com", S3OriginConfig: { OriginAccessIdentity: "" } });
   const base = tutorialConfig();

@@ -1,7 +1,7 @@
 // Cache hits on the wire and the viewer connection's life, through real clients: curl reusing one
 // connection for a miss, hits and a HEAD (the pre-rendered hit head, cache/prerendered-head.ts),
 // and node's http client with a keep-alive agent, whose idle connection the emulator closes after
-// 5 s (server/idle-connections.ts). data-plane.md §12, §14.
+// 5 s (server/idle-connections.ts). docs/edge.md §12, §14.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

@@ -3,7 +3,7 @@
 // what is cached, and that a healthy distribution keeps serving meanwhile. Distributions are made
 // with @aws-sdk/client-cloudfront; viewers are node:http clients and raw sockets; origins are a
 // node:http test origin and a raw TCP one that can misbehave (test/helpers/faulty-origin.ts).
-// data-plane.md §1 (GET with a body → 403), §17 (origin errors); CloudFront's "Request and
+// docs/edge.md §1 (GET with a body → 403), §17 (origin errors); CloudFront's "Request and
 // response behavior for custom origins".
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";

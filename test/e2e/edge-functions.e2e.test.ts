@@ -1,4 +1,4 @@
-// CloudFront Functions at the edge, end to end (issue #5, functions.md): functions created and
+// CloudFront Functions at the edge, end to end (issue #5, docs/functions.md): functions created and
 // published through @aws-sdk/client-cloudfront, associated with behaviors, and observed through
 // real HTTP requests and curl: a URL rewrite, a redirect, header injection both ways, an
 // authorization check against a KeyValueStore written with the KVS client, A/B origin selection,

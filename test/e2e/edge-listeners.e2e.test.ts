@@ -1,7 +1,7 @@
 // The edge's listeners and tiers end to end: the HTTPS listener with its generated certificate
 // (verified, not skipped, by the client), the edge-only port, several POPs over one regional tier
 // and Origin Shield, the disk tier for large objects, CloudFront-* viewer headers, and custom
-// error pages for CloudFront's own 403s. data-plane.md §0, §2, §5, §7.2, §10, §16.
+// error pages for CloudFront's own 403s. docs/edge.md §0, §2, §5, §7.2, §10, §16.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { request as httpsRequest } from "node:https";
@@ -136,7 +136,7 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
     });
   });
 
-  describe("POPs and tiers (§16)", () => {
+  describe("POPs and tiers (docs/edge.md §16)", () => {
     it("gives each POP its own cache in front of one regional tier", async () => {
       origin.on("/pops/a", { body: "pops a", headers: { "Cache-Control": "max-age=60" } });
       const d = await distribution();
@@ -232,7 +232,7 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
     });
   });
 
-  describe("CloudFront-* viewer headers (§7.2)", () => {
+  describe("CloudFront-* viewer headers (docs/edge.md §7.2)", () => {
     it("adds the headers a policy names, and keys the cache on the viewer country when the cache policy lists it", async () => {
       const { CreateCachePolicyCommand } = await import("@aws-sdk/client-cloudfront");
       const policy = await (cf as CloudFrontClient).send(
@@ -284,7 +284,7 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
     });
   });
 
-  describe("geo restriction (§3)", () => {
+  describe("geo restriction (docs/edge.md §3)", () => {
     it("blocks countries on a block list and admits only listed ones on an allow list", async () => {
       const blocked = await distribution({}, { Restrictions: { GeoRestriction: { RestrictionType: "blacklist", Quantity: 1, Items: ["RU"] } } });
       const ru = await blocked.get("/geo/blocked", { headers: { "X-Minifront-Viewer-Country": "RU" } });
@@ -299,7 +299,7 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
     });
   });
 
-  describe("custom error pages for CloudFront's own errors (§10)", () => {
+  describe("custom error pages for CloudFront's own errors (docs/edge.md §10)", () => {
     it("serves the distribution's 403 page when CloudFront refuses a method", async () => {
       const s3 = new S3Client({ endpoint: t.emu.s3Url, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
       await s3.send(new CreateBucketCommand({ Bucket: "error-pages-403" }));

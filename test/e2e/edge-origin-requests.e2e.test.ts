@@ -2,7 +2,7 @@
 // viewer's miss, a stale-while-revalidate background refresh and a custom error page's fetch all
 // go through one requester (src/edge/origin-request.ts). An origin that checks a secret custom
 // header (the usual way to keep an origin private to its distribution) serves all three.
-// data-plane.md §7.2 (origin custom headers), §9.3 (stale-while-revalidate), §10 (error pages).
+// docs/edge.md §7.2 (origin custom headers), §9.3 (stale-while-revalidate), §10 (error pages).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CreateDistributionCommand, type CloudFrontClient } from "@aws-sdk/client-cloudfront";

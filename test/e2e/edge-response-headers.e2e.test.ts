@@ -1,4 +1,4 @@
-// Response headers policies at the edge (data-plane.md §11, managed-policies.md §3): managed and
+// Response headers policies at the edge (docs/edge.md §11, docs/managed-policies.md §3): managed and
 // custom policies created through @aws-sdk/client-cloudfront, observed on real HTTP responses
 // (hits, misses, CloudFront's own errors) and with curl for the CORS preflight and security headers.
 import { after, before, describe, it } from "node:test";
@@ -16,7 +16,7 @@ const CORS_WITH_PREFLIGHT = "5cc3b908-e619-4b99-88e5-2cf7f45965bd";
 const SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03";
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] as const;
 
-describe("response headers policies at the edge (§11)", () => {
+describe("response headers policies at the edge (docs/edge.md §11)", () => {
   const t = useEmulator({ pop: "LOC50-C1,LOC52-C2" });
   const origin = new TestOrigin();
   let cf: CloudFrontClient | undefined;

@@ -2,7 +2,7 @@
 // emulator: a bucket and an index.html, the tutorial's distribution, `curl -i` through the edge
 // (Miss, then Hit), an object change that the cache hides until `create-invalidation --paths "/*"`,
 // then the new body (Miss, then Hit). curl reaches the distribution's domain name with --resolve,
-// so no DNS is needed. data-plane.md §14 (X-Cache), §15 (invalidations).
+// so no DNS is needed. docs/edge.md §14 (X-Cache), §15 (invalidations).
 // Then the README's version of it, verbatim, through the `minifront start` process (issue #12):
 // with default flags (`--s3-access warn`) it serves the page and the log says once what AWS would
 // answer; with `--s3-access enforce` curl gets AWS's 403.

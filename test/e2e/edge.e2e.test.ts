@@ -3,9 +3,9 @@
 // @aws-sdk/client-s3. A controllable test origin (a node:http server in this file) plays custom
 // origins: per path it answers what a test sets and records what it received. Time is a
 // ManualClock that tests advance instead of sleeping.
-// data-plane.md §4 (behaviors, methods), §5 (viewer protocol), §6 (cache key), §7 (origin
+// docs/edge.md §4 (behaviors, methods), §5 (viewer protocol), §6 (cache key), §7 (origin
 // request), §9 (TTLs, revalidation, error caching), §10 (default root object), §12 (conditional,
-// Range, HEAD), §14 (response headers), §15 (invalidations); control-plane.md for the API side.
+// Range, HEAD), §14 (response headers), §15 (invalidations); docs/control-plane.md for the API side.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, request, type IncomingHttpHeaders } from "node:http";
@@ -206,7 +206,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("TTLs (§9.2)", () => {
+  describe("TTLs (docs/edge.md §9.2)", () => {
     it("caches an object without caching headers for the legacy DefaultTTL of 86400 s", async () => {
       const d = await simple();
       await d.get("/ttl/default");
@@ -319,7 +319,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("revalidation (§7.2, §9.2)", () => {
+  describe("revalidation (docs/edge.md §7.2, §9.2)", () => {
     it("revalidates an expired object with If-None-Match and serves the cached body as a RefreshHit on 304", async () => {
       let version = "v1";
       origin.on("/reval/etag", (req) =>
@@ -368,7 +368,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("managed cache policies (§6, managed-policies.md)", () => {
+  describe("managed cache policies (docs/edge.md §6, docs/managed-policies.md)", () => {
     it("CachingOptimized keeps query strings, headers and cookies out of the key and the origin request", async () => {
       const d = await distribution([customOrigin("test-origin", origin)], withPolicy("test-origin", CACHING_OPTIMIZED));
       const first = await d.get("/policy/optimized/a?x=1", { headers: { Cookie: "session=1", "X-Custom": "one" } });
@@ -395,7 +395,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("legacy ForwardedValues (§6.1, §9.5)", () => {
+  describe("legacy ForwardedValues (docs/edge.md §6.1, §9.5)", () => {
     it("QueryString true: different query strings are different objects, and all are forwarded", async () => {
       const d = await simple({ ForwardedValues: { QueryString: true, Cookies: { Forward: "none" } } });
       const one = await d.get("/fv/qs?x=1");
@@ -464,7 +464,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("cache behaviors (§4)", () => {
+  describe("cache behaviors (docs/edge.md §4)", () => {
     const jpg = new TestOrigin();
     const versioned = new TestOrigin();
     const fallback = new TestOrigin();
@@ -514,7 +514,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("default root object (§10)", () => {
+  describe("default root object (docs/edge.md §10)", () => {
     it("serves GET / from /<DefaultRootObject> and leaves /sub/ alone", async () => {
       await bucket("edge-root", { "index.html": "the root page", "sub/": "the sub/ key", "sub/index.html": "the sub index" });
       const d = await distribution([s3Origin("s3", "edge-root")], legacy("s3"), { DefaultRootObject: "index.html" });
@@ -525,7 +525,7 @@ describe("the edge", () => {
       assert.notEqual(sub.body, "the sub index", "/sub/ is not rewritten to /sub/index.html");
       assert.equal(sub.body, "the sub/ key");
       assertXCache(await d.get("/"), "Hit from cloudfront");
-      // §15: the default root object is invalidated by its own path.
+      // docs/edge.md §15: the default root object is invalidated by its own path.
       await s3c().send(new PutObjectCommand({ Bucket: "edge-root", Key: "index.html", Body: "the new root page" }));
       await cloudfront().send(new CreateInvalidationCommand({ DistributionId: d.id, InvalidationBatch: { CallerReference: "dro", Paths: list(["/index.html"]) } }));
       const fresh = await d.get("/");
@@ -542,7 +542,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("methods and viewer protocol (§4, §5)", () => {
+  describe("methods and viewer protocol (docs/edge.md §4, §5)", () => {
     it("answers a method outside AllowedMethods with 403 Error from cloudfront, without asking the origin", async () => {
       const d = await simple();
       for (const method of ["POST", "DELETE", "OPTIONS"]) {
@@ -600,7 +600,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("conditional, Range and HEAD requests answered from the cache (§12)", () => {
+  describe("conditional, Range and HEAD requests answered from the cache (docs/edge.md §12)", () => {
     it("answers If-None-Match, If-Modified-Since, Range and HEAD from the cached object", async () => {
       const lastModified = new Date(clock.now() - 3_600_000).toUTCString();
       origin.on("/cond/object.txt", { body: "0123456789", headers: { ETag: '"abc"', "Last-Modified": lastModified, "Cache-Control": "max-age=3600" } });
@@ -663,7 +663,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("origin failover (§8)", () => {
+  describe("origin failover (docs/edge.md §8)", () => {
     const groups = (codes: number[]) =>
       list([{ Id: "group", FailoverCriteria: { StatusCodes: list(codes) }, Members: { Quantity: 2, Items: [{ OriginId: "primary" }, { OriginId: "secondary" }] } }]);
 
@@ -711,7 +711,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("stale-while-revalidate and stale-if-error (§9.3)", () => {
+  describe("stale-while-revalidate and stale-if-error (docs/edge.md §9.3)", () => {
     it("serves an expired object at once within stale-while-revalidate and refreshes it in the background", async () => {
       let version = "old";
       origin.on("/swr/page", () => ({ body: version, headers: { "Cache-Control": "max-age=10, stale-while-revalidate=30" } }));
@@ -748,7 +748,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("request collapsing (§6.4)", () => {
+  describe("request collapsing (docs/edge.md §6.4)", () => {
     it("sends concurrent misses for one object to the origin once and serves the followers as Hits", async () => {
       let release: () => void = () => undefined;
       const gate = new Promise<void>((r) => (release = r));
@@ -767,7 +767,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("compression (§13, §6.2)", () => {
+  describe("compression (docs/edge.md §13, §6.2)", () => {
     /** A GET whose body comes back as raw bytes (compressed bodies are not text). */
     function getRaw(host: string, path: string, acceptEncoding?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
       return new Promise((resolve, reject) => {
@@ -818,7 +818,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("custom error responses (§10)", () => {
+  describe("custom error responses (docs/edge.md §10)", () => {
     it("serves a single-page app: a missing path gets /index.html with status 200", async () => {
       await bucket("spa-site", { "index.html": "<app shell>", "assets/app.js": "js" });
       const d = await distribution([s3Origin("spa", "spa-site")], legacy("spa"), {
@@ -878,7 +878,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("error caching (§9.4)", () => {
+  describe("error caching (docs/edge.md §9.4)", () => {
     it("caches an origin 404 for the default ErrorCachingMinTTL of 10 s", async () => {
       origin.on("/err/missing", { status: 404, body: "not here" });
       const d = await simple();
@@ -955,7 +955,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("origin failures (§7.3, §17)", () => {
+  describe("origin failures (docs/edge.md §7.3, §17)", () => {
     it("answers 502 Error from cloudfront when the origin refuses the connection", async () => {
       // A port that was just free: nothing listens there.
       const probe = createServer();
@@ -977,7 +977,7 @@ describe("the edge", () => {
       assertXCache(res, "Error from cloudfront");
     });
 
-    it("serves the expired copy instead of an origin 5xx or an unreachable origin, and keeps it (§9.3)", async () => {
+    it("serves the expired copy instead of an origin 5xx or an unreachable origin, and keeps it (docs/edge.md §9.3)", async () => {
       let failing = false;
       origin.on("/down/stale", (): Reply => (failing ? { status: 503, body: "busy" } : { body: "good copy", headers: { "Cache-Control": "max-age=10" } }));
       const d = await simple();
@@ -995,7 +995,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("origin connections (§7.3)", () => {
+  describe("origin connections (docs/edge.md §7.3)", () => {
     const keepAlive = new TestOrigin();
     before(() => keepAlive.start());
     after(() => keepAlive.close());
@@ -1019,7 +1019,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("forwarding to the origin (§7.2)", () => {
+  describe("forwarding to the origin (docs/edge.md §7.2)", () => {
     it("sends X-Forwarded-For, Via, X-Amz-Cf-Id, User-Agent: Amazon CloudFront, origin custom headers and Host = origin domain, under the OriginPath", async () => {
       const d = await simple(
         {},
@@ -1058,7 +1058,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("distribution lookup (§2)", () => {
+  describe("distribution lookup (docs/edge.md §2)", () => {
     it("answers 403 for a disabled distribution", async () => {
       const d = await simple({}, { Enabled: false });
       const res = await d.get("/disabled/page");
@@ -1088,7 +1088,7 @@ describe("the edge", () => {
     });
   });
 
-  describe("invalidations (§15, control-plane.md)", () => {
+  describe("invalidations (docs/edge.md §15, docs/control-plane.md)", () => {
     async function invalidate(id: string, paths: string[], callerReference = `inv-${++refs}`) {
       return cloudfront().send(new CreateInvalidationCommand({ DistributionId: id, InvalidationBatch: { CallerReference: callerReference, Paths: list(paths) } }));
     }

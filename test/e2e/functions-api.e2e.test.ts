@@ -1,7 +1,7 @@
 // CloudFront Functions on the API, end to end: @aws-sdk/client-cloudfront on a real port for every
 // function operation and its errors (If-Match, stages, code checks, size, in-use protection,
 // associations from distributions, KeyValueStore associations), TestFunction's results, then the
-// aws CLI. functions.md §1, §5; control-plane.md §3 (If-Match), §6, Appendix A.
+// aws CLI. docs/functions.md §1, §5; docs/control-plane.md §3 (If-Match), §6, Appendix A.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

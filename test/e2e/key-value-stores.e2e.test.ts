@@ -2,8 +2,8 @@
 // (REST-XML) and the `cloudfront-keyvaluestore` data plane through
 // @aws-sdk/client-cloudfront-keyvaluestore (restJson1, SigV4A-signed by @aws-sdk/signature-v4a),
 // imports from the embedded S3, restarts and kill -9 of `minifront start`, and the aws CLI.
-// functions.md §6 (KeyValueStore), control-plane.md Appendix A "KeyValueStore (control plane)",
-// cloudfront-limits.html "Quotas on key value stores".
+// docs/functions.md §6 (KeyValueStore), docs/control-plane.md Appendix A "KeyValueStore (control plane)",
+// CloudFront guide "Quotas" "Quotas on key value stores".
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Agent } from "node:http";
@@ -107,7 +107,7 @@ describe("KeyValueStores: control plane (CloudFront API)", () => {
 
   it("UpdateKeyValueStore needs the current ETag and returns a new one", async () => {
     const { etag } = await createStore(cf, "updatable", "old");
-    // The model marks If-Match required here; a missing one is InvalidIfMatchVersion (control-plane.md §5).
+    // The model marks If-Match required here; a missing one is InvalidIfMatchVersion (docs/control-plane.md §5).
     await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "updatable", Comment: "new", IfMatch: undefined })), 400, "InvalidIfMatchVersion");
     await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "updatable", Comment: "new", IfMatch: "ESTALE" })), 412, "PreconditionFailed");
     await expectServiceError(cf.send(new UpdateKeyValueStoreCommand({ Name: "updatable", Comment: "c".repeat(129), IfMatch: etag })), 400, "InvalidArgument");
@@ -197,7 +197,7 @@ describe("KeyValueStores: ImportSource from the embedded S3", () => {
 
   const put = (key: string, body: string) => s3.send(new PutObjectCommand({ Bucket: "kvs-data", Key: key, Body: body }));
 
-  it("a good file (kvs-with-functions-create-s3-kvp.html) gives a READY store holding its pairs", async () => {
+  it("a good file (CloudFront guide “Create a file of key value pairs”) gives a READY store holding its pairs", async () => {
     await put("pairs.json", JSON.stringify({ data: [{ key: "/old", value: "/new" }, { key: "flag", value: '{"on":true}' }] }));
     const out = await cf.send(new CreateKeyValueStoreCommand({ Name: "imported", ImportSource: { SourceType: "S3", SourceARN: "arn:aws:s3:::kvs-data/pairs.json" } }));
     assert.equal(out.KeyValueStore?.Status, "READY");
@@ -364,7 +364,7 @@ describe("KeyValueStores: data plane (cloudfront-keyvaluestore API)", () => {
   });
 
   it("the client's own endpoint rule works too: `endpoint` gives an account-prefixed host, which minifront accepts", async () => {
-    // With `endpoint`, the SDK calls http://<account>.<endpoint host>/ (functions.md §6.2). Where
+    // With `endpoint`, the SDK calls http://<account>.<endpoint host>/ (docs/functions.md §6.2). Where
     // `*.localhost` does not resolve, an agent that sends every host to 127.0.0.1 stands in for DNS.
     const agent = new Agent({ lookup: (_host, options, cb) => (options.all ? cb(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4)) });
     const hosts: string[] = [];
@@ -503,7 +503,7 @@ describe("aws cloudfront … key-value-store (CLI v1)", { skip: awsCliAvailable(
 
   it("the data-plane commands (aws cloudfront-keyvaluestore …) when the CLI can sign SigV4A", async (t) => {
     // botocore signs SigV4A only with awscrt (botocore[crt]); without it the CLI stops before
-    // sending anything (functions.md §6.2). It also calls http://<account>.localhost:<port>, which
+    // sending anything (docs/functions.md §6.2). It also calls http://<account>.localhost:<port>, which
     // must resolve to this machine.
     const cf = ctx.cloudfront();
     const arn = (await createStore(cf, "cli-data")).store.ARN as string;

@@ -4,8 +4,8 @@
 // serving with CUSTOM policies (cache key, TTLs, forwarding, live updates), then one aws CLI check.
 // A controllable test origin (a node:http server in this file) records what the edge sends it;
 // time is a ManualClock the edge tests advance instead of sleeping.
-// control-plane.md §4 (name-keyed resources), §9 "Cache policy"; managed-policies.md;
-// data-plane.md §6 (cache key), §7.1 (origin request policies), §9.2 (TTLs).
+// docs/control-plane.md §4 (name-keyed resources), §9 "Cache policy"; docs/managed-policies.md;
+// docs/edge.md §6 (cache key), §7.1 (origin request policies), §9.2 (TTLs).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -42,7 +42,7 @@ import { expectServiceError, useEmulator } from "../helpers/emulator.ts";
 import { TestOrigin, header, sendToEdge, type EdgeResponse } from "../helpers/test-origin.ts";
 
 // ---------------------------------------------------------------------------------------------
-// Managed policy ids (managed-policies.md)
+// Managed policy ids (docs/managed-policies.md)
 
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 const CACHING_OPTIMIZED_UNCOMPRESSED = "b2884449-e4de-46a7-ac36-70bc7f1ddd6d";
@@ -304,7 +304,7 @@ describe("cache policy and origin request policy APIs", () => {
       assert.equal(config.ETag, created.ETag);
       assert.deepEqual(config.CachePolicyConfig, c);
 
-      // The defaults follow a larger MinTTL / DefaultTTL (§9).
+      // The defaults follow a larger MinTTL / DefaultTTL (docs/control-plane.md §9).
       const bigMin = (await createCache(cacheConfig("defaults-big-min", { min: 100_000 }))).CachePolicy?.CachePolicyConfig;
       assert.equal(bigMin?.DefaultTTL, 100_000, "DefaultTTL defaults to MinTTL when MinTTL > 86400");
       assert.equal(bigMin?.MaxTTL, 31536000);

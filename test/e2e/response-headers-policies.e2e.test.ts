@@ -2,8 +2,8 @@
 // (the five managed policies with their real ids, CRUD with If-Match, Type filters and paging,
 // every validation error, in-use protection, distributions referencing policies,
 // ListDistributionsByResponseHeadersPolicyId, the custom-policy quota), then the aws CLI.
-// control-plane.md §4 (name-keyed resources), §5 (error codes), §9 (quotas, managed policies);
-// managed-policies.md §3; data-plane.md §11; understanding-response-headers-policies.html.
+// docs/control-plane.md §4 (name-keyed resources), §5 (error codes), §9 (quotas, managed policies);
+// docs/managed-policies.md §3; docs/edge.md §11; CloudFront guide "Understand response headers policies".
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -31,7 +31,7 @@ import { AWS_CLI_MISSING, awsCliAvailable, runAws, useCloudFrontCli } from "../h
 import { cloudFrontClient, expectServiceError, useEmulator } from "../helpers/emulator.ts";
 
 // ---------------------------------------------------------------------------------------------
-// Managed policy ids (managed-policies.md §3)
+// Managed policy ids (docs/managed-policies.md §3)
 
 const SIMPLE_CORS = "60669652-455b-4ae9-85a4-c4c02393f86c";
 const CORS_WITH_PREFLIGHT = "5cc3b908-e619-4b99-88e5-2cf7f45965bd";
@@ -213,7 +213,7 @@ describe("response headers policy API", () => {
     assert.equal(config.Name, "Managed-SecurityHeadersPolicy");
     assert.ok(got.ResponseHeadersPolicy?.LastModifiedTime instanceof Date);
     const sec = config.SecurityHeadersConfig ?? assert.fail("no security headers");
-    assert.deepEqual(sec.ContentTypeOptions, { Override: true }, "X-Content-Type-Options overrides the origin (managed-policies.md §3)");
+    assert.deepEqual(sec.ContentTypeOptions, { Override: true }, "X-Content-Type-Options overrides the origin (docs/managed-policies.md §3)");
     assert.equal(sec.FrameOptions?.FrameOption, "SAMEORIGIN");
     assert.equal(sec.FrameOptions?.Override, false);
     assert.equal(sec.ReferrerPolicy?.ReferrerPolicy, "strict-origin-when-cross-origin");

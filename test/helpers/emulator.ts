@@ -1,5 +1,5 @@
 // Test fixtures: an emulator on a free port per test file, real SDK clients pointed at it, the
-// CLI as a child process, and an assertion for AWS errors. STYLE.md "Tests".
+// CLI as a child process, and an assertion for AWS errors. docs/style.md "Tests".
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";

@@ -7,7 +7,7 @@ import type { ValueSelector } from "../compile.ts";
 const sel = (behavior: ValueSelector["behavior"], ...names: string[]): ValueSelector => ({ behavior, names: new Set(names) });
 const none = sel("none");
 
-describe("cache key (data-plane.md §6)", () => {
+describe("cache key (docs/edge.md §6)", () => {
   it("keeps the selected query parameters in the viewer's order", () => {
     assert.equal(selectQuery("b=2&a=1&c=3", sel("all")), "b=2&a=1&c=3");
     assert.equal(selectQuery("b=2&a=1&c=3", sel("whitelist", "a", "b")), "b=2&a=1");
@@ -37,7 +37,7 @@ describe("cache key (data-plane.md §6)", () => {
   });
 });
 
-describe("invalidation paths (data-plane.md §15)", () => {
+describe("invalidation paths (docs/edge.md §15)", () => {
   const cases: Array<[string, string, boolean]> = [
     ["/*", "/anything/at/all?x=1", true],
     ["/images/*", "/images/a/b.png", true],

@@ -1,4 +1,4 @@
-// data-plane.md §6: the cache key is the distribution, the path, and the headers, cookies and
+// docs/edge.md §6: the cache key is the distribution, the path, and the headers, cookies and
 // query strings the behavior selects (header names case-insensitive; query strings in the
 // viewer's order, names and values case-sensitive). The same selection decides what reaches the
 // origin (§7.1), so both are built here from one helper.
@@ -60,7 +60,7 @@ export interface KeyInput {
 }
 
 /**
- * The cache key as one string. OPTIONS responses get their own key (§6.1); GET and HEAD share
+ * The cache key as one string. OPTIONS responses get their own key (docs/edge.md §6.1); GET and HEAD share
  * one. The path part (before the first NUL) is what invalidations match against.
  */
 export function buildCacheKey(input: KeyInput, key: { headers: ValueSelector; cookies: ValueSelector; query: ValueSelector }): string {
@@ -74,13 +74,13 @@ export function buildCacheKey(input: KeyInput, key: { headers: ValueSelector; co
   return out;
 }
 
-/** The invalidation path of a cache key: path plus the query in the key (§15). */
+/** The invalidation path of a cache key: path plus the query in the key (docs/edge.md §15). */
 export function keyPath(cacheKey: string): string {
   const i = cacheKey.indexOf("\u0000");
   return i < 0 ? cacheKey : cacheKey.slice(0, i);
 }
 
-/** A request's cache key on a behavior, with the normalized Accept-Encoding when a coding is enabled (§6.2). */
+/** A request's cache key on a behavior, with the normalized Accept-Encoding when a coding is enabled (docs/edge.md §6.2). */
 export function edgeCacheKey(distributionId: string, behavior: CompiledBehavior, method: string, path: string, rawQuery: string, headers: IncomingHttpHeaders, acceptEncoding: string | undefined): string {
   const base = buildCacheKey({ distributionId, method, path, rawQuery, headers }, behavior.key);
   return acceptEncoding === undefined ? base : `${base}\u0000ae:${acceptEncoding}`;

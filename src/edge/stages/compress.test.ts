@@ -5,7 +5,7 @@ import { chooseCoding, compress, normalizeAcceptEncoding } from "./compress.ts";
 
 const both = { gzip: true, brotli: true };
 
-describe("Accept-Encoding normalization (data-plane.md §6.2)", () => {
+describe("Accept-Encoding normalization (docs/edge.md §6.2)", () => {
   const cases: Array<[string | undefined, { gzip: boolean; brotli: boolean }, string | undefined]> = [
     ["gzip, deflate, br", both, "br,gzip"],
     ["gzip", both, "gzip"],
@@ -26,7 +26,7 @@ describe("Accept-Encoding normalization (data-plane.md §6.2)", () => {
   }
 });
 
-describe("chooseCoding (data-plane.md §13)", () => {
+describe("chooseCoding (docs/edge.md §13)", () => {
   const html = { "content-type": "text/html; charset=utf-8" };
   it("prefers br, then gzip", () => {
     assert.equal(chooseCoding("br,gzip", 200, html, 5000), "br");

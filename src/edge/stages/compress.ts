@@ -1,4 +1,4 @@
-// Edge compression (data-plane.md §13) and the Accept-Encoding normalization it relies on (§6.2).
+// Edge compression (docs/edge.md §13) and the Accept-Encoding normalization it relies on (§6.2).
 // CloudFront compresses a cacheable origin response itself when the behavior asks for it, the
 // cache policy enables gzip and/or Brotli, the viewer accepts one of them (Brotli preferred), and
 // the response is a 200/403/404 of a listed content type between 1,000 and 10,000,000 bytes with
@@ -15,7 +15,7 @@ export interface EncodingFlags {
 }
 
 /**
- * §6.2: the Accept-Encoding that goes into the cache key and to the origin: `br,gzip`, `br`,
+ * docs/edge.md §6.2: the Accept-Encoding that goes into the cache key and to the origin: `br,gzip`, `br`,
  * `gzip`, `identity` (the viewer accepts neither enabled coding) or undefined (no header at all,
  * or neither flag on: then Accept-Encoding is an ordinary header).
  */
@@ -82,7 +82,7 @@ export function chooseCoding(
   return normalized.startsWith("br") ? "br" : "gzip";
 }
 
-/** Compresses the body and adjusts the headers: Content-Encoding, Vary, weak ETag (§13 "Effects"). */
+/** Compresses the body and adjusts the headers: Content-Encoding, Vary, weak ETag (docs/edge.md §13 "Effects"). */
 export async function compress(
   coding: "br" | "gzip",
   body: Buffer,

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { countryResolver, geoAllowed } from "./geo.ts";
 
-describe("viewer country and geo restriction (data-plane.md §3)", () => {
+describe("viewer country and geo restriction (docs/edge.md §3)", () => {
   const resolve = countryResolver("US", { "10.1.0.0/16": "DE", "192.0.2.7": "FR", "2001:db8::/32": "JP" });
   const cases: Array<[string, Record<string, string>, string, string]> = [
     ["the header wins", { "x-minifront-viewer-country": "br" }, "10.1.2.3", "BR"],

@@ -1,4 +1,4 @@
-// The viewer's country and geo restriction (data-plane.md §0, §3). CloudFront knows the country
+// The viewer's country and geo restriction (docs/edge.md §0, §3). CloudFront knows the country
 // from the viewer's IP; here it comes from, in order: the `X-Minifront-Viewer-Country` request
 // header (a test or a developer says where the viewer is), the user's IP-to-country map
 // (`--viewer-country-map`, CIDR → ISO code, matched against the TCP peer), and the default
@@ -49,7 +49,7 @@ export interface GeoRestriction {
   readonly locations: ReadonlySet<string>;
 }
 
-/** §3: an allow list admits only its countries, a block list refuses its countries. */
+/** docs/edge.md §3: an allow list admits only its countries, a block list refuses its countries. */
 export function geoAllowed(restriction: GeoRestriction, country: string): boolean {
   if (restriction.type === "whitelist") return restriction.locations.has(country);
   if (restriction.type === "blacklist") return !restriction.locations.has(country);

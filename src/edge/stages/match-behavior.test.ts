@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { patternToRegExp } from "../compile.ts";
 
-describe("path patterns (data-plane.md §4)", () => {
+describe("path patterns (docs/edge.md §4)", () => {
   const cases: Array<[string, string, boolean]> = [
     ["/images/*", "/images/a.jpg", true],
     ["images/*", "/images/x/y.png", true],

@@ -1,4 +1,4 @@
-// data-plane.md §4: cache behaviors are tried in list order, the first whose path pattern matches
+// docs/edge.md §4: cache behaviors are tried in list order, the first whose path pattern matches
 // the viewer's path wins, and the default behavior takes the rest. Patterns are case-sensitive.
 import type { CompiledBehavior, CompiledDistribution } from "../compile.ts";
 

@@ -1,4 +1,4 @@
-// OAC origin-request signing (data-plane.md §7.5). Every signed request is verified the way an S3
+// OAC origin-request signing (docs/edge.md §7.5). Every signed request is verified the way an S3
 // that checks SigV4 does it: read the Authorization header's scope and signed headers, re-sign
 // exactly those with @smithy/signature-v4 and the secret, and compare signatures.
 import { describe, it } from "node:test";
@@ -60,7 +60,7 @@ async function verifySigV4(req: OriginRequestToSign, headers: Record<string, str
   return { valid: expected === signature, region: region as string, service: service as string, signedHeaders };
 }
 
-describe("signOriginRequest: signing behaviors (API_OriginAccessControlConfig.html)", () => {
+describe("signOriginRequest: signing behaviors (CloudFront API reference “OriginAccessControlConfig”)", () => {
   const cases: Array<[string, string, string | undefined, boolean, string | undefined]> = [
     // [what, behavior, viewer Authorization, signed?, Authorization sent unsigned]
     ["always signs a request without viewer credentials", "always", undefined, true, undefined],

@@ -1,9 +1,9 @@
-// Origin access control signing (data-plane.md §7.5): CloudFront signs the request to an origin with
+// Origin access control signing (docs/edge.md §7.5): CloudFront signs the request to an origin with
 // an OAC with SigV4 in the origin's service and region, so a bucket that admits only
 // `cloudfront.amazonaws.com` (with an AWS:SourceArn condition) serves it. Uses @smithy/signature-v4
 // with the emulator's configurable credentials, so an S3 that verifies SigV4 accepts the request.
 //
-// - SigningBehavior (API_OriginAccessControlConfig.html): `always` signs every request, replacing a
+// - SigningBehavior (CloudFront API reference "OriginAccessControlConfig"): `always` signs every request, replacing a
 //   viewer Authorization header; `never` leaves the request as it is; `no-override` passes a viewer
 //   Authorization header along unsigned and signs only requests without one; `always-amz-auth`
 //   (Lambda origins) is signed like `always` (see "Not done").
@@ -66,7 +66,7 @@ export interface OacSigningResult {
   readonly service: string;
 }
 
-/** SigV4 service name per OAC origin type (data-plane.md §7.5 "Origin types"). */
+/** SigV4 service name per OAC origin type (docs/edge.md §7.5 "Origin types"). */
 export const OAC_SERVICES: Readonly<Record<string, string>> = { s3: "s3", lambda: "lambda", mediastore: "mediastore", mediapackagev2: "mediapackagev2" };
 
 const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -76,7 +76,7 @@ const VIEWER_AUTH_HEADERS = ["authorization", "x-amz-date", "x-amz-security-toke
 
 /**
  * Signs (or not, per SigningBehavior) an origin request the way CloudFront does for an origin with
- * an origin access control (data-plane.md §7.5).
+ * an origin access control (docs/edge.md §7.5).
  *
  * @example
  * const { headers } = await signOriginRequest(

@@ -1,13 +1,13 @@
-// Origin changes a viewer-request function asks for (functions.md §4.3: cf.selectRequestOriginById,
+// Origin changes a viewer-request function asks for (docs/functions.md §4.3: cf.selectRequestOriginById,
 // cf.createRequestOriginGroup, cf.updateRequestOrigin), applied in order to the behavior's origin.
 import type { OriginChange } from "../../functions/index.ts";
 import type { CompiledDistribution, CompiledOrigin } from "../compile.ts";
 
-/** An origin group for one request: the secondary and the statuses that fail over to it (§8). */
+/** An origin group for one request: the secondary and the statuses that fail over to it (docs/edge.md §8). */
 export type Failover = CompiledDistribution["failover"] extends ReadonlyMap<string, infer G> ? G : never;
 
 /**
- * Origin changes a viewer-request function asked for (functions.md §4.3), applied in order to the
+ * Origin changes a viewer-request function asked for (docs/functions.md §4.3), applied in order to the
  * behavior's origin: another configured origin, a changed one, or an origin group made for this
  * request. A string is the reason the change cannot be made (the viewer gets 502).
  */

@@ -1,13 +1,14 @@
-// One request to an origin (data-plane.md §7.2-§7.3): HTTP/1.1 over keep-alive agents, the
+// One request to an origin (docs/edge.md §7.2-§7.3): HTTP/1.1 over keep-alive agents, the
 // connection timeout per attempt, up to ConnectionAttempts attempts for GET/HEAD when the
 // connection fails, and the read timeout on the wait for each byte. Connect failures become 502,
 // timeouts 504, an invalid response 502 (§17). Not yet: origin TLS settings (certificates are not verified), failover.
-import { request as httpRequest, Agent as HttpAgent, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
-import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import { nodeHttp, nodeHttps } from "../../http/node-http.ts";
 import type { CompiledOrigin } from "../compile.ts";
 
-const httpAgent = new HttpAgent({ keepAlive: true, keepAliveMsecs: 5000 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 5000, rejectUnauthorized: false });
+const httpAgent = new nodeHttp.Agent({ keepAlive: true, keepAliveMsecs: 5000 });
+// Made on the first HTTPS origin request, so that a run without one never loads node:tls.
+let httpsAgent: import("node:https").Agent | undefined;
 
 export class OriginError extends Error {
   /** 502 for connection failures, 504 for timeouts. */
@@ -46,7 +47,7 @@ export async function fetchOrigin(origin: CompiledOrigin, req: OriginRequest): P
 function attempt(origin: CompiledOrigin, req: OriginRequest): Promise<IncomingMessage> {
   const https = origin.protocol === "https:" || (origin.protocol === "match-viewer" && req.viewerProtocol === "https");
   const port = origin.protocol === "match-viewer" && https ? origin.httpsPort : origin.port;
-  const request = https ? httpsRequest : httpRequest;
+  const request = https ? nodeHttps().request : nodeHttp.request;
   return new Promise((resolve, reject) => {
     const r = request({
       hostname: origin.hostname,
@@ -54,7 +55,7 @@ function attempt(origin: CompiledOrigin, req: OriginRequest): Promise<IncomingMe
       method: req.method,
       path: req.path,
       headers: req.headers,
-      agent: https ? httpsAgent : httpAgent,
+      agent: https ? (httpsAgent ??= new (nodeHttps().Agent)({ keepAlive: true, keepAliveMsecs: 5000, rejectUnauthorized: false })) : httpAgent,
       servername: https ? origin.hostname : undefined,
     });
     let connected = false;
@@ -89,7 +90,7 @@ function attempt(origin: CompiledOrigin, req: OriginRequest): Promise<IncomingMe
     r.once("error", (err) => {
       clearTimeout(connectTimer);
       // A response node's parser refuses (HPE_*: bad status line, bad header, conflicting
-      // framing) is an invalid origin response: 502, as for a connection failure (§17).
+      // framing) is an invalid origin response: 502, as for a connection failure (docs/edge.md §17).
       const invalid = (err as NodeJS.ErrnoException).code?.startsWith("HPE_") === true;
       reject(err instanceof OriginError ? err : new OriginError(connected && !invalid ? 504 : 502, `origin ${origin.id}: ${err.message}`));
     });

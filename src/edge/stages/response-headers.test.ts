@@ -42,7 +42,7 @@ function cors(c: Partial<ResponseHeadersPolicyCorsConfig> & { origins: string[] 
 const CORS_NAMES = ["access-control-allow-origin", "access-control-allow-credentials", "access-control-expose-headers", "access-control-allow-methods", "access-control-allow-headers", "access-control-max-age"];
 const corsHeaders = (h: ResponseHeaders) => Object.fromEntries(Object.entries(h).filter(([k]) => CORS_NAMES.includes(k)));
 
-describe("remove headers (data-plane.md §11 step 1)", () => {
+describe("remove headers (docs/edge.md §11 step 1)", () => {
   it("removes the listed headers, case-insensitively, from the origin's response", () => {
     const out = run({ RemoveHeadersConfig: list([{ Header: "X-Powered-By" }, { Header: "vary" }]) }, GET, { "x-powered-by": "PHP", vary: "Accept", "content-type": "text/html" });
     assert.deepEqual(out, { "content-type": "text/html" });
@@ -65,7 +65,7 @@ describe("remove headers (data-plane.md §11 step 1)", () => {
   });
 });
 
-describe("CORS headers (data-plane.md §11 step 2)", () => {
+describe("CORS headers (docs/edge.md §11 step 2)", () => {
   const cases: Array<[string, ReturnType<typeof cors>, ViewerFacts, ResponseHeaders, Record<string, string>]> = [
     ["no Origin header: no CORS headers", cors({ origins: ["*"] }), GET, {}, {}],
     ["empty Origin header: no CORS headers", cors({ origins: ["*"] }), { method: "GET", origin: "" }, {}, {}],
@@ -121,7 +121,7 @@ describe("CORS headers (data-plane.md §11 step 2)", () => {
   }
 });
 
-describe("security headers (data-plane.md §11 step 3)", () => {
+describe("security headers (docs/edge.md §11 step 3)", () => {
   const cases: Array<[string, ResponseHeadersPolicyConfig["SecurityHeadersConfig"], string, string]> = [
     ["HSTS max-age only", { StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000, Override: true } }, "strict-transport-security", "max-age=31536000"],
     ["HSTS with includeSubDomains", { StrictTransportSecurity: { AccessControlMaxAgeSec: 60, IncludeSubdomains: true, Override: true } }, "strict-transport-security", "max-age=60; includeSubDomains"],
@@ -147,14 +147,14 @@ describe("security headers (data-plane.md §11 step 3)", () => {
   });
 });
 
-describe("custom headers (data-plane.md §11 step 4)", () => {
+describe("custom headers (docs/edge.md §11 step 4)", () => {
   it("adds each header under its lower-case name, an empty value included; Override decides against the origin's", () => {
     const config = { CustomHeadersConfig: list([{ Header: "Cache-Control", Value: "max-age=60", Override: true }, { Header: "X-Empty", Value: "", Override: false }, { Header: "X-Kept", Value: "policy", Override: false }]) };
     assert.deepEqual(run(config, GET, { "cache-control": "no-store", "x-kept": "origin" }), { "cache-control": "max-age=60", "x-empty": "", "x-kept": "origin" });
   });
 });
 
-describe("Server-Timing (data-plane.md §11 step 5)", () => {
+describe("Server-Timing (docs/edge.md §11 step 5)", () => {
   const enabled = (rate: number) => ({ ServerTimingHeadersConfig: { Enabled: true, SamplingRate: rate } });
   const pragma: ViewerFacts = { method: "GET", pragma: "no-cache, Server-Timing" };
 
@@ -206,7 +206,7 @@ describe("Server-Timing (data-plane.md §11 step 5)", () => {
   });
 });
 
-describe("managed response headers policies at the edge (managed-policies.md §3)", () => {
+describe("managed response headers policies at the edge (docs/managed-policies.md §3)", () => {
   const managed = (id: string) => MANAGED_RESPONSE_HEADERS_POLICIES.get(id) ?? assert.fail(`managed policy ${id} missing`);
   const apply = (id: string, viewer: ViewerFacts, origin: ResponseHeaders = {}) => {
     const headers = { ...origin };

@@ -1,4 +1,4 @@
-// Response headers policy at the edge (data-plane.md §11; understanding-response-headers-policies.html).
+// Response headers policy at the edge (docs/edge.md §11; CloudFront guide "Understand response headers policies").
 // Applied to every response for the behavior, cache hits and misses alike, in this order:
 // 1. remove headers; 2. CORS headers (requests with an Origin header; the preflight-only ones for
 // OPTIONS + Origin + Access-Control-Request-Method); 3. security headers; 4. custom headers;
@@ -77,7 +77,7 @@ export interface CompiledResponseHeadersPolicy {
   readonly serverTimingRate: number | undefined;
 }
 
-/** §11: what `ALL` stands for in Access-Control-Allow-Methods. */
+/** docs/edge.md §11: what `ALL` stands for in Access-Control-Allow-Methods. */
 export const ALL_METHODS = "GET, DELETE, HEAD, OPTIONS, PATCH, POST, PUT";
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//;
@@ -154,7 +154,7 @@ function put(headers: ResponseHeaders, h: SetHeader): void {
   if (h.override || !Object.hasOwn(headers, h.name)) headers[h.name] = h.value;
 }
 
-/** Whether `Pragma` asks for Server-Timing whatever the sampling rate (§11). */
+/** Whether `Pragma` asks for Server-Timing whatever the sampling rate (docs/edge.md §11). */
 function pragmaAsksForTiming(pragma: string | undefined): boolean {
   if (pragma === undefined) return false;
   const lower = pragma.toLowerCase();

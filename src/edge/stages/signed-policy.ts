@@ -1,4 +1,4 @@
-// Custom policies of signed URLs and cookies (signed-urls.md §4): the JSON statement CloudFront
+// Custom policies of signed URLs and cookies (docs/signed-urls.md §4): the JSON statement CloudFront
 // accepts (one statement, Resource, DateLessThan, DateGreaterThan, IpAddress), parsed strictly;
 // anything else is a MalformedPolicy with a reason.
 import { BlockList, isIPv4 } from "node:net";
@@ -12,7 +12,7 @@ export interface PolicyStatement {
   readonly sourceIp: { readonly cidr: string; matches(ip: string): boolean } | undefined;
 }
 
-/** §4 custom policy: one statement (an array of one, or a bare object); a string says what is wrong. */
+/** docs/signed-urls.md §4 custom policy: one statement (an array of one, or a bare object); a string says what is wrong. */
 export function parseCustomPolicy(bytes: Buffer): PolicyStatement | string {
   let doc: unknown;
   try {
@@ -48,14 +48,14 @@ export function parseCustomPolicy(bytes: Buffer): PolicyStatement | string {
   return { resource, dateLessThan, dateGreaterThan, sourceIp };
 }
 
-/** `{"AWS:EpochTime": <integer>}` → the integer (§4: unquoted whole numbers). */
+/** `{"AWS:EpochTime": <integer>}` → the integer (docs/signed-urls.md §4: unquoted whole numbers). */
 function epochSeconds(value: unknown): number | undefined {
   if (!isObject(value)) return undefined;
   const t = value["AWS:EpochTime"];
   return typeof t === "number" && Number.isInteger(t) && t >= 0 ? t : undefined;
 }
 
-/** One IPv4 address or CIDR range (§4 "only one range"); a bare address means /32. */
+/** One IPv4 address or CIDR range (docs/signed-urls.md §4 "only one range"); a bare address means /32. */
 function ipv4Range(cidr: string): PolicyStatement["sourceIp"] {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
   if (!m || !isIPv4(m[1] as string)) return undefined;

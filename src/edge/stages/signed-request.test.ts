@@ -1,4 +1,4 @@
-// Signed URL and cookie verification (signed-urls.md) against the real signers:
+// Signed URL and cookie verification (docs/signed-urls.md) against the real signers:
 // @aws-sdk/cloudfront-signer for URLs and cookies (RSA and ECDSA, SHA-1 and SHA-256), and
 // `aws cloudfront sign` (botocore's CloudFrontSigner) when the CLI is installed.
 import { after, before, describe, it } from "node:test";
@@ -88,7 +88,7 @@ const custom = (url: string, policy: object, o: { key?: typeof RSA; id?: string;
 const epoch = (ms: number) => Math.floor(ms / 1000);
 const statement = (resource: string | undefined, condition: object) => ({ Statement: [{ ...(resource !== undefined ? { Resource: resource } : {}), Condition: condition }] });
 
-describe("signed URLs with a canned policy (signed-urls.md §2, §4, §5)", () => {
+describe("signed URLs with a canned policy (docs/signed-urls.md §2, §4, §5)", () => {
   const cases: Array<[string, typeof RSA, string, "SHA1" | "SHA256" | undefined]> = [
     ["RSA, SHA-1 (the default)", RSA, RSA_ID, undefined],
     ["RSA, SHA-256 via Hash-Algorithm", RSA, RSA_ID, "SHA256"],
@@ -126,7 +126,7 @@ describe("signed URLs with a canned policy (signed-urls.md §2, §4, §5)", () =
     expectRefused(check(url, { hostOverride: "d222222abcdef8.cloudfront.net" }), "AccessDenied");
     expectRefused(check(url.replace("https://", "http://")), "AccessDenied");
     expectRefused(check(url.replace("v=1", "v=2")), "AccessDenied");
-    expectRefused(check(`${url}&extra=1`), "AccessDenied"); // §2: adding a parameter after signing
+    expectRefused(check(`${url}&extra=1`), "AccessDenied"); // docs/signed-urls.md §2: adding a parameter after signing
   });
 
   it("refuses a changed Expires (the signature covers it)", () => {
@@ -171,7 +171,7 @@ describe("signed URLs with a canned policy (signed-urls.md §2, §4, §5)", () =
   });
 });
 
-describe("signed URLs with a custom policy (signed-urls.md §4)", () => {
+describe("signed URLs with a custom policy (docs/signed-urls.md §4)", () => {
   it("accepts DateLessThan + DateGreaterThan from the SDK's own policy builder, only inside the window", () => {
     const url = getSignedUrl({
       url: `https://${HOST}/a.txt?x=1`,
@@ -260,7 +260,7 @@ describe("signed URLs with a custom policy (signed-urls.md §4)", () => {
   });
 });
 
-describe("signed cookies (signed-urls.md §3)", () => {
+describe("signed cookies (docs/signed-urls.md §3)", () => {
   it("accepts canned-policy cookies; the query stays as the viewer sent it", () => {
     const cookies = getSignedCookies({ url: `https://${HOST}/a.txt?v=3`, keyPairId: RSA_ID, privateKey: RSA.privateKey, dateLessThan: new Date(NOW + HOUR) });
     assert.ok(cookies["CloudFront-Expires"]);
@@ -303,7 +303,7 @@ describe("signed cookies (signed-urls.md §3)", () => {
   });
 });
 
-describe("Resource wildcards (signed-urls.md §4)", () => {
+describe("Resource wildcards (docs/signed-urls.md §4)", () => {
   const cases: Array<[string, string, boolean]> = [
     ["*", "https://a.example.com/x?y=1", true],
     [`https://${HOST}/a.txt`, `https://${HOST}/a.txt`, true],

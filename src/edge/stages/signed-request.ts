@@ -1,4 +1,4 @@
-// Signed URLs and signed cookies for behaviors with TrustedKeyGroups (signed-urls.md). Given the
+// Signed URLs and signed cookies for behaviors with TrustedKeyGroups (docs/signed-urls.md). Given the
 // request as the viewer sent it and the public keys the behavior trusts, decides whether the request
 // carries a valid CloudFront signature, and if not, which 403 CloudFront answers.
 //
@@ -18,7 +18,7 @@ import { matchesResource } from "./signed-resource.ts";
 import { decodeLenient, queryParts } from "../../http/query.ts";
 import { cookiePairs } from "../../http/cookies.ts";
 
-/** Query parameters that carry a signature (§2); they are never part of the signed Resource. */
+/** Query parameters that carry a signature (docs/signed-urls.md §2); they are never part of the signed Resource. */
 export const SIGNING_QUERY_PARAMS: ReadonlySet<string> = new Set(["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"]);
 
 export interface SignedRequestInput {
@@ -60,7 +60,7 @@ export interface SignedRequestRefused {
   readonly ok: false;
   readonly status: 403;
   readonly code: SignedRequestErrorCode;
-  /** CloudFront's message for the code (§6). */
+  /** CloudFront's message for the code (docs/signed-urls.md §6). */
   readonly message: string;
   /** What exactly failed, for logs and debugging; CloudFront does not tell the viewer. */
   readonly reason: string;
@@ -71,7 +71,7 @@ export interface SignedRequestRefused {
 
 export type SignedRequestResult = SignedRequestAccepted | SignedRequestRefused;
 
-/** §6: CloudFront's messages; the first two are documented text, the others unverified. */
+/** docs/signed-urls.md §6: CloudFront's messages; the first two are documented text, the others unverified. */
 const MESSAGES: Readonly<Record<SignedRequestErrorCode, string>> = {
   MissingKey: "Missing Key-Pair-Id query parameter or cookie value",
   InvalidKey: "Unknown Key",
@@ -79,7 +79,7 @@ const MESSAGES: Readonly<Record<SignedRequestErrorCode, string>> = {
   AccessDenied: "Access denied",
 };
 
-/** §3: cookie names (case-sensitive) for each signing parameter. */
+/** docs/signed-urls.md §3: cookie names (case-sensitive) for each signing parameter. */
 const COOKIE = {
   expires: "CloudFront-Expires",
   policy: "CloudFront-Policy",
@@ -97,7 +97,7 @@ interface SigningValues {
 }
 
 /**
- * Verifies a request to a behavior that trusts key groups (signed-urls.md §1-§6).
+ * Verifies a request to a behavior that trusts key groups (docs/signed-urls.md §1-§6).
  *
  * @example
  * const result = verifySignedRequest({ scheme: "https", host, path, rawQuery, cookieHeader, viewerIp, now: clock.now(), publicKey: (id) => keys.get(id) });
@@ -109,7 +109,7 @@ export function verifySignedRequest(input: SignedRequestInput): SignedRequestRes
   const strippedQuery = remainingQuery.join("&");
   const fromQuery = (name: string) => query.find((p) => p.name === name)?.value;
 
-  // §1: a signed URL wins over signed cookies; the cookies count only when the URL carries no signature.
+  // docs/signed-urls.md §1: a signed URL wins over signed cookies; the cookies count only when the URL carries no signature.
   const urlSigned = ["Key-Pair-Id", "Signature", "Policy"].some((n) => fromQuery(n) !== undefined);
   const cookies = urlSigned ? new Map<string, string>() : parseCookies(input.cookieHeader);
   const cookieSigned = Object.values(COOKIE).some((n) => cookies.has(n));
@@ -149,7 +149,7 @@ export function verifySignedRequest(input: SignedRequestInput): SignedRequestRes
   } else if (values.expires !== undefined) {
     policy = "canned";
     if (!/^\d{1,15}$/.test(values.expires)) return refuse("MalformedPolicy", `Expires ${values.expires} is not a whole number of seconds`);
-    // §4: the canned policy is rebuilt byte for byte; the signature covers the URL through it.
+    // docs/signed-urls.md §4: the canned policy is rebuilt byte for byte; the signature covers the URL through it.
     policyBytes = Buffer.from(`{"Statement":[{"Resource":${JSON.stringify(url)},"Condition":{"DateLessThan":{"AWS:EpochTime":${values.expires}}}}]}`);
     statement = { resource: undefined, dateLessThan: Number(values.expires), dateGreaterThan: undefined, sourceIp: undefined };
   } else {
@@ -174,7 +174,7 @@ export function verifySignedRequest(input: SignedRequestInput): SignedRequestRes
   return { ok: true, source, policy, keyPairId, hashAlgorithm, query: source === "url" ? strippedQuery : input.rawQuery };
 }
 
-/** CloudFront's URL-safe base64 (§5.3): `-` `_` `~` stand for `+` `=` `/`; blank space is ignored. */
+/** CloudFront's URL-safe base64 (docs/signed-urls.md §5.3): `-` `_` `~` stand for `+` `=` `/`; blank space is ignored. */
 export function decodeCloudFrontBase64(text: string): Buffer | undefined {
   const standard = text.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "=").replace(/~/g, "/");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(standard) || standard.length % 4 === 1) return undefined;
@@ -203,7 +203,7 @@ function loadKey(key: string | KeyObject | undefined): KeyObject | undefined {
   return parsed;
 }
 
-/** §5.2: RSA PKCS#1 v1.5 or ECDSA (DER-encoded signature), over SHA-1 or SHA-256. */
+/** docs/signed-urls.md §5.2: RSA PKCS#1 v1.5 or ECDSA (DER-encoded signature), over SHA-1 or SHA-256. */
 function verifies(hash: "SHA1" | "SHA256", data: Buffer, key: KeyObject, signature: Buffer): boolean {
   try {
     return verify(hash === "SHA1" ? "sha1" : "sha256", data, key.asymmetricKeyType === "ec" ? { key, dsaEncoding: "der" } : key, signature);

@@ -1,8 +1,8 @@
-// Resource wildcards in signed-URL policies (signed-urls.md §4): a policy's Resource is a URL
+// Resource wildcards in signed-URL policies (docs/signed-urls.md §4): a policy's Resource is a URL
 // pattern whose `*` and `?` match within one section of the URL (scheme, domain, path, query).
 
 /**
- * Whether `url` (scheme://host/path?query) matches a policy Resource (§4): `*` matches any run of
+ * Whether `url` (scheme://host/path?query) matches a policy Resource (docs/signed-urls.md §4): `*` matches any run of
  * characters within one section (scheme, domain, path, query), `?` exactly one character (or the
  * `?` that starts the query, as in the Resources botocore and the SDK write), `\?` a literal `?`. A
  * trailing `*` matches the rest of the URL (`/hello*` ≡ `/hello*?*`, `http://example.com*` ≡
@@ -57,7 +57,7 @@ export function compileResource(resource: string): Token[] | undefined {
   let text = resource;
   if (!text.includes("://")) {
     if (!text.startsWith("*")) return undefined;
-    text = `*://${text}`; // `*example.com` ≡ `*://*example.com/` (§4)
+    text = `*://${text}`; // `*example.com` ≡ `*://*example.com/` (docs/signed-urls.md §4)
   }
   const schemeEnd = text.indexOf("://");
   if (!/^[A-Za-z*?]+$/.test(text.slice(0, schemeEnd))) return undefined;

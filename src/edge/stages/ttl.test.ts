@@ -5,7 +5,7 @@ import { errorTtl, parseCacheControl, successTtl } from "./ttl.ts";
 const legacy = { min: 0, def: 86400, max: 31536000 };
 const now = Date.UTC(2025, 0, 1);
 
-describe("successTtl (data-plane.md §9.2)", () => {
+describe("successTtl (docs/edge.md §9.2)", () => {
   const cases: Array<[string, { min: number; def: number; max: number }, string | undefined, string | undefined, number]> = [
     ["no caching headers → DefaultTTL", legacy, undefined, undefined, 86400],
     ["max-age", legacy, "public, max-age=60", undefined, 60],
@@ -27,7 +27,7 @@ describe("successTtl (data-plane.md §9.2)", () => {
   }
 });
 
-describe("errorTtl (data-plane.md §9.4)", () => {
+describe("errorTtl (docs/edge.md §9.4)", () => {
   it("caches 404/5xx for ErrorCachingMinTTL, longer with an origin max-age", () => {
     assert.equal(errorTtl(404, legacy, undefined, 10), 10);
     assert.equal(errorTtl(503, legacy, "max-age=60", 10), 60);

@@ -1,4 +1,4 @@
-// How long an origin response stays fresh (data-plane.md §9.2 for successes, §9.4 for errors).
+// How long an origin response stays fresh (docs/edge.md §9.2 for successes, §9.4 for errors).
 // Returns seconds; 0 means "do not cache".
 
 export interface TtlRules {
@@ -40,7 +40,7 @@ export function parseCacheControl(value: string | undefined): Directives {
 
 const clamp = (x: number, r: TtlRules) => Math.min(Math.max(x, r.min), r.max);
 
-/** §9.2: TTL of a successful (2xx/3xx) response. */
+/** docs/edge.md §9.2: TTL of a successful (2xx/3xx) response. */
 export function successTtl(rules: TtlRules, cacheControl: string | undefined, expires: string | undefined, nowMs: number): number {
   const d = parseCacheControl(cacheControl);
   if (d.noCache || d.noStore || d.isPrivate) return rules.min > 0 ? rules.min : 0;
@@ -55,7 +55,7 @@ export function successTtl(rules: TtlRules, cacheControl: string | undefined, ex
 }
 
 /**
- * §9.3: may an expired object still be served? `stale-while-revalidate=N` serves it for N s
+ * docs/edge.md §9.3: may an expired object still be served? `stale-while-revalidate=N` serves it for N s
  * while it is refreshed in the background; on an origin error it is served unless
  * `stale-if-error=N` says for how long (N=0: never).
  */
@@ -67,11 +67,11 @@ export function staleUse(cacheControl: string | undefined, expiredForMs: number)
   };
 }
 
-/** §9.4: statuses cached always, only with an explicit max-age, or never. */
+/** docs/edge.md §9.4: statuses cached always, only with an explicit max-age, or never. */
 const ALWAYS_CACHED_ERRORS = new Set([404, 414, 500, 501, 502, 503, 504]);
 const CACHED_WITH_MAX_AGE = new Set([400, 403, 405, 412, 415]);
 
-/** §9.4: TTL of an error response: max(ErrorCachingMinTTL, origin max-age), origin part capped by MaxTTL. */
+/** docs/edge.md §9.4: TTL of an error response: max(ErrorCachingMinTTL, origin max-age), origin part capped by MaxTTL. */
 export function errorTtl(status: number, rules: TtlRules, cacheControl: string | undefined, errorCachingMinTtl: number): number {
   const d = parseCacheControl(cacheControl);
   const originAge = d.sMaxAge ?? d.maxAge;

@@ -6,7 +6,7 @@ import { checkDistribution, checkViewer, type ViewerFacts } from "./viewer-check
 const behavior = (over: Partial<CompiledBehavior> = {}) => ({ allowedMethods: new Set(["GET", "HEAD"]), viewerProtocolPolicy: "allow-all", ...over }) as CompiledBehavior;
 const viewer = (over: Partial<ViewerFacts> = {}): ViewerFacts => ({ method: "GET", protocol: "http", httpVersion: "1.1", hasBody: false, host: "d1.cloudfront.net:4566", rawUrl: "/a?b=1", httpsPort: undefined, ...over });
 
-describe("viewer checks (data-plane.md §1 steps 2-10)", () => {
+describe("viewer checks (docs/edge.md §1 steps 2-10)", () => {
   it("refuses a disabled distribution without a custom error page, and a blocked country with one", () => {
     const dist = (enabled: boolean, type = "none") => ({ enabled, geo: { type, locations: new Set(["FR"]) } }) as unknown as CompiledDistribution;
     assert.equal(checkDistribution(dist(false), () => "US")?.errorPage, false);
@@ -17,11 +17,11 @@ describe("viewer checks (data-plane.md §1 steps 2-10)", () => {
 
   const table: Array<[string, Partial<CompiledBehavior>, Partial<ViewerFacts>, string | undefined]> = [
     ["a plain GET goes on", {}, {}, undefined],
-    ["a method outside AllowedMethods is 403 (§4)", {}, { method: "POST" }, "refuse 403"],
+    ["a method outside AllowedMethods is 403 (docs/edge.md §4)", {}, { method: "POST" }, "refuse 403"],
     ["a GET with a body is 403 and closes", {}, { hasBody: true }, "refuse 403 close"],
     ["a HEAD with a body is 403", {}, { method: "HEAD", hasBody: true }, "refuse 403 close"],
     ["a POST with a body goes on", { allowedMethods: new Set(["GET", "HEAD", "POST"]) }, { method: "POST", hasBody: true }, undefined],
-    ["https-only over HTTP is 403 (§5)", { viewerProtocolPolicy: "https-only" }, {}, "refuse 403"],
+    ["https-only over HTTP is 403 (docs/edge.md §5)", { viewerProtocolPolicy: "https-only" }, {}, "refuse 403"],
     ["https-only over HTTPS goes on", { viewerProtocolPolicy: "https-only" }, { protocol: "https" }, undefined],
     ["redirect-to-https: GET → 301 to the same host", { viewerProtocolPolicy: "redirect-to-https" }, {}, "redirect 301 https://d1.cloudfront.net:4566/a?b=1"],
     ["redirect-to-https: POST → 307, to the HTTPS listener", { viewerProtocolPolicy: "redirect-to-https", allowedMethods: new Set(["GET", "HEAD", "POST"]) }, { method: "POST", httpsPort: 4443 }, "redirect 307 https://d1.cloudfront.net:4443/a?b=1"],

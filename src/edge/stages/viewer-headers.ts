@@ -1,11 +1,11 @@
-// CloudFront-* viewer headers (data-plane.md §7.2, adding-cloudfront-headers.html): added toward
+// CloudFront-* viewer headers (docs/edge.md §7.2, CloudFront guide "Add CloudFront request headers"): added toward
 // the origin, and put into the cache key, only when the cache policy or origin request policy
 // names them; they replace same-named headers from the viewer.
 //
 // Where the values come from here: protocol, address, HTTP version, TLS and header order from the
 // connection; device types from User-Agent with CloudFront's documented categories; the country
 // from the `X-Minifront-Viewer-Country` request header (default `US`, emulator extension,
-// data-plane.md §0; see geo.ts), its name from the platform's ICU data. Other geo headers (city, region,
+// docs/edge.md §0; see geo.ts), its name from the platform's ICU data. Other geo headers (city, region,
 // postal code, time zone, latitude/longitude, metro code, ASN) are taken from the matching
 // `X-Minifront-Viewer-<Name>` request header when given and are otherwise absent, as CloudFront
 // leaves out what it cannot determine. Not emulated: CloudFront-Viewer-JA3-Fingerprint/JA4.
@@ -88,7 +88,7 @@ interface Device {
 }
 
 /**
- * Device categories from User-Agent (adding-cloudfront-headers.html "Headers for determining the
+ * Device categories from User-Agent (CloudFront guide "Add CloudFront request headers" "Headers for determining the
  * viewer's device type"): Desktop is true only when no other category matches.
  */
 export function deviceOf(ua: string): Device {
@@ -127,7 +127,7 @@ function valueOf(name: string, req: IncomingMessage, facts: ViewerFacts, device:
     case "cloudfront-viewer-http-version":
       return req.httpVersion === "1.0" ? "1.0" : req.httpVersion === "2.0" ? "2.0" : "1.1";
     case "cloudfront-viewer-tls": {
-      // `<version>:<cipher>:<handshake>` (adding-cloudfront-headers.html); absent on plain HTTP.
+      // `<version>:<cipher>:<handshake>` (CloudFront guide "Add CloudFront request headers"); absent on plain HTTP.
       const tls = socket as TLSSocket;
       if (!tls.encrypted) return undefined;
       const cipher = tls.getCipher();
@@ -148,7 +148,7 @@ function valueOf(name: string, req: IncomingMessage, facts: ViewerFacts, device:
   }
 }
 
-/** §7.2: non-ASCII values are percent-encoded. */
+/** docs/edge.md §7.2: non-ASCII values are percent-encoded. */
 function encodeNonAscii(v: string): string {
   // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(v) ? v.replace(/[^\x00-\x7f]+/g, (m) => encodeURIComponent(m)) : v;

@@ -1,5 +1,5 @@
 // Fills a DistributionConfig the way CloudFront echoes it back: every optional element that a
-// client may omit comes back with CloudFront's default (control-plane.md §9 "Defaults the server
+// client may omit comes back with CloudFront's default (docs/control-plane.md §9 "Defaults the server
 // fills"). Exact values there are observed AWS output; the legacy TTL defaults are documented.
 // The input is never mutated.
 import type {
@@ -12,7 +12,7 @@ import type {
   Origin,
 } from "@aws-sdk/client-cloudfront";
 
-/** Legacy TTL defaults (distribution-web-values-specify.html: Default TTL 1 day, Maximum TTL 1 year). */
+/** Legacy TTL defaults (CloudFront guide "All distribution settings reference": Default TTL 1 day, Maximum TTL 1 year). */
 export const LEGACY_DEFAULT_TTL = 86400;
 export const LEGACY_MAX_TTL = 31536000;
 /** CloudFront caches error responses for 10 s unless ErrorCachingMinTTL says otherwise. */

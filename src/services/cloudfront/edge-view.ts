@@ -1,4 +1,4 @@
-// The read-only view of CloudFront state the edge reads (STYLE.md "A read-only view for the data
+// The read-only view of CloudFront state the edge reads (docs/style.md "A read-only view for the data
 // plane"): distributions by Host, the policies, key groups, origin access controls and LIVE
 // functions a distribution refers to, and one configuration version that moves whenever any of
 // them changes, so the edge knows when to compile a distribution again. The edge imports this,
@@ -17,7 +17,7 @@ export interface OriginAccessControlView {
 }
 
 export interface EdgeConfigView {
-  /** Moves (never back) whenever a policy, key group, public key, OAC or function changes. */
+  /** Moves (never back) whenever a policy, key group, public key, OAC, OAI or function changes (config-version.ts). */
   configVersion(): number;
   distributionForHost(host: string): DistributionRecord | undefined;
   cachePolicy(id: string): CachePolicyConfig | undefined;
@@ -33,8 +33,7 @@ export interface EdgeConfigView {
 /** The view of one state (the reset endpoints replace the state, and with it the view). */
 export function edgeView(state: CloudFrontState): EdgeConfigView {
   return {
-    // Each store counts its own changes; their sum moves whenever any of them does.
-    configVersion: () => state.policyVersion + state.keyGroups.version + state.publicKeys.version + state.originAccessControls.version + state.functions.version,
+    configVersion: () => state.configVersion.value,
     distributionForHost: (host) => state.distributionForHost(host),
     cachePolicy: (id) => findPolicy(state, CACHE, id)?.config as CachePolicyConfig | undefined,
     originRequestPolicy: (id) => findPolicy(state, ORIGIN_REQUEST, id)?.config as OriginRequestPolicyConfig | undefined,

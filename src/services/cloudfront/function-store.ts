@@ -1,4 +1,4 @@
-// CloudFront Functions as stored (functions.md §1, control-plane.md §6 "Functions and KVS"): one
+// CloudFront Functions as stored (docs/functions.md §1, docs/control-plane.md §6 "Functions and KVS"): one
 // record per function name with its DEVELOPMENT stage and, once published, its LIVE stage; each
 // stage has its own ETag. Written through to the document store before the API call answers.
 // The edge reads LIVE code by ARN through `live()`; TestFunction and the code checks of
@@ -10,11 +10,14 @@ import type { FunctionRuntimeName, FunctionToRun } from "../../functions/types.t
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
 import type { Clock } from "../../clock.ts";
 import type { KeyValueStores } from "./key-value-stores.ts";
+import type { ConfigVersion } from "./config-version.ts";
 
 /** What the function store needs of the CloudFront state it belongs to (not the state itself, which owns it). */
 export interface FunctionStoreHost {
   readonly keyValueStores: KeyValueStores;
   readonly clock: Clock;
+  /** Bumped on every change: the edge recompiles distributions when LIVE code may have changed. */
+  readonly configVersion: ConfigVersion;
   arn(kind: string, name: string): string;
   listDistributions(): ReadonlyArray<{ readonly config: DistributionConfig }>;
 }
@@ -37,7 +40,7 @@ export interface FunctionRecord {
   readonly tags: readonly Tag[];
 }
 
-/** `FunctionSummary.Status` (control-plane.md §6: DEPLOYED unverified, seen in public scripts). */
+/** `FunctionSummary.Status` (docs/control-plane.md §6: DEPLOYED unverified, seen in public scripts). */
 export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
 
 const KIND = "cloudfront/function";
@@ -49,14 +52,12 @@ export class FunctionStore {
   private readonly state: FunctionStoreHost;
   private readonly functions = new Map<string, FunctionRecord>();
   private controlRuntime: FunctionRuntime | undefined;
-  /** Bumped on every change: the edge can compare it to know when LIVE code may have changed. */
-  version = 0;
 
   constructor(docs: DocumentStore, state: FunctionStoreHost) {
     this.docs = docs;
     this.state = state;
     for (const rec of docs.list<FunctionRecord>(KIND)) this.functions.set(rec.Name, rec);
-    // DeleteKeyValueStore refuses a store that a function uses (functions.md §6.1).
+    // DeleteKeyValueStore refuses a store that a function uses (docs/functions.md §6.1).
     state.keyValueStores.setAssociationLookup((storeArn) => this.list().filter((f) => kvsArnsOf(f).includes(storeArn)).map((f) => f.Name));
   }
 
@@ -76,13 +77,13 @@ export class FunctionStore {
   put(rec: FunctionRecord): void {
     this.docs.put(KIND, rec.Name, rec);
     this.functions.set(rec.Name, rec);
-    this.version++;
+    this.state.configVersion.bump();
   }
 
   delete(name: string): void {
     this.docs.delete(KIND, name);
     this.functions.delete(name);
-    this.version++;
+    this.state.configVersion.bump();
   }
 
   arn(name: string): string {
@@ -142,7 +143,7 @@ export class FunctionStore {
   /** Forgets everything (the reset endpoints); the caller clears the document store. */
   clear(): void {
     this.functions.clear();
-    this.version++;
+    this.state.configVersion.bump();
   }
 
   private nameOf(arn: string): string | undefined {
@@ -160,11 +161,19 @@ export function kvsArnsOf(rec: FunctionRecord): string[] {
   return [...arns];
 }
 
+/** The last toRun of each stage: the edge asks for it on every request of a behavior with a function. */
+const RUNNABLE = new WeakMap<FunctionStageRecord, { readonly base64: string; readonly fn: FunctionToRun }>();
+
 function toRun(keyPrefix: string, stage: FunctionStageRecord): FunctionToRun {
-  return {
-    key: `${keyPrefix}#${stage.ETag}`,
+  const key = `${keyPrefix}#${stage.ETag}`;
+  const cached = RUNNABLE.get(stage);
+  if (cached && cached.fn.key === key && cached.base64 === stage.code) return cached.fn;
+  const fn: FunctionToRun = {
+    key,
     code: Buffer.from(stage.code, "base64").toString("utf8"),
     runtime: stage.config.Runtime as FunctionRuntimeName,
     kvsArns: (stage.config.KeyValueStoreAssociations?.Items ?? []).map((a) => a.KeyValueStoreARN as string),
   };
+  RUNNABLE.set(stage, { base64: stage.code, fn });
+  return fn;
 }

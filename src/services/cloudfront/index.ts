@@ -1,8 +1,8 @@
 // The CloudFront API (2020-05-31): the model from @aws-sdk/client-cloudfront plus the handler
 // table. Every operation in the model is routed; the ones not in HANDLERS answer through the
 // protocol layer's fallback (api/service.ts) and show as unsupported in the README table.
-import * as cloudfrontSdk from "@aws-sdk/client-cloudfront";
 import { loadServiceModel, type ServiceModel } from "../../api/model.ts";
+import { sdkSchemas } from "../../api/model-cache.ts";
 import { createApiService, type ApiService, type HandlerTable, type Logger, type ServiceProfile } from "../../api/service.ts";
 import { createRouter } from "../../api/router.ts";
 import { ServiceError } from "../../api/errors.ts";
@@ -18,6 +18,7 @@ import * as publicKeys from "./handlers/public-keys.ts";
 import * as keyGroups from "./handlers/key-groups.ts";
 import * as originAccessControls from "./handlers/origin-access-controls.ts";
 import * as originAccessIdentities from "./handlers/origin-access-identities.ts";
+import * as continuousDeployment from "./handlers/continuous-deployment.ts";
 
 export const CLOUDFRONT_XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
@@ -25,7 +26,7 @@ let model: ServiceModel | undefined;
 
 /** The CloudFront service model, read from the SDK's schemas once per process. */
 export function cloudFrontModel(): ServiceModel {
-  model ??= loadServiceModel("cloudfront", CLOUDFRONT_XML_NAMESPACE, cloudfrontSdk as unknown as Record<string, unknown>);
+  model ??= loadServiceModel("cloudfront", CLOUDFRONT_XML_NAMESPACE, sdkSchemas("@aws-sdk/client-cloudfront"));
   return model;
 }
 
@@ -82,6 +83,13 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
   UpdateCloudFrontOriginAccessIdentity: originAccessIdentities.UpdateCloudFrontOriginAccessIdentity,
   DeleteCloudFrontOriginAccessIdentity: originAccessIdentities.DeleteCloudFrontOriginAccessIdentity,
   ListCloudFrontOriginAccessIdentities: originAccessIdentities.ListCloudFrontOriginAccessIdentities,
+  CreateContinuousDeploymentPolicy: continuousDeployment.CreateContinuousDeploymentPolicy,
+  GetContinuousDeploymentPolicy: continuousDeployment.GetContinuousDeploymentPolicy,
+  GetContinuousDeploymentPolicyConfig: continuousDeployment.GetContinuousDeploymentPolicyConfig,
+  UpdateContinuousDeploymentPolicy: continuousDeployment.UpdateContinuousDeploymentPolicy,
+  DeleteContinuousDeploymentPolicy: continuousDeployment.DeleteContinuousDeploymentPolicy,
+  ListContinuousDeploymentPolicies: continuousDeployment.ListContinuousDeploymentPolicies,
+  UpdateDistributionWithStagingConfig: continuousDeployment.UpdateDistributionWithStagingConfig,
   TagResource: tags.TagResource,
   UntagResource: tags.UntagResource,
   ListTagsForResource: tags.ListTagsForResource,
@@ -90,7 +98,7 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
 /** Largest API request body by default: function code (40 KB base64) and big configs fit. */
 export const DEFAULT_MAX_API_BODY = 1024 * 1024;
 
-/** How CloudFront requests are routed and how its errors look (control-plane.md §1, §5). */
+/** How CloudFront requests are routed and how its errors look (docs/control-plane.md §1, §5). */
 export function cloudFrontProfile(maxBodyBytes = DEFAULT_MAX_API_BODY): ServiceProfile {
   const model = cloudFrontModel();
   const router = createRouter(model);

@@ -1,6 +1,6 @@
 // KeyValueStores without the HTTP layer: limits, all-or-nothing writes, the two ETags, ListKeys
 // order and paging, what CloudFront Functions read, and a reload from the same database.
-// functions.md §6; cloudfront-limits.html "Quotas on key value stores".
+// docs/functions.md §6; CloudFront guide "Quotas" "Quotas on key value stores".
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -111,7 +111,7 @@ describe("KeyValueStores: writes and ETags", () => {
     const first = stores.write(rec.ARN, rec.dataETag, [{ Key: "a", Value: "1" }], []);
     assert.notEqual(first.ETag, rec.dataETag);
     assert.deepEqual({ ItemCount: first.ItemCount, TotalSizeInBytes: first.TotalSizeInBytes }, { ItemCount: 1, TotalSizeInBytes: 2 });
-    // The old version is refused: ConflictException (functions.md §6.2).
+    // The old version is refused: ConflictException (docs/functions.md §6.2).
     throwsCode(() => stores.write(rec.ARN, rec.dataETag, [{ Key: "b", Value: "2" }], []), "ConflictException");
     // The control-plane ETag is another value and is refused too.
     throwsCode(() => stores.write(rec.ARN, rec.ETag, [{ Key: "b", Value: "2" }], []), "ConflictException");
@@ -179,7 +179,7 @@ describe("KeyValueStores: writes and ETags", () => {
   });
 });
 
-describe("KeyValueStores: limits (cloudfront-limits.html)", () => {
+describe("KeyValueStores: limits (CloudFront guide “Quotas”)", () => {
   const { stores } = fresh();
   const rec = created(stores);
   const etag = () => (stores.byArn(rec.ARN) as KeyValueStoreRecord).dataETag;
@@ -349,7 +349,7 @@ describe("KeyValueStores persistence", () => {
   });
 });
 
-describe("parseImportFile (kvs-with-functions-create-s3-kvp.html)", () => {
+describe("parseImportFile (CloudFront guide “Create a file of key value pairs”)", () => {
   const file = (doc: unknown) => new TextEncoder().encode(JSON.stringify(doc));
   it("reads {data:[{key,value}]}", () => {
     const out = parseImportFile(file({ data: [{ key: "k1", value: "v1" }, { key: "k2", value: "" }] }));
@@ -375,7 +375,7 @@ describe("parseImportFile (kvs-with-functions-create-s3-kvp.html)", () => {
   }
 });
 
-describe("DeleteKeyValueStore and function associations (functions.md §6.1)", () => {
+describe("DeleteKeyValueStore and function associations (docs/functions.md §6.1)", () => {
   it("refuses a store a function uses (CannotDeleteEntityWhileInUse) and deletes it once unused", () => {
     const state = new CloudFrontState(openDocumentStore(new DatabaseSync(":memory:")), { accountId: ACCOUNT, domainSuffix: "cloudfront.localhost", deployDelayMs: 0, invalidationDelayMs: 0 }, new ManualClock(), randomIds);
     const rec = created(state.keyValueStores, "used");

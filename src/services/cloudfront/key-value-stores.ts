@@ -1,4 +1,4 @@
-// CloudFront KeyValueStores: the stores the control plane creates (functions.md §6.1) and the
+// CloudFront KeyValueStores: the stores the control plane creates (docs/functions.md §6.1) and the
 // keys the `cloudfront-keyvaluestore` data API writes (§6.2), in memory and written through to the
 // document store before a call answers, so an acknowledged write survives kill -9. CloudFront
 // Functions read them through the KeyValueSource interface (synchronous map look-ups); a write is
@@ -8,7 +8,7 @@
 // DeleteKeyValueStore If-Match) and the data-plane ETag of the contents (PutKey / DeleteKey /
 // UpdateKeys If-Match). They are separate values; a control-plane ETag is refused by UpdateKeys.
 //
-// Limits (cloudfront-limits.html "Quotas on key value stores", kvs-with-functions-create-s3-kvp.html):
+// Limits (CloudFront guide "Quotas" "Quotas on key value stores", CloudFront guide "Create a file of key value pairs"):
 // key ≤ 512 bytes, value ≤ 1 KB, store ≤ 5 MB, ≤ 50 keys per UpdateKeys. Over a quota the data API
 // answers 402 ServiceQuotaExceededException "Limit exceeded: …" (wording seen in AWS answers quoted
 // in public issue reports: value size, keys per request).
@@ -23,7 +23,7 @@ import type { DocumentStore } from "../../store/document-store.ts";
 import type { KeyValueSource, KeyValueStoreMeta } from "../../functions/key-value-source.ts";
 import { messages } from "./messages.ts";
 
-/** `READY`, or `FAILED` when an import did not succeed (functions.md §6.1). */
+/** `READY`, or `FAILED` when an import did not succeed (docs/functions.md §6.1). */
 export type KeyValueStoreStatus = "READY" | "FAILED";
 
 /** A store as persisted. Times are epoch milliseconds. */
@@ -294,12 +294,12 @@ export class KeyValueStores implements KeyValueSource {
 
   /**
    * PutKey, DeleteKey and UpdateKeys: all checks first, then every change in one transaction, then
-   * memory. All or nothing (API_kvs_UpdateKeys.html); a new data ETag on success.
+   * memory. All or nothing (KeyValueStore API reference "UpdateKeys"); a new data ETag on success.
    */
   write(arn: string, ifMatch: string | undefined, puts: ReadonlyArray<{ Key?: string; Value?: string }>, deletes: ReadonlyArray<{ Key?: string }>): WriteResult {
     const rec = this.mustFindByArn(arn);
     if (ifMatch === undefined || ifMatch === "") fail("ValidationException", messages.kvsIfMatchMissing());
-    // A stale version is a conflict: "Resource is not in expected state" (API_kvs_PutKey.html errors).
+    // A stale version is a conflict: "Resource is not in expected state" (KeyValueStore API reference "PutKey" errors).
     if (ifMatch.replace(/^"|"$/g, "") !== rec.dataETag) fail("ConflictException", messages.kvsStaleETag(rec.dataETag));
     if (rec.Status !== "READY") fail("ConflictException", messages.kvsNotReady(rec.Status));
     if (puts.length + deletes.length === 0) fail("ValidationException", messages.kvsNothingToUpdate());
@@ -373,7 +373,7 @@ function checkKey(key: string | undefined): string {
 }
 
 /**
- * Reads an import file (kvs-with-functions-create-s3-kvp.html): UTF-8 JSON
+ * Reads an import file (CloudFront guide "Create a file of key value pairs"): UTF-8 JSON
  * `{"data":[{"key":"k","value":"v"},…]}`, at most 5 MB, no duplicate keys, keys ≤ 512 and values
  * ≤ 1,024 (the page says characters; the quotas page says bytes, which is the stricter reading
  * and the one used here). Returns the pairs, or why the import fails.

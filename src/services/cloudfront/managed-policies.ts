@@ -1,5 +1,5 @@
 // AWS-managed cache, origin request and response headers policies, with their real IDs and
-// settings (managed-policies.md §1-§3; rows marked "corroborated" there are not from AWS text).
+// settings (docs/managed-policies.md §1-§3; rows marked "corroborated" there are not from AWS text).
 // The edge compiles behaviors against these; the policy APIs list them with Type=managed.
 import type { CachePolicyConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 
@@ -70,7 +70,7 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: ReadonlyMap<string, OriginRequestP
   ["bf0718e1-ba1e-49d1-88b1-f726733018ae", originRequestPolicy("Managed-HostHeaderOnly", whitelist("host"), false)],
 ]);
 
-// managed-policies.md §3. The API form of the CORS part is unverified: `*` origins and headers,
+// docs/managed-policies.md §3. The API form of the CORS part is unverified: `*` origins and headers,
 // `ALL` methods for SimpleCORS and the explicit seven-method list for the preflight variants,
 // Expose-Headers `*` only in the preflight variants, no Max-Age, credentials off, OriginOverride
 // false. The Comments are the console descriptions (unverified as API strings).

@@ -1,4 +1,4 @@
-// Error messages, in one place. AWS's exact wording is unverified (control-plane.md §5); these
+// Error messages, in one place. AWS's exact wording is unverified (docs/control-plane.md §5); these
 // paraphrase the model documentation and name the offending value.
 export const messages = {
   noSuchDistribution: (id: string) => `The specified distribution does not exist: ${id}.`,
@@ -103,4 +103,19 @@ export const messages = {
   functionBadEventObject: (detail: string) => `The EventObject is not a valid CloudFront Functions event: ${detail}`,
   functionTestFailed: (detail: string) => `The function could not be tested: ${detail}`,
   functionCouldNotRun: (detail: string) => `The CloudFront function associated with the CloudFront distribution is invalid or could not run. ${detail}`,
+  // Continuous deployment (issue 17): policies, staging distributions and promotion.
+  noSuchContinuousDeploymentPolicy: () => "The specified continuous deployment policy does not exist.",
+  continuousDeploymentPolicyInUse: (id: string) => `The continuous deployment policy ${id} is associated with a primary distribution.`,
+  tooManyContinuousDeploymentPolicies: (max: number) => `You cannot create more than ${max} continuous deployment policies.`,
+  stagingDnsNamesCount: () => "StagingDistributionDnsNames must name exactly one staging distribution.",
+  stagingDnsNameUnknown: (name: string) => `No staging distribution has the domain name ${name}.`,
+  stagingDistributionInUse: (name: string, policyId: string) => `The staging distribution ${name} is already in continuous deployment policy ${policyId}.`,
+  badTrafficConfig: (detail: string) => `The TrafficConfig is not valid: ${detail}`,
+  stagingImmutable: () => "The Staging setting of a distribution cannot be changed.",
+  stagingWithPolicy: () => "A staging distribution cannot have a continuous deployment policy.",
+  policyStagingGone: (id: string) => `The staging distribution of continuous deployment policy ${id} does not exist or is not a staging distribution.`,
+  distributionInContinuousDeployment: (id: string, why: string) => `The distribution ${id} cannot be deleted: ${why}.`,
+  promoteIfMatch: () => "The If-Match header must carry both ETags: <primary ETag>, <staging ETag>.",
+  promoteNotStaging: (id: string) => `The distribution ${id} is not a staging distribution.`,
+  promoteNotPrimary: (primaryId: string, stagingId: string) => `The distribution ${primaryId} has no continuous deployment policy that names the staging distribution ${stagingId}.`,
 };

@@ -1,6 +1,7 @@
 // CloudFront control-plane state: typed maps in memory, written through to the document store on
 // every change before the API call answers (so an acknowledged write survives kill -9). The edge
 // reads distributions through `distributionForHost`.
+import type { EdgeLambdaLookup } from "./lambda-associations.ts";
 import type { CachePolicyConfig, DistributionConfig, InvalidationBatch, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig, Tag } from "@aws-sdk/client-cloudfront";
 import type { Clock } from "../../clock.ts";
 import type { Ids } from "../../ids.ts";
@@ -10,7 +11,9 @@ import { PublicKeyStore } from "./stores/public-keys.ts";
 import { KeyGroupStore } from "./stores/key-groups.ts";
 import { OriginAccessControlStore } from "./stores/origin-access-controls.ts";
 import { OriginAccessIdentityStore } from "./stores/origin-access-identities.ts";
+import { ContinuousDeploymentPolicyStore } from "./stores/continuous-deployment-policies.ts";
 import { FunctionStore } from "./function-store.ts";
+import { ConfigVersion } from "./config-version.ts";
 
 /** A distribution as stored. Times are epoch milliseconds. */
 export interface DistributionRecord {
@@ -50,6 +53,8 @@ export interface CloudFrontSettings {
   readonly domainSuffix: string;
   readonly deployDelayMs: number;
   readonly invalidationDelayMs: number;
+  /** The Lambda service's view of an associated function version (Lambda@Edge), when Lambda runs here. */
+  readonly edgeLambdas?: EdgeLambdaLookup;
 }
 
 /** Called when an invalidation is created: the edge purges the paths before the call answers. */
@@ -70,18 +75,22 @@ export class CloudFrontState {
   readonly keyGroups: KeyGroupStore;
   readonly originAccessControls: OriginAccessControlStore;
   readonly originAccessIdentities: OriginAccessIdentityStore;
-  /** CloudFront Functions, both stages (functions.md §1); the edge reads LIVE code through it. */
+  /** Continuous deployment policies (issue 17); the edge routes primaries by them. */
+  readonly continuousDeploymentPolicies: ContinuousDeploymentPolicyStore;
+  /** CloudFront Functions, both stages (docs/functions.md §1); the edge reads LIVE code through it. */
   readonly functions: FunctionStore;
   private readonly store: DocumentStore;
   private readonly distributions = new Map<string, DistributionRecord>();
   /** Lower-cased domain name or alias → distribution id. */
   private readonly hosts = new Map<string, string>();
+  /** CallerReference → distribution id: a create looks its reference up instead of scanning. */
+  private readonly callerReferences = new Map<string, string>();
   /** Distribution id → its invalidations, oldest first. */
   private readonly invalidations = new Map<string, InvalidationRecord[]>();
   private readonly onInvalidation: InvalidationListener;
   private readonly policies = new Map<string, PolicyRecord>();
-  /** Bumped on every policy change: the edge recompiles distributions when it moves. */
-  policyVersion = 0;
+  /** Moves whenever anything a distribution refers to by id changes (config-version.ts). */
+  readonly configVersion = new ConfigVersion();
 
   constructor(store: DocumentStore, settings: CloudFrontSettings, clock: Clock, ids: Ids, onInvalidation: InvalidationListener = () => undefined) {
     this.store = store;
@@ -89,10 +98,11 @@ export class CloudFrontState {
     this.clock = clock;
     this.ids = ids;
     this.keyValueStores = new KeyValueStores(store, settings.accountId, clock, ids);
-    this.publicKeys = new PublicKeyStore(store);
-    this.keyGroups = new KeyGroupStore(store);
-    this.originAccessControls = new OriginAccessControlStore(store);
-    this.originAccessIdentities = new OriginAccessIdentityStore(store);
+    this.publicKeys = new PublicKeyStore(store, this.configVersion);
+    this.keyGroups = new KeyGroupStore(store, this.configVersion);
+    this.originAccessControls = new OriginAccessControlStore(store, this.configVersion);
+    this.originAccessIdentities = new OriginAccessIdentityStore(store, this.configVersion);
+    this.continuousDeploymentPolicies = new ContinuousDeploymentPolicyStore(store, this.configVersion);
     this.onInvalidation = onInvalidation;
     for (const rec of store.list<DistributionRecord>(DISTRIBUTION)) this.index(rec);
     for (const inv of store.list<InvalidationRecord>(INVALIDATION)) this.listInvalidations(inv.distributionId).push(inv);
@@ -114,13 +124,13 @@ export class CloudFrontState {
   putPolicy(rec: PolicyRecord): void {
     this.store.put(POLICY(rec.kind), rec.Id, rec);
     this.policies.set(`${rec.kind}/${rec.Id}`, rec);
-    this.policyVersion++;
+    this.configVersion.bump();
   }
 
   deletePolicy(kind: PolicyRecord["kind"], id: string): void {
     this.store.delete(POLICY(kind), id);
     this.policies.delete(`${kind}/${id}`);
-    this.policyVersion++;
+    this.configVersion.bump();
   }
 
   /** A distribution's invalidations, oldest first (the live array). */
@@ -155,9 +165,13 @@ export class CloudFrontState {
     return [...this.distributions.values()];
   }
 
+  get distributionCount(): number {
+    return this.distributions.size;
+  }
+
   findDistributionByCallerReference(ref: string): DistributionRecord | undefined {
-    for (const rec of this.distributions.values()) if (rec.config.CallerReference === ref) return rec;
-    return undefined;
+    const id = this.callerReferences.get(ref);
+    return id === undefined ? undefined : this.distributions.get(id);
   }
 
   /** The distribution serving `host` (its domain name or one of its aliases), if any. */
@@ -191,9 +205,10 @@ export class CloudFrontState {
   clear(): void {
     this.distributions.clear();
     this.hosts.clear();
+    this.callerReferences.clear();
     this.invalidations.clear();
     this.policies.clear();
-    this.policyVersion++;
+    this.configVersion.bump();
   }
 
   arn(kind: string, id: string): string {
@@ -203,6 +218,9 @@ export class CloudFrontState {
   private index(rec: DistributionRecord): void {
     this.distributions.set(rec.Id, rec);
     this.hosts.set(rec.DomainName, rec.Id);
+    // The first distribution with a reference keeps it (CallerReference is immutable on update).
+    const ref = rec.config.CallerReference;
+    if (ref !== undefined && !this.callerReferences.has(ref)) this.callerReferences.set(ref, rec.Id);
     for (const alias of rec.config.Aliases?.Items ?? []) this.hosts.set(alias.toLowerCase(), rec.Id);
   }
 
@@ -211,6 +229,8 @@ export class CloudFrontState {
     if (!old) return;
     this.distributions.delete(id);
     this.hosts.delete(old.DomainName);
+    const ref = old.config.CallerReference;
+    if (ref !== undefined && this.callerReferences.get(ref) === id) this.callerReferences.delete(ref);
     for (const alias of old.config.Aliases?.Items ?? []) {
       if (this.hosts.get(alias.toLowerCase()) === id) this.hosts.delete(alias.toLowerCase());
     }

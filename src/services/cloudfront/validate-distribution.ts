@@ -1,5 +1,5 @@
 // Semantic checks on a DistributionConfig, with the error codes CloudFront uses
-// (control-plane.md §5 and §9). The XML reader already checked types and required members; this
+// (docs/control-plane.md §5 and §9). The XML reader already checked types and required members; this
 // checks the rules between fields. Throws on the first violation; the caller changes nothing.
 //
 // Cache policy, origin request policy and response headers policy ids must exist (managed or
@@ -7,6 +7,7 @@
 // trusted key groups (validateOriginAccess, validateBehavior). Function associations and field-level
 // encryption ids are checked against the (so far empty) sets of those resources, so a reference to
 // one is rejected as unknown, as CloudFront would.
+import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig, Origin } from "@aws-sdk/client-cloudfront";
 import {
   GeoRestrictionType,
   HttpVersion,
@@ -17,15 +18,12 @@ import {
   SslProtocol,
   SSLSupportMethod,
   ViewerProtocolPolicy,
-  type CacheBehavior,
-  type DefaultCacheBehavior,
-  type DistributionConfig,
-  type Origin,
-} from "@aws-sdk/client-cloudfront";
+} from "./sdk-enums.ts";
 import { fail } from "../../api/errors.ts";
 import { parseS3OriginDomain } from "../s3/origin-address.ts";
+import { validateLambdaAssociations, type EdgeLambdaLookup } from "./lambda-associations.ts";
 
-/** Quotas (control-plane.md §9, cloudfront-limits.html). */
+/** Quotas (docs/control-plane.md §9, CloudFront guide "Quotas"). */
 export const LIMITS = {
   origins: 25,
   originGroups: 10,
@@ -51,7 +49,7 @@ const CACHED_METHOD_SETS = [
   ["GET", "HEAD"],
   ["GET", "HEAD", "OPTIONS"],
 ];
-/** data-plane.md §9: the codes CustomErrorResponses accept. */
+/** docs/edge.md §10: the codes CustomErrorResponses accept. */
 const ERROR_CODES = new Set([400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504]);
 const RESPONSE_CODES = new Set(["200", "400", "403", "404", "405", "414", "416", "500", "501", "502", "503", "504"]);
 const FAILOVER_CODES = new Set([400, 403, 404, 416, 500, 502, 503, 504]);
@@ -75,6 +73,8 @@ export interface ValidationContext {
   cachePolicyExists(id: string): boolean;
   originRequestPolicyExists(id: string): boolean;
   responseHeadersPolicyExists(id: string): boolean;
+  /** Lambda@Edge: what the Lambda service knows of an associated version (lambda-associations.ts). */
+  readonly edgeLambdas?: EdgeLambdaLookup;
 }
 
 export function validateDistributionConfig(config: DistributionConfig, ctx: ValidationContext): void {
@@ -160,7 +160,7 @@ function validateOrigin(origin: Origin): void {
   }
   const s3 = origin.S3OriginConfig;
   if (s3 && parseS3OriginDomain(origin.DomainName)?.kind !== "rest") {
-    // S3 website endpoints are custom origins (data-plane.md §7.4).
+    // S3 website endpoints are custom origins (docs/edge.md §7.4).
     fail("InvalidArgument", `The parameter Origin DomainName "${origin.DomainName}" of ${where} does not refer to a valid S3 bucket.`);
   }
   if (s3) {
@@ -216,7 +216,7 @@ function validateOriginGroups(config: DistributionConfig, originIds: Set<string>
   return ids;
 }
 
-/** data-plane.md §4: path patterns are at most 255 characters from a URL-safe set, `*` and `?` wildcards. */
+/** docs/edge.md §4: path patterns are at most 255 characters from a URL-safe set, `*` and `?` wildcards. */
 function validatePathPattern(pattern: string | undefined): void {
   if (!pattern || pattern.length > LIMITS.pathPattern || !/^[A-Za-z0-9_\-.*$/~"'@:+?&=!%]+$/.test(pattern)) {
     fail("InvalidArgument", `The path pattern "${pattern ?? ""}" is not valid: use 1-${LIMITS.pathPattern} characters of A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + ? & = ! %.`);
@@ -311,13 +311,13 @@ function validateBehavior(b: DefaultCacheBehavior | CacheBehavior, targets: Set<
 }
 
 /**
- * Origin access (data-plane.md §7.5, control-plane.md §5): an origin's OriginAccessControlId must
+ * Origin access (docs/edge.md §7.5, docs/control-plane.md §5): an origin's OriginAccessControlId must
  * name an existing OAC (InvalidOriginAccessControl) whose OriginAccessControlOriginType fits the
  * origin's domain (an S3 REST endpoint for s3, a Lambda function URL for lambda, …): a domain of
  * another OAC-capable type is InvalidOriginAccessControl, any other domain (an S3 website endpoint,
  * a custom server) InvalidDomainNameForOriginAccessControl. An S3 origin's OriginAccessIdentity must
  * name an existing OAI (InvalidOriginAccessIdentity; its format is checked in validateOrigin). A
- * distribution trusts at most 4 key groups across its behaviors (cloudfront-limits.html).
+ * distribution trusts at most 4 key groups across its behaviors (CloudFront guide "Quotas").
  */
 function validateOriginAccess(config: DistributionConfig, ctx: ValidationContext): void {
   for (const origin of config.Origins?.Items ?? []) {
@@ -349,7 +349,7 @@ function validateOriginAccess(config: DistributionConfig, ctx: ValidationContext
   }
 }
 
-/** Which OriginAccessControlOriginType an origin domain name is, if any (data-plane.md §7.5 "Origin types"). */
+/** Which OriginAccessControlOriginType an origin domain name is, if any (docs/edge.md §7.5 "Origin types"). */
 function oacOriginKind(domainName: string): string | undefined {
   const host = domainName.toLowerCase();
   if (parseS3OriginDomain(host)?.kind === "rest") return "s3";
@@ -376,6 +376,7 @@ function validateFunctionAssociations(b: DefaultCacheBehavior | CacheBehavior, c
       fail("InvalidFunctionAssociation", `The function ${f.FunctionARN} associated with ${where} does not exist or is not published.`);
     }
   }
+  validateLambdaAssociations(b, ctx.edgeLambdas);
   const lambdaEvents = new Set<string>();
   for (const l of lambdas) {
     if (!LAMBDA_VERSION_ARN.test(l.LambdaFunctionARN ?? "")) {

@@ -114,7 +114,7 @@ export function permissionsFor(call: AuthorizeCall, bucket: string, key: string 
   switch (call.operation) {
     case "ListObjects":
     case "ListObjectsV2": {
-      // The listing condition keys (amazon-s3-policy-keys.html): s3:prefix, s3:delimiter, s3:max-keys.
+      // The listing condition keys (S3 guide "Bucket policy examples using condition keys"): s3:prefix, s3:delimiter, s3:max-keys.
       const context: Record<string, string> = {};
       if (typeof input["Prefix"] === "string") context["s3:prefix"] = input["Prefix"];
       if (typeof input["Delimiter"] === "string") context["s3:delimiter"] = input["Delimiter"];

@@ -90,7 +90,7 @@ export class AccessWarnings {
     const key = `${callerKey(denied.caller)}\u0000${denied.bucket}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const line = describeDenial(denied, this.accountId) + (denied.requestId ? ` (request ${denied.requestId})` : "");
+    const line = withRequestId(describeDenial(denied, this.accountId), denied.requestId);
     this.lines.push(line);
     this.log.warn(line);
   }
@@ -99,6 +99,13 @@ export class AccessWarnings {
   list(): readonly string[] {
     return [...this.lines];
   }
+}
+
+/** Names the edge request behind the warning, before the closing hint (the line still ends with it). */
+function withRequestId(line: string, requestId: string | undefined): string {
+  if (!requestId) return line;
+  const at = line.endsWith(ENFORCE_HINT) ? line.length - ENFORCE_HINT.length : line.length;
+  return `${line.slice(0, at)}${at === line.length ? " " : ""}Edge request ${requestId}.${at < line.length ? " " : ""}${line.slice(at)}`;
 }
 
 /** One warning per distribution (or OAI, website, anonymous method) and bucket. */

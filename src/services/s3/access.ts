@@ -71,7 +71,7 @@ export interface RequestFacts {
 /** What resolving a principal needs from the service. */
 export type AccessSettings = Pick<S3Service, "cloudFrontIdentity" | "clock" | "accountId">;
 
-/** Messages as S3 words them (ErrorResponses.html#ErrorCodeList, and observed responses). */
+/** Messages as S3 words them (S3 API reference "Error responses", list of error codes, and observed responses). */
 export const ACCESS_MESSAGES = {
   accessDenied: "Access Denied",
   signatureDoesNotMatch: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
@@ -388,7 +388,7 @@ function accessDenied(): ServiceError {
 /**
  * What an anonymous request to the website endpoint may do in this bucket: `may(action, key)`
  * checks an object action on `key`, or a bucket action without one. S3 website endpoints serve
- * only what the bucket policy or ACLs make public (WebsiteAccessPermissionsReqd.html). In `warn`
+ * only what the bucket policy or ACLs make public (S3 guide "Setting permissions for website access"). In `warn`
  * mode a refusal is recorded and the answer is yes.
  */
 export function anonymousAccess(service: S3Service, bucket: BucketRecord, client: { headers: IncomingHttpHeaders; sourceIp?: string | undefined; secure?: boolean | undefined }): (action: string, key?: string) => boolean {

@@ -45,7 +45,7 @@ function table(policy: object | string, cases: Case[]): void {
   }
 }
 
-describe("the OAC policy from the CloudFront guide (private-content-restricting-access-to-s3.html)", () => {
+describe("the OAC policy from the CloudFront guide (CloudFront guide “Restrict access to an Amazon S3 origin”)", () => {
   table(
     {
       Version: "2012-10-17",

@@ -192,7 +192,7 @@ function parsePrincipal(raw: unknown, label: string): PrincipalMatcher[] {
           break;
         }
         case "CanonicalUser":
-          // S3 stores an OAI's canonical user as the OAI itself (private-content-restricting-access-to-s3.html).
+          // S3 stores an OAI's canonical user as the OAI itself (CloudFront guide "Restrict access to an Amazon S3 origin").
           matchers.push((p) => (p.type === "canonicalUser" && p.id === v) || (p.type === "oai" && p.canonicalUserId === v));
           break;
         case "Federated":

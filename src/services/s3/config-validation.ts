@@ -5,7 +5,8 @@
 // Not validated: notification destinations (S3 sends each SNS topic / SQS queue / Lambda function
 // a test event and answers "Unable to validate the following destination configurations"; there
 // is nothing to deliver to here), replication roles (no IAM), KMS keys.
-import { Event, type NotificationConfiguration, type ReplicationConfiguration, type ReplicationRule } from "@aws-sdk/client-s3";
+import type { NotificationConfiguration, ReplicationConfiguration, ReplicationRule } from "@aws-sdk/client-s3";
+import { Event } from "./sdk-enums.ts";
 import { randomBytes } from "node:crypto";
 import { invalidArgument, invalidRequest, malformedXml } from "./config-errors.ts";
 import { MAX_RULE_ID_LENGTH } from "./lifecycle-rules.ts";

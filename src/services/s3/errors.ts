@@ -60,7 +60,7 @@ export function serializeS3Error(model: ServiceModel, err: ServiceError, request
 
 /**
  * What S3 answers when it fails on its side: InternalError, 500, "We encountered an internal
- * error. Please try again." (ErrorResponses.html). Not ServiceUnavailable (503): that is S3's
+ * error. Please try again." (S3 API reference "Error responses"). Not ServiceUnavailable (503): that is S3's
  * answer to too many requests, and a full disk is not solved by slowing down. `reason` names a
  * failing disk under the data directory (api/service.ts).
  */

@@ -1,4 +1,4 @@
-// S3 error messages, worded as S3 words them (ErrorResponses.html#ErrorCodeList).
+// S3 error messages, worded as S3 words them (S3 API reference "Error responses", list of error codes).
 export const messages = {
   noSuchBucket: "The specified bucket does not exist",
   noSuchKey: "The specified key does not exist.",

@@ -1,5 +1,5 @@
 // Error messages of the object-level features (versioning, Object Lock, tagging, attributes), worded
-// as S3 words them (ErrorResponses.html and the API reference page of each operation).
+// as S3 words them (S3 API reference "Error responses" and the API reference page of each operation).
 export const objectMessages = {
   noSuchVersion: "The specified version does not exist.",
   invalidVersionId: "Invalid version id specified",

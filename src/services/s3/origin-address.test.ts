@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseS3OriginDomain, resolveS3Origin } from "./origin-address.ts";
 
-describe("parseS3OriginDomain (issue 3, data-plane.md §7.4)", () => {
+describe("parseS3OriginDomain (issue 3, docs/edge.md §7.4)", () => {
   const cases: Array<[string, ReturnType<typeof parseS3OriginDomain>]> = [
     ["my-bucket.s3.amazonaws.com", { kind: "rest", bucket: "my-bucket" }],
     ["my.dotted.bucket.s3.eu-west-1.amazonaws.com", { kind: "rest", bucket: "my.dotted.bucket" }],

@@ -3,7 +3,7 @@
 // and named by random ids, never by key, so no key (`../`, unicode, 1 KiB long) can reach outside
 // the data directory.
 //
-// Write path (DECISIONS.md "Persistence"): stream to `tmp/<id>`, fsync, rename into `blobs/`,
+// Write path (docs/decisions.md "Persistence"): stream to `tmp/<id>`, fsync, rename into `blobs/`,
 // fsync the directory, then one SQLite transaction makes the object visible. A crash before the
 // commit leaves a temp file or an unreferenced blob, never a visible partial object; both are
 // removed the next time the store opens (`sweep`). Replaced and deleted blobs are unlinked after

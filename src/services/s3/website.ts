@@ -9,7 +9,7 @@
 //   (website-routing.ts);
 // - an object's x-amz-website-redirect-location answers 301 to that location;
 // - requests are anonymous, so the bucket policy and ACLs decide (access.ts; "Setting permissions for
-//   website access", WebsiteAccessPermissionsReqd.html): an object that is not public is 403
+//   website access", S3 guide "Setting permissions for website access"): an object that is not public is 403
 //   AccessDenied, and so is a missing one unless the policy also grants s3:ListBucket (the 403 vs
 //   404 rule of GetObject). `--s3-access open` serves everything; `warn` (the default) serves
 //   everything too, with one warning per bucket saying what S3 would refuse (access-warnings.ts);

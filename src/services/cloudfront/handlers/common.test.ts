@@ -6,7 +6,7 @@ import { ServiceError } from "../../../api/errors.ts";
 const ids = ["E1", "E2", "E3", "E4", "E5"];
 const page = (marker: string | undefined, max: number | undefined) => pageAfterMarker(ids, (x) => x, marker, max);
 
-describe("pageAfterMarker (control-plane.md §2 pagination)", () => {
+describe("pageAfterMarker (docs/control-plane.md §2 pagination)", () => {
   it("returns everything with the default MaxItems of 100", () => {
     assert.deepEqual(page(undefined, undefined), { items: ids, maxItems: 100, nextMarker: undefined });
   });
@@ -25,7 +25,7 @@ describe("pageAfterMarker (control-plane.md §2 pagination)", () => {
   });
 });
 
-describe("checkIfMatch (control-plane.md §3)", () => {
+describe("checkIfMatch (docs/control-plane.md §3)", () => {
   it("accepts the current ETag, quoted or not", () => {
     checkIfMatch("EABC", "EABC");
     checkIfMatch('"EABC"', "EABC");

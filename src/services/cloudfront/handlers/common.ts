@@ -1,4 +1,4 @@
-// Conventions shared by every CloudFront resource: If-Match checks (control-plane.md §3) and
+// Conventions shared by every CloudFront resource: If-Match checks (docs/control-plane.md §3) and
 // Marker/MaxItems paging (§2 "Pagination").
 import { fail } from "../../../api/errors.ts";
 import { messages } from "../messages.ts";

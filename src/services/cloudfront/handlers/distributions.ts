@@ -1,5 +1,5 @@
 // Distribution lifecycle: Create(WithTags), Get, GetConfig, List, Update, Delete, Copy.
-// Semantics from control-plane.md §3 (ETag/If-Match), §4 (CallerReference), §6 (lifecycle, ids),
+// Semantics from docs/control-plane.md §3 (ETag/If-Match), §4 (CallerReference), §6 (lifecycle, ids),
 // §9 (validation, defaults). Status: a change makes the distribution InProgress for the configured
 // deploy delay (default 0, so the first waiter poll already sees Deployed); the response to the
 // change itself always says InProgress, as CloudFront's does.
@@ -38,10 +38,11 @@ import { messages } from "../messages.ts";
 import { activeTrustedKeyGroups } from "./key-groups.ts";
 import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 import { validateTags } from "./tags.ts";
+import { checkContinuousDeployment, checkDeletable } from "../continuous-deployment-checks.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
-/** Quota: distributions per account (cloudfront-limits.html). */
+/** Quota: distributions per account (CloudFront guide "Quotas"). */
 export const MAX_DISTRIBUTIONS = 500;
 
 export function CreateDistribution({ DistributionConfig: config }: CreateDistributionRequest, ctx: Ctx): CreateDistributionResult {
@@ -85,6 +86,13 @@ export function UpdateDistribution({ Id, IfMatch, DistributionConfig: config }: 
   if (next.CallerReference !== rec.config.CallerReference) {
     fail("IllegalUpdate", messages.callerReferenceImmutable());
   }
+  checkContinuousDeployment(state, next, rec);
+  const updated = replaceConfig(state, rec, next);
+  return { Distribution: view(updated, state, "InProgress"), ETag: updated.ETag };
+}
+
+/** Validates `next` and stores it as `rec`'s config (UpdateDistribution, and promotion of a staging config). */
+export function replaceConfig(state: CloudFrontState, rec: DistributionRecord, next: DistributionConfig): DistributionRecord {
   validate(state, next, rec.Id);
   const now = state.clock.now();
   const updated: DistributionRecord = {
@@ -95,7 +103,7 @@ export function UpdateDistribution({ Id, IfMatch, DistributionConfig: config }: 
     config: withDistributionDefaults(next),
   };
   state.putDistribution(updated);
-  return { Distribution: view(updated, state, "InProgress"), ETag: updated.ETag };
+  return updated;
 }
 
 export function DeleteDistribution({ Id, IfMatch }: DeleteDistributionRequest, ctx: Ctx): Record<string, never> {
@@ -105,6 +113,7 @@ export function DeleteDistribution({ Id, IfMatch }: DeleteDistributionRequest, c
   if (rec.config.Enabled || status(rec, state) !== "Deployed") {
     fail("DistributionNotDisabled", messages.distributionNotDisabled(rec.Id));
   }
+  checkDeletable(state, rec);
   state.deleteDistribution(rec.Id);
   return {};
 }
@@ -142,7 +151,8 @@ function createDistribution(config: DistributionConfig, tags: readonly Tag[], ct
     fail("DistributionAlreadyExists", messages.distributionAlreadyExists(existing.Id));
   }
   validate(state, config, undefined);
-  if (state.listDistributions().length >= MAX_DISTRIBUTIONS) {
+  checkContinuousDeployment(state, config, undefined);
+  if (state.distributionCount >= MAX_DISTRIBUTIONS) {
     fail("TooManyDistributions", messages.tooManyDistributions(MAX_DISTRIBUTIONS));
   }
   const id = state.ids.resourceId();
@@ -176,10 +186,11 @@ function validate(state: CloudFrontState, config: DistributionConfig, selfId: st
     cachePolicyExists: (id) => findPolicy(state, CACHE, id) !== undefined,
     originRequestPolicyExists: (id) => findPolicy(state, ORIGIN_REQUEST, id) !== undefined,
     responseHeadersPolicyExists: (id) => findPolicy(state, RESPONSE_HEADERS, id) !== undefined,
+    edgeLambdas: state.settings.edgeLambdas,
   });
 }
 
-function mustGet(state: CloudFrontState, id: string | undefined): DistributionRecord {
+export function mustGet(state: CloudFrontState, id: string | undefined): DistributionRecord {
   return state.getDistribution(id ?? "") ?? fail("NoSuchDistribution", messages.noSuchDistribution(id ?? ""));
 }
 
@@ -187,7 +198,7 @@ export function status(rec: DistributionRecord, state: CloudFrontState): "InProg
   return state.clock.now() >= rec.deployAt ? "Deployed" : "InProgress";
 }
 
-function view(rec: DistributionRecord, state: CloudFrontState, forceStatus?: "InProgress"): Distribution {
+export function view(rec: DistributionRecord, state: CloudFrontState, forceStatus?: "InProgress"): Distribution {
   const behaviors = [rec.config.DefaultCacheBehavior, ...(rec.config.CacheBehaviors?.Items ?? [])];
   return {
     Id: rec.Id,

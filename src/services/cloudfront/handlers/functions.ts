@@ -1,5 +1,5 @@
 // CloudFront Functions on the CloudFront API: Create, Describe, Get, Update, Publish, Delete, List
-// and Test (functions.md §1, §5; control-plane.md §3 If-Match, §6 "Functions and KVS", Appendix A).
+// and Test (docs/functions.md §1, §5; docs/control-plane.md §3 If-Match, §6 "Functions and KVS", Appendix A).
 // A function has a DEVELOPMENT stage and, once published, a LIVE stage; each has its own ETag.
 // Update/Publish/Delete want the DEVELOPMENT ETag, Test the ETag of the stage it tests.
 // Code is checked on Create/Update: 10 KB at most (FunctionSizeLimitExceeded), then the runtime's
@@ -42,17 +42,17 @@ type Ctx = RequestContext<CloudFrontState>;
 
 /** Model: FunctionName pattern `[a-zA-Z0-9-_]{1,64}`. */
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-/** Quota: functions per account (cloudfront-limits.html, control-plane.md §9). */
+/** Quota: functions per account (CloudFront guide "Quotas", docs/control-plane.md §9). */
 export const MAX_FUNCTIONS = 100;
 /** FunctionConfig.Comment: 128 characters, as for the other CloudFront resources. */
 const MAX_COMMENT = 128;
-/** functions.md §1/§3: one KeyValueStore per function. */
+/** docs/functions.md §1/§3: one KeyValueStore per function. */
 const MAX_KEY_VALUE_STORES = 1;
 /** Model: FunctionEventObject is a blob of at most 40,960 bytes. */
 const MAX_EVENT_OBJECT_BYTES = 40_960;
 const RUNTIMES: readonly string[] = ["cloudfront-js-1.0", "cloudfront-js-2.0"];
 const STAGES: readonly string[] = ["DEVELOPMENT", "LIVE"];
-/** GetFunction's Content-Type (the value AWS sends is unverified, control-plane.md §2). */
+/** GetFunction's Content-Type (the value AWS sends is unverified, docs/control-plane.md §2). */
 const CODE_CONTENT_TYPE = "application/octet-stream";
 
 export async function CreateFunction({ Name, FunctionConfig: config, FunctionCode, Tags }: CreateFunctionRequest, ctx: Ctx): Promise<CreateFunctionResult> {
@@ -110,7 +110,7 @@ export async function UpdateFunction({ Name, IfMatch, FunctionConfig: config, Fu
     development: { ETag: ctx.service.ids.resourceId(), config: cfg, code, lastModified: ctx.service.clock.now() },
   };
   store.put(updated);
-  // The model binds this ETag to the `ETtag` header (control-plane.md §3 quirk); CloudFront sends
+  // The model binds this ETag to the `ETtag` header (docs/control-plane.md §3 quirk); CloudFront sends
   // the plain `ETag` header as well, which raw HTTP clients read.
   return { FunctionSummary: summary(ctx.service, updated, "DEVELOPMENT"), ETag: updated.development.ETag, [EXTRA_HEADERS]: { ETag: updated.development.ETag } } as UpdateFunctionResult;
 }
@@ -118,7 +118,7 @@ export async function UpdateFunction({ Name, IfMatch, FunctionConfig: config, Fu
 export function PublishFunction({ Name, IfMatch }: PublishFunctionRequest, ctx: Ctx): PublishFunctionResult {
   const rec = mustGet(ctx.service, Name);
   checkIfMatch(IfMatch, rec.development.ETag);
-  // publish-function.html: copies DEVELOPMENT to LIVE; behaviors using the ARN run the new copy.
+  // CloudFront guide "Publish functions": copies DEVELOPMENT to LIVE; behaviors using the ARN run the new copy.
   const live: FunctionStageRecord = { ...rec.development, ETag: ctx.service.ids.resourceId(), lastModified: ctx.service.clock.now() };
   const published: FunctionRecord = { ...rec, live };
   ctx.service.functions.put(published);
@@ -155,7 +155,7 @@ export function ListFunctions({ Marker, MaxItems, Stage }: ListFunctionsRequest,
 }
 
 /**
- * functions.md §5, test-function.html: runs the stage's code on the given event. Output checks are
+ * docs/functions.md §5, CloudFront guide "Test functions": runs the stage's code on the given event. Output checks are
  * off ("CloudFront only validates against function execution errors"); a function that fails
  * reports FunctionErrorMessage with CloudFront's viewer-facing sentence in front.
  */
@@ -202,14 +202,14 @@ function mustGet(state: CloudFrontState, name: string | undefined): FunctionReco
   return state.functions.get(name) ?? fail("NoSuchFunctionExists", messages.noSuchFunction(name ?? ""));
 }
 
-/** DEVELOPMENT when Stage is omitted (control-plane.md §3: the DescribeFunction default). */
+/** DEVELOPMENT when Stage is omitted (docs/control-plane.md §3: the DescribeFunction default). */
 function stageOf(stage: string | undefined): FunctionStage {
   if (stage === undefined) return "DEVELOPMENT";
   if (!STAGES.includes(stage)) fail("InvalidArgument", `Stage must be DEVELOPMENT or LIVE, not ${stage}.`);
   return stage as FunctionStage;
 }
 
-/** Asking for LIVE of an unpublished function is NoSuchFunctionExists (functions.md §1). */
+/** Asking for LIVE of an unpublished function is NoSuchFunctionExists (docs/functions.md §1). */
 function stageRecord(rec: FunctionRecord, stage: FunctionStage): FunctionStageRecord {
   const s = stage === "LIVE" ? rec.live : rec.development;
   return s ?? fail("NoSuchFunctionExists", messages.noSuchFunctionStage(rec.Name, stage));
@@ -252,7 +252,7 @@ function validateConfig(config: FunctionConfig | undefined, state: CloudFrontSta
 async function checkCode(code: Uint8Array | undefined, runtime: FunctionRuntimeName, state: CloudFrontState): Promise<string> {
   const bytes = code ?? new Uint8Array();
   if (bytes.length === 0) fail("InvalidArgument", messages.functionCodeEmpty());
-  // functions.md §3: 10 KB per the quotas page (the model allows 40,960 bytes).
+  // docs/functions.md §3: 10 KB per the quotas page (the model allows 40,960 bytes).
   if (bytes.length > MAX_FUNCTION_CODE_BYTES) fail("FunctionSizeLimitExceeded", messages.functionCodeTooLarge(MAX_FUNCTION_CODE_BYTES));
   let text: string;
   try {

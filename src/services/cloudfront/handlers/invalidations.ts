@@ -1,5 +1,5 @@
-// CreateInvalidation, GetInvalidation, ListInvalidations (control-plane.md §4, §6 "Invalidation";
-// data-plane.md §15). The edge purges the paths before CreateInvalidation answers; the status
+// CreateInvalidation, GetInvalidation, ListInvalidations (docs/control-plane.md §4, §6 "Invalidation";
+// docs/edge.md §15). The edge purges the paths before CreateInvalidation answers; the status
 // reads InProgress until the configured invalidation delay has passed (default 0), then Completed,
 // so `aws cloudfront wait invalidation-completed` returns at its first poll.
 import type {
@@ -20,7 +20,7 @@ import { pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
-/** Quotas (cloudfront-limits.html): paths in flight per distribution, wildcard paths in flight. */
+/** Quotas (CloudFront guide "Quotas"): paths in flight per distribution, wildcard paths in flight. */
 export const MAX_PATHS_IN_PROGRESS = 3000;
 export const MAX_WILDCARDS_IN_PROGRESS = 15;
 export const MAX_PATH_LENGTH = 4000;
@@ -73,7 +73,7 @@ export function ListInvalidations({ DistributionId, Marker, MaxItems }: ListInva
   };
 }
 
-/** Paths start with `/`, `*` only as the last character, at most 4,000 characters (§6). */
+/** Paths start with `/`, `*` only as the last character, at most 4,000 characters (docs/control-plane.md §6). */
 function validatePaths(paths: readonly string[]): void {
   if (paths.length === 0) fail("InvalidArgument", messages.noInvalidationPaths());
   for (const p of paths) {

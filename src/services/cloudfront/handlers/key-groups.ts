@@ -1,6 +1,6 @@
 // Key groups: CreateKeyGroup, GetKeyGroup, GetKeyGroupConfig, UpdateKeyGroup, DeleteKeyGroup,
-// ListKeyGroups and ListDistributionsByKeyGroup (control-plane.md §3, §4 "name-keyed resources",
-// §9 quotas; signed-urls.md §1; API_CreateKeyGroup.html).
+// ListKeyGroups and ListDistributionsByKeyGroup (docs/control-plane.md §3, §4 "name-keyed resources",
+// §9 quotas; docs/signed-urls.md §1; CloudFront API reference "CreateKeyGroup").
 //
 // - A key group lists 1-5 existing public key ids ("To create a key group, you must specify at least
 //   one public key"); more than 5 → TooManyPublicKeysInKeyGroup; an unknown id → InvalidArgument (the
@@ -38,7 +38,7 @@ import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
-/** Quotas (control-plane.md §9, cloudfront-limits.html "Quotas on key groups"). */
+/** Quotas (docs/control-plane.md §9, CloudFront guide "Quotas" "Quotas on key groups"). */
 export const MAX_KEY_GROUPS = 10;
 export const MAX_PUBLIC_KEYS_PER_KEY_GROUP = 5;
 const MAX_NAME = 128;
@@ -117,7 +117,7 @@ export function trustedKeyGroupIds(config: DistributionConfig): Set<string> {
 }
 
 /**
- * GetDistribution's `ActiveTrustedKeyGroups` (signed-urls.md §1): the key groups that enabled
+ * GetDistribution's `ActiveTrustedKeyGroups` (docs/signed-urls.md §1): the key groups that enabled
  * behaviors trust, each with the ids of its public keys.
  */
 export function activeTrustedKeyGroups(state: CloudFrontState, config: DistributionConfig): ActiveTrustedKeyGroups {

@@ -1,5 +1,5 @@
-// KeyValueStores on the CloudFront API: Create, Describe, Update, Delete, List (functions.md §6.1,
-// control-plane.md Appendix A "KeyValueStore (control plane)"). Stores are addressed by Name;
+// KeyValueStores on the CloudFront API: Create, Describe, Update, Delete, List (docs/functions.md §6.1,
+// docs/control-plane.md Appendix A "KeyValueStore (control plane)"). Stores are addressed by Name;
 // their ARN is `arn:aws:cloudfront::<account>:key-value-store/<uuid>`. The keys live behind the
 // separate `cloudfront-keyvaluestore` API (src/services/kvs/).
 //
@@ -38,7 +38,7 @@ const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_COMMENT = 128;
 /** Model: ImportSourceType has the single value S3; the ARN names an object. */
 const S3_OBJECT_ARN = /^arn:aws[a-z-]*:s3:::([^/]+)\/(.+)$/;
-/** Status values a list can be filtered on (unverified spelling: functions.md §6.1). */
+/** Status values a list can be filtered on (unverified spelling: docs/functions.md §6.1). */
 const STATUSES = new Set(["READY", "PROVISIONING", "FAILED"]);
 
 function view(rec: KeyValueStoreRecord): KeyValueStore {
@@ -98,7 +98,7 @@ export function DeleteKeyValueStore({ Name, IfMatch }: DeleteKeyValueStoreReques
   const stores = ctx.service.keyValueStores;
   const rec = mustFind(ctx.service, Name);
   checkIfMatch(IfMatch, rec.ETag);
-  // functions.md §6.1: a store associated with a function cannot be deleted.
+  // docs/functions.md §6.1: a store associated with a function cannot be deleted.
   const users = stores.functionsUsing(rec.ARN);
   if (users.length > 0) fail("CannotDeleteEntityWhileInUse", messages.keyValueStoreInUse(rec.Name, users));
   stores.delete(rec);

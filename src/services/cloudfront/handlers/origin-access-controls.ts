@@ -1,7 +1,7 @@
 // Origin access controls: CreateOriginAccessControl, GetOriginAccessControl,
 // GetOriginAccessControlConfig, UpdateOriginAccessControl, DeleteOriginAccessControl,
-// ListOriginAccessControls (control-plane.md §3, §4 "name-keyed resources", §9; data-plane.md §7.5;
-// API_OriginAccessControlConfig.html).
+// ListOriginAccessControls (docs/control-plane.md §3, §4 "name-keyed resources", §9; docs/edge.md §7.5;
+// CloudFront API reference "OriginAccessControlConfig").
 //
 // - Name: up to 64 characters ("You can specify up to 64 characters"), unique per account →
 //   OriginAccessControlAlreadyExists. At most 100 per account → TooManyOriginAccessControls.
@@ -11,24 +11,22 @@
 // - Used by a distribution's origin → DeleteOriginAccessControl is OriginAccessControlInUse, and its
 //   origin type cannot change (IllegalUpdate; unverified, but the origin would otherwise hold an OAC
 //   of the wrong type, which CreateDistribution refuses).
-import {
-  OriginAccessControlOriginTypes,
-  OriginAccessControlSigningBehaviors,
-  OriginAccessControlSigningProtocols,
-  type CreateOriginAccessControlRequest,
-  type CreateOriginAccessControlResult,
-  type DeleteOriginAccessControlRequest,
-  type DistributionConfig,
-  type GetOriginAccessControlConfigRequest,
-  type GetOriginAccessControlConfigResult,
-  type GetOriginAccessControlRequest,
-  type GetOriginAccessControlResult,
-  type ListOriginAccessControlsRequest,
-  type ListOriginAccessControlsResult,
-  type OriginAccessControl,
-  type OriginAccessControlConfig,
-  type UpdateOriginAccessControlRequest,
-  type UpdateOriginAccessControlResult,
+import { OriginAccessControlOriginTypes, OriginAccessControlSigningBehaviors, OriginAccessControlSigningProtocols } from "../sdk-enums.ts";
+import type {
+  CreateOriginAccessControlRequest,
+  CreateOriginAccessControlResult,
+  DeleteOriginAccessControlRequest,
+  DistributionConfig,
+  GetOriginAccessControlConfigRequest,
+  GetOriginAccessControlConfigResult,
+  GetOriginAccessControlRequest,
+  GetOriginAccessControlResult,
+  ListOriginAccessControlsRequest,
+  ListOriginAccessControlsResult,
+  OriginAccessControl,
+  OriginAccessControlConfig,
+  UpdateOriginAccessControlRequest,
+  UpdateOriginAccessControlResult,
 } from "@aws-sdk/client-cloudfront";
 import { fail } from "../../../api/errors.ts";
 import type { RequestContext } from "../../../api/service.ts";
@@ -39,7 +37,7 @@ import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
-/** Quota: origin access controls per account (cloudfront-limits.html). */
+/** Quota: origin access controls per account (CloudFront guide "Quotas"). */
 export const MAX_ORIGIN_ACCESS_CONTROLS = 100;
 const MAX_NAME = 64;
 

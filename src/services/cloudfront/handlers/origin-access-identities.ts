@@ -1,8 +1,8 @@
 // Origin access identities (legacy OAI): CreateCloudFrontOriginAccessIdentity,
 // GetCloudFrontOriginAccessIdentity, GetCloudFrontOriginAccessIdentityConfig,
 // UpdateCloudFrontOriginAccessIdentity, DeleteCloudFrontOriginAccessIdentity,
-// ListCloudFrontOriginAccessIdentities (control-plane.md §3, §4, §6; data-plane.md §7.5;
-// API_CloudFrontOriginAccessIdentityConfig.html).
+// ListCloudFrontOriginAccessIdentities (docs/control-plane.md §3, §4, §6; docs/edge.md §7.5;
+// CloudFront API reference "CloudFrontOriginAccessIdentityConfig").
 //
 // - CallerReference: reused with the same config → the original identity (same Id); with a
 //   different config → CloudFrontOriginAccessIdentityAlreadyExists (the model documentation says
@@ -37,7 +37,7 @@ import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
-/** Quota: origin access identities per account (cloudfront-limits.html). */
+/** Quota: origin access identities per account (CloudFront guide "Quotas"). */
 export const MAX_ORIGIN_ACCESS_IDENTITIES = 100;
 const MAX_COMMENT = 128;
 

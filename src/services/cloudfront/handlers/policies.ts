@@ -1,12 +1,12 @@
 // Cache policies, origin request policies and response headers policies: Create, Get, GetConfig,
-// Update, Delete, List and ListDistributionsBy…PolicyId (control-plane.md §4 "name-keyed
-// resources", §9 "Cache policy", managed-policies.md, data-plane.md §11). The three kinds share
+// Update, Delete, List and ListDistributionsBy…PolicyId (docs/control-plane.md §4 "name-keyed
+// resources", §9 "Cache policy", docs/managed-policies.md, docs/edge.md §11). The three kinds share
 // one implementation; what differs (shape names, error codes, defaults, kind-specific checks) is in
 // the KIND tables below. Managed policies are listed with Type=managed, readable by id, never
 // updatable (IllegalUpdate) or deletable (IllegalDelete). A policy used by a distribution cannot be
 // deleted (…InUse). Every check runs before anything is stored, so a refused call changes nothing.
 //
-// Response headers policy checks (understanding-response-headers-policies.html, the model docs and
+// Response headers policy checks (CloudFront guide "Understand response headers policies", the model docs and
 // observed CloudFront errors). Where AWS documents nothing the rule is marked "(choice)":
 // - Content-Security-Policy longer than 1,783 characters → TooLongCSPInResponseHeadersPolicy.
 // - More than 10 custom headers → TooManyCustomHeadersInResponseHeadersPolicy; more than 10 remove
@@ -42,14 +42,14 @@ import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 type Ctx = RequestContext<CloudFrontState>;
 type AnyConfig = CachePolicyConfig | OriginRequestPolicyConfig | ResponseHeadersPolicyConfig;
 
-/** Custom policies per account, and names/headers/cookies/query strings per policy (cloudfront-limits.html). */
+/** Custom policies per account, and names/headers/cookies/query strings per policy (CloudFront guide "Quotas"). */
 export const MAX_CUSTOM_POLICIES = 20;
 const MAX_ITEMS = 10;
 /** Managed policies have fixed versions; any stable value works as their ETag. */
 const MANAGED_ETAG = "E23ZP02F085DFQ";
 const MANAGED_TIME = new Date("2020-07-22T00:00:00.000Z");
 
-/** Response headers policy limits (understanding-response-headers-policies.html, cloudfront-limits.html). */
+/** Response headers policy limits (CloudFront guide "Understand response headers policies", CloudFront guide "Quotas"). */
 export const RHP_LIMITS = {
   /** "The Content-Security-Policy header value is limited to 1783 characters." */
   csp: 1783,
@@ -102,7 +102,7 @@ export const CACHE: Kind = {
   path: "cache-policy",
   usedBy: (c, id) => behaviors(c).some((b) => b?.CachePolicyId === id),
   normalize(config) {
-    // §9: DefaultTTL defaults to 86400 (or MinTTL if larger), MaxTTL to 31536000 (or DefaultTTL if larger).
+    // docs/control-plane.md §9: DefaultTTL defaults to 86400 (or MinTTL if larger), MaxTTL to 31536000 (or DefaultTTL if larger).
     const c = config as CachePolicyConfig;
     const min = c.MinTTL ?? 0;
     const def = c.DefaultTTL ?? Math.max(LEGACY_DEFAULT_TTL, min);
@@ -182,7 +182,7 @@ export const RESPONSE_HEADERS: Kind = {
 };
 
 /**
- * data-plane.md §11 / remove-headers-disallowed: headers a response headers policy may not remove.
+ * docs/edge.md §11 / remove-headers-disallowed: headers a response headers policy may not remove.
  * Exact names, plus the documented `X-Amz-Cf-.*` and `X-Edge-.*` patterns and (per the spec's
  * summary of the four documented X-Accel-* names) the `X-Accel-` prefix.
  */
@@ -219,7 +219,7 @@ function checkNonNegativeInteger(value: number | undefined, where: string): void
   if (value !== undefined && !(Number.isInteger(value) && value >= 0)) fail("InvalidArgument", `${where} must be a non-negative whole number of seconds.`);
 }
 
-/** data-plane.md §11: the checks on a ResponseHeadersPolicyConfig (see the module header). */
+/** docs/edge.md §11: the checks on a ResponseHeadersPolicyConfig (see the module header). */
 export function validateResponseHeadersPolicyConfig(c: ResponseHeadersPolicyConfig): void {
   const setBySections = new Map<string, string>();
 

@@ -1,10 +1,10 @@
 // Public keys for signed URLs and signed cookies: CreatePublicKey, GetPublicKey,
-// GetPublicKeyConfig, UpdatePublicKey, DeletePublicKey, ListPublicKeys (control-plane.md §3, §4, §6;
-// signed-urls.md §5.5; API_PublicKey.html).
+// GetPublicKeyConfig, UpdatePublicKey, DeletePublicKey, ListPublicKeys (docs/control-plane.md §3, §4, §6;
+// docs/signed-urls.md §5.5; CloudFront API reference "PublicKey").
 //
 // - EncodedKey must be a PEM SubjectPublicKeyInfo holding an RSA 2048 or ECDSA P-256 key ("CloudFront
 //   supports signed URLs and signed cookies with RSA 2048 or ECDSA 256 key signatures") → InvalidArgument.
-// - A reused CallerReference or Name is PublicKeyAlreadyExists (control-plane.md §4; AWS's message for
+// - A reused CallerReference or Name is PublicKeyAlreadyExists (docs/control-plane.md §4; AWS's message for
 //   a name clash reads "The name that you are using to create a CloudFront public key is associated
 //   with another public key in your account").
 // - UpdatePublicKey changes the Comment only ("The only field you can update is the key's comment");
@@ -36,7 +36,7 @@ import { checkIfMatch, pageAfterMarker } from "./common.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
-/** Quota: public keys per account (cloudfront-limits.html, field-level encryption quotas). */
+/** Quota: public keys per account (CloudFront guide "Quotas", field-level encryption quotas). */
 export const MAX_PUBLIC_KEYS = 10;
 const MAX_NAME = 128;
 const MAX_COMMENT = 128;
@@ -112,7 +112,7 @@ export function ListPublicKeys({ Marker, MaxItems }: ListPublicKeysRequest, ctx:
 
 /**
  * Throws InvalidArgument unless `pem` is a PEM SubjectPublicKeyInfo with an RSA 2048-bit or ECDSA
- * P-256 key (API_PublicKey.html; signed-urls.md §5.5).
+ * P-256 key (CloudFront API reference "PublicKey"; docs/signed-urls.md §5.5).
  */
 export function checkEncodedKey(pem: string | undefined): void {
   const text = pemText(pem);

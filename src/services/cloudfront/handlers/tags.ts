@@ -1,4 +1,4 @@
-// TagResource / UntagResource / ListTagsForResource (control-plane.md §6 "Tags"). Resources are
+// TagResource / UntagResource / ListTagsForResource (docs/control-plane.md §6 "Tags"). Resources are
 // named by ARN: distributions, CloudFront Functions and KeyValueStores are taggable here.
 import type {
   ListTagsForResourceRequest,
@@ -15,7 +15,7 @@ import { messages } from "../messages.ts";
 type Ctx = RequestContext<CloudFrontState>;
 
 export const MAX_TAGS = 50;
-// Tag keys and values: letters, spaces, numbers and _ . : / = + - @ (API_Tag.html).
+// Tag keys and values: letters, spaces, numbers and _ . : / = + - @ (CloudFront API reference "Tag").
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function TagResource({ Resource, Tags }: TagResourceRequest, ctx: Ctx): Record<string, never> {

@@ -1,11 +1,12 @@
 // Stored CloudFront key groups: named lists of public key ids that cache behaviors trust
-// (TrustedKeyGroups, signed-urls.md §1).
+// (TrustedKeyGroups, docs/signed-urls.md §1).
 import type { KeyGroupConfig } from "@aws-sdk/client-cloudfront";
 import type { DocumentStore } from "../../../store/document-store.ts";
+import type { ConfigVersion } from "../config-version.ts";
 import { ResourceStore } from "./resource-store.ts";
 
 export interface KeyGroupRecord {
-  /** A lower-case UUID (control-plane.md §6). */
+  /** A lower-case UUID (docs/control-plane.md §6). */
   readonly Id: string;
   readonly ETag: string;
   /** Epoch milliseconds. */
@@ -14,8 +15,8 @@ export interface KeyGroupRecord {
 }
 
 export class KeyGroupStore extends ResourceStore<KeyGroupRecord> {
-  constructor(docs: DocumentStore) {
-    super(docs, "cloudfront/key-group");
+  constructor(docs: DocumentStore, version: ConfigVersion) {
+    super(docs, "cloudfront/key-group", version);
   }
 
   /** Ids of every key group, for distribution validation. */

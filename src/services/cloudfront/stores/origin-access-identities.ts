@@ -1,10 +1,11 @@
-// Stored CloudFront origin access identities (legacy OAI, data-plane.md §7.5).
+// Stored CloudFront origin access identities (legacy OAI, docs/edge.md §7.5).
 import type { CloudFrontOriginAccessIdentityConfig } from "@aws-sdk/client-cloudfront";
 import type { DocumentStore } from "../../../store/document-store.ts";
+import type { ConfigVersion } from "../config-version.ts";
 import { ResourceStore } from "./resource-store.ts";
 
 export interface OriginAccessIdentityRecord {
-  /** `E` + 13 upper-case alphanumerics (control-plane.md §6). */
+  /** `E` + 13 upper-case alphanumerics (docs/control-plane.md §6). */
   readonly Id: string;
   readonly ETag: string;
   /** 64 lower-case hex digits: how S3 bucket policies and ACLs name the identity. */
@@ -16,8 +17,8 @@ export interface OriginAccessIdentityRecord {
 export const OAI_REFERENCE_PREFIX = "origin-access-identity/cloudfront/";
 
 export class OriginAccessIdentityStore extends ResourceStore<OriginAccessIdentityRecord> {
-  constructor(docs: DocumentStore) {
-    super(docs, "cloudfront/origin-access-identity");
+  constructor(docs: DocumentStore, version: ConfigVersion) {
+    super(docs, "cloudfront/origin-access-identity", version);
   }
 
   findByCanonicalUserId(canonicalUserId: string): OriginAccessIdentityRecord | undefined {

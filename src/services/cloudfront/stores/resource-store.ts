@@ -3,17 +3,19 @@
 // origin access control and origin access identity stores are instances of this with a few
 // family-specific lookups; each is attached to CloudFrontState as one field.
 import type { DocumentStore } from "../../../store/document-store.ts";
+import type { ConfigVersion } from "../config-version.ts";
 
 export class ResourceStore<R extends { readonly Id: string }> {
   private readonly docs: DocumentStore;
   private readonly kind: string;
   private readonly items = new Map<string, R>();
-  /** Bumped on every change: the edge can compare it to know when to recompile. */
-  version = 0;
+  /** The state's configuration version, bumped on every change (the edge recompiles when it moves). */
+  private readonly version: ConfigVersion;
 
-  constructor(docs: DocumentStore, kind: string) {
+  constructor(docs: DocumentStore, kind: string, version: ConfigVersion) {
     this.docs = docs;
     this.kind = kind;
+    this.version = version;
     for (const rec of docs.list<R>(kind)) this.items.set(rec.Id, rec);
   }
 
@@ -43,12 +45,12 @@ export class ResourceStore<R extends { readonly Id: string }> {
   put(rec: R): void {
     this.docs.put(this.kind, rec.Id, rec);
     this.items.set(rec.Id, rec);
-    this.version++;
+    this.version.bump();
   }
 
   delete(id: string): void {
     this.docs.delete(this.kind, id);
     this.items.delete(id);
-    this.version++;
+    this.version.bump();
   }
 }
