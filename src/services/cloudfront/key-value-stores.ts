@@ -22,6 +22,11 @@ import type { Ids } from "../../ids.ts";
 import type { DocumentStore } from "../../store/document-store.ts";
 import type { KeyValueSource, KeyValueStoreMeta } from "../../functions/key-value-source.ts";
 import { messages } from "./messages.ts";
+import { MAX_KEY_BYTES, MAX_KEY_CHARS, MAX_KEYS_PER_UPDATE, MAX_LIST_RESULTS, MAX_STORE_BYTES, MAX_VALUE_BYTES, pairSize } from "./key-value-limits.ts";
+import { compareUtf8, decodeToken, encodeToken, upperBound } from "./key-value-order.ts";
+
+export { MAX_KEY_BYTES, MAX_KEY_CHARS, MAX_KEYS_PER_UPDATE, MAX_LIST_RESULTS, MAX_STORE_BYTES, MAX_VALUE_BYTES, pairSize, compareUtf8 };
+export { parseImportFile } from "./key-value-import.ts";
 
 /** `READY`, or `FAILED` when an import did not succeed (docs/functions.md §6.1). */
 export type KeyValueStoreStatus = "READY" | "FAILED";
@@ -61,18 +66,6 @@ export interface KeysPage {
   readonly nextToken: string | undefined;
 }
 
-/** quotas: "Maximum size of a key" 512 bytes. */
-export const MAX_KEY_BYTES = 512;
-/** quotas: "Maximum size of a value" 1 KB. */
-export const MAX_VALUE_BYTES = 1024;
-/** quotas: "Maximum size of a key value store" 5 MB; also the import file size limit. */
-export const MAX_STORE_BYTES = 5 * 1024 * 1024;
-/** quotas: "Maximum key value pairs that you can update in a single API request" 50. */
-export const MAX_KEYS_PER_UPDATE = 50;
-/** Model: Key length 1–1,024 characters (ValidationException before the byte quota applies). */
-export const MAX_KEY_CHARS = 1024;
-/** Model: ListKeys MaxResults 1–50; the default when omitted is unverified, the maximum is used. */
-export const MAX_LIST_RESULTS = 50;
 
 const STORE = "cloudfront/key-value-store";
 const KEYS = (id: string) => `cloudfront/key-value-store-keys/${id}`;
@@ -84,10 +77,6 @@ interface Contents {
   sorted: string[] | undefined;
 }
 
-/** The size a pair adds to TotalSizeInBytes: UTF-8 bytes of key plus value (formula unverified). */
-export function pairSize(key: string, value: string): number {
-  return Buffer.byteLength(key) + Buffer.byteLength(value);
-}
 
 /** Functions using a store, by name; provided by the CloudFront Functions state. */
 export type AssociationLookup = (storeArn: string) => readonly string[];
@@ -370,68 +359,4 @@ function checkKey(key: string | undefined): string {
   if (key === undefined || key.length === 0 || key.length > MAX_KEY_CHARS) fail("ValidationException", messages.kvsBadKeyLength(MAX_KEY_CHARS));
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) fail("ServiceQuotaExceededException", messages.kvsKeyTooLarge(MAX_KEY_BYTES));
   return key;
-}
-
-/**
- * Reads an import file (CloudFront guide "Create a file of key value pairs"): UTF-8 JSON
- * `{"data":[{"key":"k","value":"v"},…]}`, at most 5 MB, no duplicate keys, keys ≤ 512 and values
- * ≤ 1,024 (the page says characters; the quotas page says bytes, which is the stricter reading
- * and the one used here). Returns the pairs, or why the import fails.
- */
-export function parseImportFile(bytes: Uint8Array): { items: Map<string, string> } | { failure: string } {
-  if (bytes.length > MAX_STORE_BYTES) return { failure: messages.kvsImportTooLarge(MAX_STORE_BYTES) };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch (err) {
-    return { failure: messages.kvsImportNotJson(err instanceof Error ? err.message : String(err)) };
-  }
-  const data = doc !== null && typeof doc === "object" && !Array.isArray(doc) ? (doc as Record<string, unknown>)["data"] : undefined;
-  if (!Array.isArray(data)) return { failure: messages.kvsImportShape() };
-  const items = new Map<string, string>();
-  for (const entry of data) {
-    const pair = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>) : {};
-    const key = pair["key"];
-    const value = pair["value"];
-    if (typeof key !== "string" || typeof value !== "string" || key.length === 0) return { failure: messages.kvsImportShape() };
-    if (Buffer.byteLength(key) > MAX_KEY_BYTES) return { failure: messages.kvsKeyTooLarge(MAX_KEY_BYTES) };
-    if (Buffer.byteLength(value) > MAX_VALUE_BYTES) return { failure: messages.kvsValueTooLarge(MAX_VALUE_BYTES) };
-    if (items.has(key)) return { failure: messages.kvsImportDuplicate(key) };
-    items.set(key, value);
-  }
-  return { items };
-}
-
-/** UTF-8 byte order, which for strings is code point order (JS `<` compares UTF-16 units). */
-export function compareUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) as number;
-    const y = b.codePointAt(i) as number;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
-}
-
-/** Index of the first key after `key` in a sorted list. */
-function upperBound(sorted: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareUtf8(sorted[mid] as string, key) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function encodeToken(key: string): string {
-  return Buffer.from(key, "utf8").toString("base64url");
-}
-
-function decodeToken(token: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
-  const key = Buffer.from(token, "base64url").toString("utf8");
-  return encodeToken(key) === token ? key : undefined;
 }
