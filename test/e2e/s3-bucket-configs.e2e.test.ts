@@ -6,6 +6,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  UploadPartCommand,
   CreateBucketCommand,
   CreateBucketMetadataConfigurationCommand,
   CreateBucketMetadataTableConfigurationCommand,
@@ -134,6 +137,14 @@ describe("S3 bucket configurations", () => {
     assert.equal(put.BucketKeyEnabled, true);
     const head = await s3().send(new HeadObjectCommand({ Bucket, Key: "k" }));
     assert.equal(head.ServerSideEncryption, "aws:kms");
+    // Copies and multipart uploads report the encryption they are stored with too.
+    const copy = await s3().send(new CopyObjectCommand({ Bucket, Key: "copy", CopySource: `${Bucket}/k` }));
+    assert.equal(copy.ServerSideEncryption, "aws:kms");
+    const upload = await s3().send(new CreateMultipartUploadCommand({ Bucket, Key: "mp" }));
+    assert.equal(upload.ServerSideEncryption, "aws:kms");
+    const part = await s3().send(new UploadPartCommand({ Bucket, Key: "mp", UploadId: upload.UploadId, PartNumber: 1, Body: "y" }));
+    const done = await s3().send(new CompleteMultipartUploadCommand({ Bucket, Key: "mp", UploadId: upload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    assert.equal(done.ServerSideEncryption, "aws:kms");
 
     // A KMS key id with SSE-S3 is S3's InvalidArgument; the stored configuration is unchanged.
     await expectServiceError(

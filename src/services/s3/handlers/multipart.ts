@@ -34,6 +34,7 @@ import { checkConditionsAsPrecondition, checkKey, checksumMembers, metaFromReque
 import { etagMatches } from "../../../http/conditional.ts";
 import { versionIdMember, versioningOf } from "./versioning.ts";
 import { receiveBody } from "../upload-body.ts";
+import { encryptionOutput } from "../encryption.ts";
 import { createChecksum, parseChecksumAlgorithm, type ChecksumAlgorithm } from "../checksums.ts";
 
 type Ctx = S3Context;
@@ -51,7 +52,7 @@ export function CreateMultipartUpload(input: CreateMultipartUploadRequest, ctx: 
   if (alg) meta.checksums = { [alg]: "" };
   const uploadId = randomBytes(24).toString("base64url");
   ctx.service.storage.createUpload({ uploadId, bucket: bucket.name, key, initiated: ctx.service.clock.now(), meta });
-  return { Bucket: bucket.name, Key: key, UploadId: uploadId, ...(alg ? { ChecksumAlgorithm: alg, ChecksumType: "COMPOSITE" } : {}) };
+  return { Bucket: bucket.name, Key: key, UploadId: uploadId, ...(alg ? { ChecksumAlgorithm: alg, ChecksumType: "COMPOSITE" } : {}), ...encryptionOutput(meta) };
 }
 
 function mustGetUpload(ctx: Ctx, bucket: string | undefined, key: string | undefined, uploadId: string | undefined): UploadRecord {
@@ -172,6 +173,7 @@ export async function CompleteMultipartUpload(input: CompleteMultipartUploadRequ
     ETag: etag,
     ...checksumMembers(meta),
     ...versionIdMember(bucket, versionId),
+    ...encryptionOutput(meta),
   };
 }
 

@@ -194,6 +194,7 @@ export async function CopyObject(input: CopyObjectRequest, ctx: Ctx): Promise<Co
     CopyObjectResult: { ETag: src.etag, LastModified: new Date(now), ...checksumMembers(meta) },
     ...versionIdMember(dest, versionId),
     ...(srcBucket?.config.versioning ? { CopySourceVersionId: src.versionId } : {}),
+    ...encryptionOutput(meta),
   };
 }
 
