@@ -69,13 +69,25 @@ export function beginExchange(
   };
 }
 
-/** The behavior's response headers policy (docs/edge.md §11) bound to this request; undefined without one. */
-export function decorator(x: Exchange, behavior: CompiledBehavior): Decorate | undefined {
+/**
+ * The behavior's response headers policy (docs/edge.md §11) bound to this request, and a
+ * `Set-Cookie` the edge adds itself (the continuous deployment session) beside any the response
+ * already has; undefined when there is neither.
+ */
+export function decorator(x: Exchange, behavior: CompiledBehavior, cookie?: string): Decorate | undefined {
   const policy = behavior.responseHeaders;
-  if (!policy) return undefined;
-  const h = x.req.headers;
-  const viewer = { method: x.method, origin: headerString(h.origin), accessControlRequestMethod: headerString(h["access-control-request-method"]), pragma: headerString(h.pragma) };
-  return (headers, cache) => applyResponseHeaders(policy, viewer, headers, () => ({ cache, pop: x.pop.code, requestId: x.id, layer: x.layer }), Math.random);
+  let apply: Decorate | undefined;
+  if (policy) {
+    const h = x.req.headers;
+    const viewer = { method: x.method, origin: headerString(h.origin), accessControlRequestMethod: headerString(h["access-control-request-method"]), pragma: headerString(h.pragma) };
+    apply = (headers, cache) => applyResponseHeaders(policy, viewer, headers, () => ({ cache, pop: x.pop.code, requestId: x.id, layer: x.layer }), Math.random);
+  }
+  if (cookie === undefined) return apply;
+  return (headers, cache) => {
+    apply?.(headers, cache);
+    const had = headers["set-cookie"];
+    headers["set-cookie"] = had === undefined ? cookie : [...(Array.isArray(had) ? had : [had]), cookie];
+  };
 }
 
 /** Only a request for exactly `/` gets the default root object (docs/edge.md §10). */

@@ -111,7 +111,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         // A prerendered hit head cannot carry the session cookie: the full path sends it.
         if (route.setCookie) {
           res.setHeader("Set-Cookie", route.setCookie);
-          return handleFully(req, res, rec, state);
+          return handleFully(req, res, rec, state, route.setCookie);
         }
       }
       return tryHit(req, res, rec, state) ? undefined : handleFully(req, res, rec, state);
@@ -161,7 +161,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     return true;
   }
 
-  async function handleFully(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): Promise<void> {
+  /** `sessionCookie`: a continuous deployment session cookie the response carries beside the origin's own. */
+  async function handleFully(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState, sessionCookie?: string): Promise<void> {
     // 1. The distribution and the request's facts.
     const { dist, view } = compile(rec, state);
     const x = beginExchange(req, res, rec, dist, nextId(), locations.popFor(req.headers), deps.countryOf);
@@ -173,7 +174,7 @@ export function createEdge(deps: EdgeDeps): Edge {
 
     // 2. The behavior, and the checks it makes (docs/edge.md §4, §5, §1 step 10).
     const behavior = matchBehavior(dist, viewerPath);
-    const decor = decorator(x, behavior);
+    const decor = decorator(x, behavior, sessionCookie);
     const verdict = checkViewer(behavior, {
       method: x.method,
       protocol: x.protocol,

@@ -252,6 +252,21 @@ describe("continuous deployment", () => {
       assert.equal((await get(primary.domain, "/w", { cookie: cookies.staging })).body, "primary");
     });
 
+    it("sends the origin's own cookies beside the session cookie", async () => {
+      origin.on("/c", { body: "primary", headers: { "Cache-Control": "no-store", "Set-Cookie": "theme=dark; Path=/" } });
+      origin.on("/staging/c", { body: "staging", headers: { "Cache-Control": "no-store", "Set-Cookie": "theme=dark; Path=/" } });
+      const { primary, staging } = await pair({ Type: "SingleWeight", SingleWeightConfig: { Weight: 0.15, SessionStickinessConfig: { IdleTTL: 300, MaximumTTL: 3600 } } });
+      // Cookies reach the viewer only when the behavior forwards them (origin-body.ts); on both sides.
+      for (const side of [primary, staging]) {
+        await updateDistribution(side.id, (c) => ({ ...c, DefaultCacheBehavior: { ...c.DefaultCacheBehavior, TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", ForwardedValues: { QueryString: false, Cookies: { Forward: "all" } } } }));
+      }
+      for (let i = 0; i < 10; i++) {
+        const both = (await get(primary.domain, "/c")).headers["set-cookie"];
+        assert.ok(Array.isArray(both) && both.length === 2, `two cookies: ${JSON.stringify(both)}`);
+        assert.ok(both.some((c) => c.startsWith("theme=dark")) && both.some((c) => c.startsWith("aws-cf-cd-session=")));
+      }
+    });
+
     it("serves the staging config from the primary once promoted", async () => {
       origin.on("/staging/p", { body: "staging config" });
       origin.on("/p", { body: "primary config" });
