@@ -2,15 +2,22 @@
 // The Terraform suites (test/terraform/) spend minutes in the AWS provider's own deployment
 // sleeps and barely use a CPU; run in the same queue they would hold test slots idle while the
 // CPU-bound suites wait, so they get a runner of their own and the rest keeps its two slots.
-// Exit status: non-zero when either runner fails. Extra arguments go to both runners.
+// `--quick` (npm run test:quick, the inner loop) leaves out Terraform, the aws CLI suites and the
+// pack-and-install test. Exit status: non-zero when a runner fails. Other arguments go to node --test.
 import { spawn } from "node:child_process";
+import { globSync } from "node:fs";
 
-const extra = process.argv.slice(2);
-const run = (concurrency: number, globs: string[]) =>
+const quick = process.argv.includes("--quick");
+const extra = process.argv.slice(2).filter((a) => a !== "--quick");
+const run = (concurrency: number, files: string[]) =>
   new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ["--test", `--test-concurrency=${concurrency}`, ...extra, ...globs], { stdio: "inherit" });
+    if (files.length === 0) return resolve(0);
+    const child = spawn(process.execPath, ["--test", `--test-concurrency=${concurrency}`, ...extra, ...files], { stdio: "inherit" });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 
-const [main, terraform] = await Promise.all([run(2, ["src/**/*.test.ts", "test/*.test.ts", "test/e2e/**/*.test.ts"]), run(4, ["test/terraform/*.test.ts"])]);
-process.exit(main !== 0 ? main : terraform);
+/** The slow suites --quick leaves out: those driving the aws CLI as a whole, and the package test. */
+const SLOW = /(^|\/)(aws-cli|[\w-]*-cli|package)\.e2e\.test\.ts$/;
+const main = ["src/**/*.test.ts", "test/*.test.ts", "test/e2e/**/*.test.ts"].flatMap((g) => globSync(g)).filter((f) => !quick || !SLOW.test(f));
+const [a, b] = await Promise.all([run(2, main), run(4, quick ? [] : globSync("test/terraform/*.test.ts"))]);
+process.exit(a !== 0 ? a : b);
