@@ -33,9 +33,10 @@ const CLI_CONFIG = `provider_installation {
 /**
  * The `terraform` and `provider "aws"` blocks for an emulator: test credentials, no account or
  * region lookups, and the given service endpoints (`{ s3: url }`); `settings` are extra provider
- * arguments (`s3_use_path_style = true`).
+ * arguments (`s3_use_path_style = true`). With `checkCredentials` the provider asks STS for the
+ * caller's identity and account as it does against AWS (the endpoints must include sts).
  */
-export function providerHcl(endpoints: Readonly<Record<string, string>>, settings: readonly string[] = []): string {
+export function providerHcl(endpoints: Readonly<Record<string, string>>, settings: readonly string[] = [], { checkCredentials = false } = {}): string {
   const lines = Object.entries(endpoints).map(([service, url]) => `    ${service} = "${url}"`);
   return `terraform {
   required_providers {
@@ -50,9 +51,7 @@ provider "aws" {
   region                      = "us-east-1"
   access_key                  = "test"
   secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
+${checkCredentials ? "" : "  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n"}  skip_metadata_api_check     = true
   skip_region_validation      = true
 ${settings.map((l) => `  ${l}\n`).join("")}  endpoints {
 ${lines.join("\n")}

@@ -13,7 +13,7 @@ import { zipSync, strToU8 } from "fflate";
 import { GetFunctionCommand, ListVersionsByFunctionCommand } from "@aws-sdk/client-lambda";
 import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { expectServiceError, useEmulator } from "../helpers/emulator.ts";
-import { PROVIDER_VERSION, tail, terraformIn, terraformMissing, type TerraformRunner } from "../helpers/terraform.ts";
+import { providerHcl, tail, terraformIn, terraformMissing, type TerraformRunner } from "../helpers/terraform.ts";
 import { iamClient, lambdaClient } from "../helpers/lambda.ts";
 
 const STEP_TIMEOUT_MS = 180_000;
@@ -21,28 +21,8 @@ const TEST_TIMEOUT_MS = STEP_TIMEOUT_MS + 30_000;
 const ACCOUNT = "123456789012";
 
 function mainTf(endpoint: string): string {
-  return `terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "${PROVIDER_VERSION}"
-    }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {
-    iam    = "${endpoint}"
-    lambda = "${endpoint}"
-    sts    = "${endpoint}"
-  }
-}
-
+  // The provider checks its credentials through STS on minifront, as it would on AWS.
+  return `${providerHcl({ iam: endpoint, lambda: endpoint, sts: endpoint }, [], { checkCredentials: true })}
 data "aws_caller_identity" "me" {}
 
 resource "aws_iam_role" "edge" {
