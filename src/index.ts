@@ -32,6 +32,7 @@ import { createFunctionRuntime } from "./functions/index.ts";
 import { createInternalEndpoints } from "./server/internal-endpoints.ts";
 import type { ApiService, Logger } from "./api/service.ts";
 import { createRequire } from "node:module";
+import type { AwsService } from "./server/aws-services.ts";
 import { lazyLambdaPlatform } from "./services/lambda/lazy-platform.ts";
 import { parseLocalFunctions } from "./services/lambda/local-functions.ts";
 import { startObserving } from "./observe/observing.ts";
@@ -194,6 +195,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
 
   // Lambda, IAM and STS (issue 14), loaded on their first request.
   const lambda = lazyLambdaPlatform({ store, storage, dataDir, accountId: options.accountId, clock, ids, log, localFunctions });
+  // Further AWS services on the same port, by credential-scope name (server/aws-services.ts).
+  const services = new Map<string, AwsService>();
   // What the edge does, request by request (src/observe/; issue 15).
   const observing = startObserving({ clock, log, options, cloudfront: () => live.cloudfront, s3: () => live.s3, s3Url: () => `http://${s3Origins.embedded.hostname}:${s3Origins.embedded.port}` });
   const internal = createInternalEndpoints({
@@ -205,6 +208,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       void live.cloudfront.functions.dispose();
       store.clear();
       lambda.reset();
+      for (const service of services.values()) service.reset?.();
       storage.clear();
       cache.clear();
       live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
@@ -216,6 +220,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
     s3: onFirstUse(() => (require("./services/s3/index.ts") as typeof import("./services/s3/index.ts")).createS3Api(log)),
     lambda,
+    services,
     kvs: onFirstUse(() => (require("./services/kvs/index.ts") as typeof import("./services/kvs/index.ts")).createKvsApi(log)),
     state: () => live,
     edge,
@@ -291,6 +296,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       );
       await Promise.all([functions.dispose(), live.cloudfront.functions.dispose(), lifecycle.stop()]);
       lambda.dispose();
+      await Promise.all([...services.values()].map((service) => service.dispose?.()));
       db.close();
       lock.release();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });

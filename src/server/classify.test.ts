@@ -33,6 +33,12 @@ describe("classifyRequest (one port, three kinds of traffic)", () => {
     });
   }
 
+  it("sends a credential scope naming a registered service to it, any other to S3", () => {
+    const registered = (name: string) => name === "logs";
+    assert.equal(classifyRequest({ path: "/", host: "localhost:4566", authorization: sig("logs"), rawQuery: "" }, () => false, registered), "service");
+    assert.equal(classifyRequest({ path: "/", host: "localhost:4566", authorization: sig("monitoring"), rawQuery: "" }, () => false, registered), "s3");
+  });
+
   it("reads the service from SigV4 and SigV4A credential scopes", () => {
     assert.equal(credentialService(sig("cloudfront"), ""), "cloudfront");
     assert.equal(credentialService("AWS4-ECDSA-P256-SHA256 Credential=A/20250101/cloudfront-keyvaluestore/aws4_request", ""), "cloudfront-keyvaluestore");

@@ -13,7 +13,8 @@ import { websiteBucketFromHost } from "../services/s3/router.ts";
 
 export { hostWithoutPort };
 
-export type Traffic = "internal" | "cloudfront" | "kvs" | "lambda" | "iam" | "sts" | "s3" | "website" | "edge";
+/** "service": a service registered in aws-services.ts, named by the credential scope. */
+export type Traffic = "internal" | "cloudfront" | "kvs" | "lambda" | "iam" | "sts" | "service" | "s3" | "website" | "edge";
 
 export interface ClassifyInput {
   readonly path: string;
@@ -31,14 +32,14 @@ export function isInternalPath(path: string): boolean {
   return false;
 }
 
-export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: string) => boolean): Traffic {
+export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: string) => boolean, isService: (name: string) => boolean = () => false): Traffic {
   if (isInternalPath(req.path)) return "internal";
   const service = credentialService(req.authorization, req.rawQuery);
   if (service === "cloudfront") return "cloudfront";
   if (service === "cloudfront-keyvaluestore") return "kvs";
   // Lambda, IAM and STS (issue 14): services/lambda/platform.ts.
   if (service === "lambda" || service === "iam" || service === "sts") return service;
-  if (service !== undefined) return "s3";
+  if (service !== undefined) return isService(service) ? "service" : "s3";
   const host = hostWithoutPort(req.host);
   if (isDistributionHost(host)) return "edge";
   if (websiteBucketFromHost(host) !== undefined) return "website";

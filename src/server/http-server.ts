@@ -10,7 +10,8 @@ import type { CloudFrontState } from "../services/cloudfront/state.ts";
 import type { KeyValueStores } from "../services/cloudfront/key-value-stores.ts";
 import type { S3Service } from "../services/s3/context.ts";
 import { websiteBucketFromHost } from "../services/s3/router.ts";
-import { classifyRequest, hostWithoutPort, isInternalPath } from "./classify.ts";
+import { classifyRequest, credentialService, hostWithoutPort, isInternalPath } from "./classify.ts";
+import type { AwsServices } from "./aws-services.ts";
 import { toOriginForm } from "./request-target.ts";
 import { closeIdleConnections, REQUEST_TIMEOUT_RESPONSE } from "./idle-connections.ts";
 import { badFraming, BAD_REQUEST_PAGE } from "./framing.ts";
@@ -31,6 +32,8 @@ export interface ServerDeps {
   readonly kvs: ApiService<KeyValueStores>;
   /** Lambda, IAM and STS (issue 14), and the download of Lambda function code. */
   readonly lambda: LambdaPlatform;
+  /** Further AWS services, by credential-scope name (aws-services.ts). */
+  readonly services: AwsServices;
   readonly state: () => LiveState;
   readonly edge: Edge;
   readonly log: Logger;
@@ -162,6 +165,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   const traffic = classifyRequest(
     { path, host, authorization: req.headers.authorization, rawQuery },
     (h) => state.cloudfront.distributionForHost(h) !== undefined,
+    (name) => deps.services.has(name),
   );
   if (traffic !== "edge") deps.log.debug(`${method} ${host}${rawUrl} → ${traffic}`);
   const apiRequest = (): ApiRequest => ({ method, path, query: new URLSearchParams(rawQuery), rawQuery, headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}`, ...client(req) });
@@ -205,6 +209,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     case "sts": {
       const out = await deps.lambda.handle(traffic, apiRequest());
       deps.log.debug(`${traffic} ${out.operation ?? "?"} → ${out.status}`);
+      return send(res, method, out);
+    }
+    case "service": {
+      const name = credentialService(req.headers.authorization, rawQuery) as string;
+      const out = await (deps.services.get(name) as NonNullable<ReturnType<AwsServices["get"]>>).handle(apiRequest());
+      deps.log.debug(`${name} ${out.operation ?? "?"} → ${out.status}`);
       return send(res, method, out);
     }
     case "edge": {
