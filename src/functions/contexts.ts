@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { FUEL_UNLIMITED } from "./fuel.ts";
 import { errorText, hostObject, type HostContext } from "./host-functions.ts";
-import { RawCalls } from "./raw-calls.ts";
+import { RawCalls, type PreludeObjects } from "./raw-calls.ts";
 import { RunFailure } from "./run-result.ts";
 import type { KvsReader, SandboxRun } from "./sandbox-types.ts";
 import type { Activity, Metered, SliceMeter } from "./slice-meter.ts";
@@ -17,8 +17,12 @@ import { prepareFunctionCode } from "./syntax.ts";
 import type { FunctionLimits, FunctionToRun } from "./types.ts";
 
 const PRELUDE = readFileSync(new URL("./sandbox-prelude.js", import.meta.url), "utf8");
-/** Every this many runs a reused context's heap is measured (what a context accumulates: atoms, caches). */
-const RETAINED_MEMORY_CHECK_RUNS = 256;
+/**
+ * Every this many runs a reused context's heap is measured (what a context accumulates: atoms,
+ * caches). A measurement walks the heap (about 0.2 ms, as much as 40 trivial runs); a run keeps
+ * nothing (the frozen realm) and is measured itself past 2 ms of CPU, so this is a backstop.
+ */
+const RETAINED_MEMORY_CHECK_RUNS = 4096;
 /** Distinct failing versions remembered, so a broken function is not recompiled on every request. */
 const MAX_REMEMBERED_FAILURES = 256;
 
@@ -31,6 +35,16 @@ export interface Entry extends Metered, HostContext {
   settle: QuickJSHandle | undefined;
   result: QuickJSHandle | undefined;
   takeLogs: QuickJSHandle | undefined;
+  resettle: QuickJSHandle | undefined;
+  /** The handler is an async function run as an ordinary one (syntax.ts `asyncRunsSync`). */
+  asyncRunsSync: boolean;
+  /** What the host reads a run's outcome from without calling into QuickJS. */
+  objects: PreludeObjects | undefined;
+  /**
+   * Runs here are sent the event text: one of them read it (sandbox.ts "Runs without the event").
+   * Until then they are sent only what every run needs (the time and the event's shape).
+   */
+  wantsInput: boolean;
   /** For one unfrozen run only. */
   readonly single: boolean;
   busy: boolean;
@@ -137,6 +151,10 @@ export class ContextPool {
       settle: undefined,
       result: undefined,
       takeLogs: undefined,
+      resettle: undefined,
+      asyncRunsSync: prepared.asyncRunsSync,
+      objects: undefined,
+      wantsInput: false,
       single: unfrozen,
       busy: true,
       disposed: false,
@@ -169,7 +187,8 @@ export class ContextPool {
       const wrapper = this.meter.guard(() => ctx.evalCode(`(function () { "use strict"; ${prepared.script}\n;return typeof handler === "function" ? handler : undefined; })`, "function.js", { type: "global", strict: true }));
       if (wrapper.error) throw this.remember(fn.key, errorText(ctx, hold(wrapper.error)));
       const factory = hold(wrapper.value);
-      const steps: Array<[string, QuickJSHandle[]]> = [["setFactory", [factory]]];
+      const reuse = prepared.handlerOnly && !unfrozen ? ctx.true : ctx.false;
+      const steps: Array<[string, QuickJSHandle[]]> = [["setFactory", [factory, reuse]]];
       if (!unfrozen) steps.push(["lockdown", []]);
       for (const [name, args] of steps) {
         const f = hold(ctx.getProp(api, name));
@@ -181,6 +200,9 @@ export class ContextPool {
       entry.settle = ctx.getProp(api, "settle");
       entry.result = ctx.getProp(api, "result");
       entry.takeLogs = ctx.getProp(api, "takeLogs");
+      entry.resettle = ctx.getProp(api, "resettle");
+      entry.objects = { request: ctx.getProp(api, "request"), response: ctx.getProp(api, "response"), responseNoText: ctx.getProp(api, "responseNoText") };
+      entry.raw.attach(entry.objects);
       // The baseline is the sandbox's own footprint: what the function's code allocates counts
       // against its memory. (The first measurement creates QuickJS's bookkeeping, so it is taken twice.)
       this.meter.memoryUsed(entry);
@@ -210,8 +232,9 @@ export class ContextPool {
       s.dispose();
     });
     const maxLogBytes = ctx.newNumber(this.limits.maxLogBytes);
-    const r = ctx.callFunction(factory, ctx.undefined, host, version, arns, maxLogBytes);
-    for (const h of [factory, host, version, arns, maxLogBytes]) h.dispose();
+    const status = entry.raw.newStatusBuffer();
+    const r = ctx.callFunction(factory, ctx.undefined, host, version, arns, maxLogBytes, status);
+    for (const h of [factory, host, version, arns, maxLogBytes, status]) h.dispose();
     if (r.error) {
       const message = errorText(ctx, r.error);
       r.error.dispose();
@@ -248,7 +271,9 @@ export class ContextPool {
     try {
       for (const d of entry.deferreds) d.dispose();
       entry.deferreds.clear();
-      for (const h of [entry.invoke, entry.settle, entry.result, entry.takeLogs]) h?.dispose();
+      for (const h of [entry.invoke, entry.settle, entry.result, entry.takeLogs, entry.resettle]) h?.dispose();
+      const o = entry.objects;
+      if (o) for (const h of [o.request, o.response, o.responseNoText]) h.dispose();
       entry.raw.forget();
       entry.raw.dispose();
       entry.ctx.dispose();

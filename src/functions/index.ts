@@ -15,6 +15,7 @@ export {
   type ViewerResponseData,
 } from "./event.ts";
 export { checkFunctionOutput, formatFunctionOutput } from "./output.ts";
+export { eventOf, ViewerEvent, type RunnableEvent } from "./viewer-event.ts";
 export { prepareFunctionCode } from "./syntax.ts";
 export {
   DEFAULT_FUNCTION_LIMITS,

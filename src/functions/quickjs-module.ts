@@ -22,6 +22,8 @@ export interface LoadedQuickJS {
   readonly fuel: boolean;
   /** Asked before the WASM heap grows to `bytes`; false refuses (the allocation fails). */
   growthGuard: ((bytes: number) => boolean) | undefined;
+  /** The WASM heap's size, kept here as it grows (reading `memory.buffer` costs a call each run). */
+  heapBytes: number;
 }
 
 let compiled: Promise<{ module: WebAssembly.Module; fuel: boolean }> | undefined;
@@ -43,13 +45,15 @@ export async function loadQuickJS(): Promise<LoadedQuickJS> {
   const memory = new WebAssembly.Memory({ initial: INITIAL_MEMORY_PAGES, maximum: MAX_MEMORY_PAGES });
   // Fuel must not run out while Emscripten starts the module.
   new Int32Array(memory.buffer, FUEL_ADDRESS, 1)[0] = FUEL_UNLIMITED;
-  const loaded: LoadedQuickJS = { qjs: undefined as unknown as QuickJSWASMModule, memory, fuel, growthGuard: undefined };
+  const loaded: LoadedQuickJS = { qjs: undefined as unknown as QuickJSWASMModule, memory, fuel, growthGuard: undefined, heapBytes: memory.buffer.byteLength };
   // Emscripten grows the heap through this Memory object's grow(); a throw is a failed malloc.
   const grow = memory.grow.bind(memory);
   Object.defineProperty(memory, "grow", {
     value: (delta: number): number => {
       if (loaded.growthGuard && !loaded.growthGuard(memory.buffer.byteLength + delta * 65536)) throw new RangeError("WebAssembly heap growth refused");
-      return grow(delta);
+      const before = grow(delta);
+      loaded.heapBytes = memory.buffer.byteLength;
+      return before;
     },
   });
   const qjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC_VARIANT, { wasmModule: module, wasmMemory: memory }));

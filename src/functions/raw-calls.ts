@@ -10,6 +10,24 @@ export const DONE_UNCHANGED = 0;
 export const DONE = 1;
 export const PENDING = 2;
 
+/** The prelude's STATUS words (sandbox-prelude.js): the run read the event text it was not sent; what it changed. */
+const S_NEED_INPUT = 0;
+const S_CHANGED = 1;
+const STATUS_BYTES = 8;
+/** Bits of STATUS[S_CHANGED]. */
+const CHANGED_REQUEST = 1;
+const CHANGED_RESPONSE = 2;
+/** quickjs-emscripten's IsEqualOp.IsStrictlyEqual. */
+const STRICTLY_EQUAL = 0;
+
+/** The prelude's event objects (sandbox-prelude.js, the end). */
+export interface PreludeObjects {
+  /** The event's request, response and response without statusDescription: what an untouched result is. */
+  readonly request: QuickJSHandle;
+  readonly response: QuickJSHandle;
+  readonly responseNoText: QuickJSHandle;
+}
+
 interface Ffi {
   QTS_NewString(ctx: number, str: number): number;
   QTS_NewFloat64(ctx: number, n: number): number;
@@ -25,6 +43,8 @@ interface Ffi {
   QTS_Typeof(ctx: number, value: number): number;
   QTS_PromiseState(ctx: number, value: number): number;
   QTS_PromiseResult(ctx: number, value: number): number;
+  QTS_IsEqual(ctx: number, a: number, b: number, op: number): number;
+  QTS_NewArrayBuffer(ctx: number, buffer: number, length: number): number;
 }
 
 interface EmModule {
@@ -60,8 +80,12 @@ export class RawCalls {
   /** Views into the WebAssembly memory, made again when it grows (which replaces its buffer). */
   private bufView: Uint8Array | undefined;
   private argvView: Int32Array | undefined;
+  private heap32View: Int32Array | undefined;
   /** The promise an async handler returned, until it settles. */
   private promise = 0;
+  /** Where STATUS lives in the WebAssembly memory (an int32 index), once known. */
+  private statusIndex = -1;
+  private objects: PreludeObjects | undefined;
 
   constructor(ctx: QuickJSContext, rt: QuickJSRuntime) {
     const inner = ctx as unknown as { ffi: Ffi; module: EmModule; ctx: { value: number } };
@@ -79,15 +103,37 @@ export class RawCalls {
     if (this.buf) this.mod._free(this.buf);
   }
 
-  /** fn(text, n) → a number, or PENDING when it returned a promise (kept for promiseOutcome). */
-  callWithStringAndNumber(fn: number, text: string, n: number): number {
-    const arg = this.newString(text);
+  /**
+   * The ArrayBuffer behind the prelude's STATUS: its bytes are memory this side allocated and knows
+   * the address of (QuickJS takes them over and frees them with the buffer, at the context's end),
+   * so STATUS is read without a call into QuickJS.
+   */
+  newStatusBuffer(): QuickJSHandle {
+    const ptr = this.mod._malloc(STATUS_BYTES);
+    this.mod.HEAPU8.fill(0, ptr, ptr + STATUS_BYTES);
+    this.statusIndex = ptr >> 2;
+    return this.handle(this.ffi.QTS_NewArrayBuffer(this.ctxPtr, ptr, STATUS_BYTES));
+  }
+
+  /** The prelude's event objects: from now on an async handler's untouched result is recognised without calling into QuickJS (promiseOutcome). */
+  attach(objects: PreludeObjects): void {
+    this.objects = objects;
+  }
+
+  /** The run read the event text it was not sent (STATUS[S_NEED_INPUT]). */
+  neededInput(): boolean {
+    return this.statusIndex >= 0 && this.heap32()[this.statusIndex + S_NEED_INPUT] !== 0;
+  }
+
+  /** fn(n) or fn(n, text) → a number, or PENDING when it returned a promise (kept for promiseOutcome). */
+  callWithNumber(fn: number, n: number, text?: string): number {
     const num = this.ffi.QTS_NewFloat64(this.ctxPtr, n);
+    const arg = text === undefined ? 0 : this.newString(text);
     try {
-      return this.numberOrPromise(this.call(fn, [arg, num]));
+      return this.numberOrPromise(this.call(fn, arg ? [num, arg] : [num]));
     } finally {
-      this.ffi.QTS_FreeValuePointer(this.ctxPtr, arg);
       this.ffi.QTS_FreeValuePointer(this.ctxPtr, num);
+      if (arg) this.ffi.QTS_FreeValuePointer(this.ctxPtr, arg);
     }
   }
 
@@ -102,10 +148,12 @@ export class RawCalls {
   }
 
   /**
-   * Where the kept promise stands: PENDING, or — settled — `settle(value)`'s answer; throws a
-   * QuickJSException with the reason when it was rejected.
+   * Where the kept promise stands: PENDING, or — settled — DONE_UNCHANGED when it resolved to the
+   * event's own request (`response` false) or response, untouched (STATUS says so: no call into
+   * QuickJS), otherwise `settle(value)`'s answer; throws a QuickJSException with the reason when it
+   * was rejected.
    */
-  promiseOutcome(settle: number): number {
+  promiseOutcome(settle: number, response: boolean): number {
     const promise = this.promise;
     if (!promise) throw new Error("no promise to look at");
     const state = this.ffi.QTS_PromiseState(this.ctxPtr, promise);
@@ -115,7 +163,7 @@ export class RawCalls {
     this.ffi.QTS_FreeValuePointer(this.ctxPtr, promise);
     if (state !== 1) throw new QuickJSException(this.handle(value));
     try {
-      return this.number(this.call(settle, [value]));
+      return this.untouched(value, response) ? DONE_UNCHANGED : this.number(this.call(settle, [value]));
     } finally {
       this.ffi.QTS_FreeValuePointer(this.ctxPtr, value);
     }
@@ -126,6 +174,11 @@ export class RawCalls {
     const p = this.promise;
     this.promise = 0;
     if (p) this.ffi.QTS_FreeValuePointer(this.ctxPtr, p);
+  }
+
+  /** fn() → a number. */
+  callForNumber(fn: number): number {
+    return this.number(this.call(fn, []));
   }
 
   /** fn() → a string, or undefined when it returned something else. */
@@ -183,6 +236,19 @@ export class RawCalls {
     return result;
   }
 
+  /** The prelude's `unchanged(value)` (sandbox-prelude.js), answered from STATUS and two comparisons. */
+  private untouched(value: number, response: boolean): boolean {
+    const o = this.objects;
+    if (!o) return false;
+    const changed = this.heap32()[this.statusIndex + S_CHANGED] as number;
+    if (!response) return (changed & ~CHANGED_RESPONSE) === 0 && this.same(value, o.request);
+    return (changed & ~CHANGED_REQUEST) === 0 && (this.same(value, o.response) || this.same(value, o.responseNoText));
+  }
+
+  private same(value: number, h: QuickJSHandle): boolean {
+    return this.ffi.QTS_IsEqual(this.ctxPtr, value, h.value as number, STRICTLY_EQUAL) !== 0;
+  }
+
   private numberOrPromise(result: number): number {
     // QTS_PromiseState is -1 for anything that is not a promise.
     if (this.ffi.QTS_PromiseState(this.ctxPtr, result) < 0) return this.number(result);
@@ -211,6 +277,13 @@ export class RawCalls {
     const { written } = encoder.encodeInto(text, this.bufView as Uint8Array);
     heap[this.buf + written] = 0;
     return this.ffi.QTS_NewString(this.ctxPtr, this.buf);
+  }
+
+  /** The whole memory as int32s. */
+  private heap32(): Int32Array {
+    const buffer = this.mod.HEAPU8.buffer;
+    if (this.heap32View?.buffer !== buffer) this.heap32View = new Int32Array(buffer);
+    return this.heap32View;
   }
 
   /** The argv slots of `scratch`. */

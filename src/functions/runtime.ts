@@ -21,6 +21,7 @@ import {
   type FunctionToRun,
   type RunOptions,
 } from "./types.ts";
+import { eventOf, ViewerEvent, type RunnableEvent } from "./viewer-event.ts";
 import { WorkerPool } from "./worker-pool.ts";
 
 /** Function versions whose placement is remembered (the oldest is forgotten first). */
@@ -49,12 +50,13 @@ export interface FunctionRuntime {
    * Runs one published version of a function on an event. Resolves with the function's request
    * or response, or with an error result (never rejects for anything the function does).
    */
-  run(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options?: RunOptions): Promise<FunctionRunResult>;
+  run(fn: FunctionToRun, eventType: FunctionEventType, event: RunnableEvent, options?: RunOptions): Promise<FunctionRunResult>;
   /**
    * `run` without the promise when it can: a version that runs on the caller's thread answers
-   * synchronously (no microtask, no await), others with a promise.
+   * synchronously (no microtask, no await), others with a promise. The edge passes a ViewerEvent,
+   * whose event objects are made only if the run needs them.
    */
-  runNow(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options?: RunOptions): FunctionRunResult | Promise<FunctionRunResult>;
+  runNow(fn: FunctionToRun, eventType: FunctionEventType, event: RunnableEvent, options?: RunOptions): FunctionRunResult | Promise<FunctionRunResult>;
   /** CreateFunction/UpdateFunction's code check: the runtime's language rules and a compile. */
   check(code: string, runtime: FunctionRuntimeName): Promise<CheckResult>;
   /** How many worker threads were started so far (a replaced worker counts again). */
@@ -89,6 +91,12 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions = {}): Fun
   return new Runtime(options);
 }
 
+/** `event` with `context.eventType` set to `eventType` (a copy when it was not). */
+function withEventType(event: RunnableEvent, eventType: FunctionEventType): RunnableEvent {
+  if (event instanceof ViewerEvent) return event.eventType === eventType ? event : withEventType(event.event, eventType);
+  return event.context?.eventType === eventType ? event : { ...event, context: { ...event.context, eventType } };
+}
+
 class Runtime implements FunctionRuntime {
   private readonly limits: FunctionLimits;
   private readonly kvs: KeyValueSource | undefined;
@@ -112,14 +120,14 @@ class Runtime implements FunctionRuntime {
     return this.pool.workersStarted;
   }
 
-  run(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions = {}): Promise<FunctionRunResult> {
+  run(fn: FunctionToRun, eventType: FunctionEventType, event: RunnableEvent, options: RunOptions = {}): Promise<FunctionRunResult> {
     const r = this.runNow(fn, eventType, event, options);
     return r instanceof Promise ? r : Promise.resolve(r);
   }
 
-  runNow(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions = {}): FunctionRunResult | Promise<FunctionRunResult> {
+  runNow(fn: FunctionToRun, eventType: FunctionEventType, event: RunnableEvent, options: RunOptions = {}): FunctionRunResult | Promise<FunctionRunResult> {
     if (this.disposed) return stopped();
-    const ev = event.context?.eventType === eventType ? event : { ...event, context: { ...event.context, eventType } };
+    const ev = withEventType(event, eventType);
     const placement = this.placement(fn.key);
     if (placement.place !== "inline") return this.inWorker(fn, eventType, ev, options, placement);
     const inline = this.inline;
@@ -171,7 +179,8 @@ class Runtime implements FunctionRuntime {
   }
 
   /** A run in the worker; on probation it counts towards running inline. */
-  private async inWorker(fn: FunctionToRun, eventType: FunctionEventType, event: FunctionEvent, options: RunOptions, placement: Placement, unfrozen = placement.unfrozen): Promise<FunctionRunResult> {
+  private async inWorker(fn: FunctionToRun, eventType: FunctionEventType, runnable: RunnableEvent, options: RunOptions, placement: Placement, unfrozen = placement.unfrozen): Promise<FunctionRunResult> {
+    const event = eventOf(runnable);
     let outcome = await this.pool.run(fn, eventType, event, options, unfrozen);
     if (outcome.escalate === "unfrozen") {
       outcome = await this.pool.run(fn, eventType, event, options, true);

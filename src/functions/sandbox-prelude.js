@@ -13,7 +13,7 @@
 // one number instead of JSON.
 //
 // The value of this script is a function; the host calls it with (host, version, kvsArns,
-// maxLogBytes) and keeps what it returns.
+// maxLogBytes, statusBuffer) and keeps what it returns.
 //
 // Why one file of about 1,000 lines: it is one closure. Its parts (console, Date, Buffer, the
 // modules, the event, lockdown, invoke) share private state that the function's code must never
@@ -22,7 +22,7 @@
 // which would have to be kept out of the realm and frozen, and every read of the run on the
 // per-request path (the event's accessors) would become a property lookup instead of a closure
 // variable (QuickJS has no inline caches). Its sections below are marked by ruled comments.
-(function (host, version, kvsArns, maxLogBytes) {
+(function (host, version, kvsArns, maxLogBytes, statusBuffer) {
   "use strict";
   var G = globalThis;
   var v2 = version === 2;
@@ -41,12 +41,19 @@
   var promiseResolve = Promise.resolve.bind(Promise);
   var promiseThen = Promise.prototype.then;
   /**
-   * The request being handled (one at a time per context): start time, event type, edge location,
-   * origin changes, logs, the lazily built event and what the handler returned.
+   * The request being handled (one at a time per context), in closure variables (QuickJS reads and
+   * writes them by index; an object's members cost a shape lookup each, and a run touches many):
+   * start time, event type, edge location, origin changes, logs, the lazily built event and what
+   * the handler returned. `running`: a request has begun (they stay set after it, as the run's
+   * promise callbacks may still read them).
    */
-  var run = null;
+  var running = false;
+  var rOrigin, rLogs, rLogBytes, rJson, rOut, rInput, rP, rFlags, rNow, rEventType, rRawQuery, rEdge, rE, rQ, rS, rSlots;
   /** The compiled function code: each call runs its top level and returns its handler. */
   var factory;
+  /** The code is its handler alone: the handler made by the first run serves the next ones. */
+  var reuseHandler = false;
+  var sharedHandler;
 
   function hide(obj, name, value) {
     defineProperty(obj, name, { value: value, writable: true, configurable: true, enumerable: false });
@@ -91,8 +98,8 @@
   // functions); at most maxLogBytes of UTF-8 per run (docs/functions.md §3: 10 KB).
   hide(G, "console", {
     log: function log() {
-      if (!run) return; // a promise callback that outlived its request
-      var room = maxLogBytes - run.logBytes;
+      if (!running) return; // no request yet
+      var room = maxLogBytes - rLogBytes;
       if (room <= 0) return;
       var parts = [];
       for (var i = 0; i < arguments.length; i++) parts.push(show(arguments[i]));
@@ -104,8 +111,12 @@
         line = line.slice(0, cut);
         bytes = utf8Length(line);
       }
-      run.logs.push(line);
-      run.logBytes += bytes > room ? room : bytes;
+      if (rLogs === NONE) {
+        rLogs = [];
+        STATUS[S_CHANGED] |= CHANGED_LOGS;
+      }
+      rLogs.push(line);
+      rLogBytes += bytes > room ? room : bytes;
     },
   });
 
@@ -114,14 +125,14 @@
 
   var RealDate = Date;
   var FrozenDate = function Date() {
-    var now = run ? run.now : RealDate.now();
+    var now = running ? rNow : RealDate.now();
     if (new.target === undefined) return new RealDate(now).toString();
     var args = arguments.length === 0 ? [now] : slice.call(arguments);
     return Reflect.construct(RealDate, args, new.target === FrozenDate ? RealDate : new.target);
   };
   FrozenDate.prototype = RealDate.prototype;
   FrozenDate.now = function now() {
-    return run ? run.now : RealDate.now();
+    return running ? rNow : RealDate.now();
   };
   FrozenDate.parse = RealDate.parse;
   FrozenDate.UTC = RealDate.UTC;
@@ -600,8 +611,15 @@
     };
   }
   function originChange(name) {
-    if (!run) throw new Error(name + " can only be called while handling a request");
-    if (run.eventType !== "viewer-request") throw new Error(name + " is available in viewer-request functions only");
+    if (!running) throw new Error(name + " can only be called while handling a request");
+    if (rEventType !== "viewer-request") throw new Error(name + " is available in viewer-request functions only");
+  }
+  function originList() {
+    if (rOrigin === NONE) {
+      rOrigin = [];
+      STATUS[S_CHANGED] |= CHANGED_ORIGIN;
+    }
+    return rOrigin;
   }
   function detached(value) {
     return value === undefined ? undefined : JSONparse(JSONstringify(value));
@@ -612,22 +630,22 @@
     },
     updateRequestOrigin: function updateRequestOrigin(params) {
       originChange("updateRequestOrigin");
-      run.origin.push({ type: "updateRequestOrigin", params: detached(params) });
+      originList().push({ type: "updateRequestOrigin", params: detached(params) });
     },
     selectRequestOriginById: function selectRequestOriginById(originId) {
       originChange("selectRequestOriginById");
-      run.origin.push({ type: "selectRequestOriginById", originId: originId });
+      originList().push({ type: "selectRequestOriginById", originId: originId });
     },
     createRequestOriginGroup: function createRequestOriginGroup(params) {
       originChange("createRequestOriginGroup");
-      run.origin.push({ type: "createRequestOriginGroup", params: detached(params) });
+      originList().push({ type: "createRequestOriginGroup", params: detached(params) });
     },
   };
   defineProperty(cloudfrontModule, "edgeLocation", {
     enumerable: true,
     get: function () {
-      if (!run || run.eventType !== "viewer-request") return {};
-      return edgeOf(run) || {};
+      if (!running || rEventType !== "viewer-request") return {};
+      return edgeOf() || {};
     },
   });
 
@@ -654,6 +672,20 @@
   // could have changed since. Their five (four) members are not configurable, so they cannot be
   // deleted or redefined behind the accessors' back (a deviation: `delete event.request.headers`
   // throws a TypeError here).
+
+  // What the host reads of a run straight from the WebAssembly memory, without a call into QuickJS
+  // (raw-calls.ts, which allocated its bytes): whether the run needed the event text it was not
+  // sent, and whether anything could have changed the request or response (for an async handler's
+  // result). Private to the prelude.
+  var STATUS = new Int32Array(statusBuffer);
+  var S_NEED_INPUT = 0, S_CHANGED = 1;
+  // Bits of STATUS[S_CHANGED]: the request or response may have changed, a line was logged, an
+  // origin change was asked for, the event came as JSON (never "unchanged").
+  var CHANGED_REQUEST = 1, CHANGED_RESPONSE = 2, CHANGED_LOGS = 4, CHANGED_ORIGIN = 8, NOT_LAZY = 16;
+  /** Thrown when a run reads the event text it was not sent. */
+  var NEED_INPUT = freeze({ needInput: true });
+  /** No logs or origin changes (yet): shared, so that a run allocates none until it has some. */
+  var NONE = freeze([]);
 
   var SEP = "\x01";
   // Fixed fields of the encoding (wire.ts FIELD).
@@ -700,8 +732,16 @@
     return readMap(p, i, true);
   }
   function fields() {
-    if (run.p === null) run.p = run.input.split(SEP);
-    return run.p;
+    if (rP === null) {
+      if (rInput === undefined) {
+        // The host sent no event text (this context's runs have not read any so far): note it and
+        // give up; the host runs the request again with the text (sandbox.ts "Runs without the event").
+        STATUS[S_NEED_INPUT] = 1;
+        throw NEED_INPUT;
+      }
+      rP = rInput.split(SEP);
+    }
+    return rP;
   }
 
   /**
@@ -711,7 +751,7 @@
    * or response as changed.
    */
   var SLOT_COUNT = 0;
-  function member(part, name, build, mutable, configurable) {
+  function member(part, name, build, mutable, configurable, fixed) {
     var slot = SLOT_COUNT++;
     var isRequest = part === "q";
     var isResponse = part === "s";
@@ -719,33 +759,33 @@
       enumerable: true,
       configurable: configurable,
       get: function () {
-        var r = run;
-        if (r === null || this !== (isRequest ? r.q : isResponse ? r.s : r.e)) return undefined;
-        var slots = r.slots;
+        if (!running || this !== (isRequest ? rQ : isResponse ? rS : rE)) return undefined;
+        var slots = rSlots;
+        // A member that is the same object in every run (event.request) needs no slot until assigned.
+        if (slots === null) {
+          if (fixed) return build();
+          slots = rSlots = freshSlots();
+        }
         var v = slots[slot];
         if (v === UNSET) v = slots[slot] = build();
-        if (mutable) {
-          if (isRequest) r.qChanged = true;
-          else r.sChanged = true;
-        }
+        if (mutable) STATUS[S_CHANGED] |= isRequest ? CHANGED_REQUEST : CHANGED_RESPONSE;
         return v;
       },
       set: function (value) {
-        var r = run;
-        if (r === null || this !== (isRequest ? r.q : isResponse ? r.s : r.e)) {
+        if (!running || this !== (isRequest ? rQ : isResponse ? rS : rE)) {
           setOwn(this, name, value);
           return;
         }
-        r.slots[slot] = value;
-        if (isRequest) r.qChanged = true;
-        else if (isResponse) r.sChanged = true;
+        (rSlots || (rSlots = freshSlots()))[slot] = value;
+        if (isRequest) STATUS[S_CHANGED] |= CHANGED_REQUEST;
+        else if (isResponse) STATUS[S_CHANGED] |= CHANGED_RESPONSE;
       },
     };
   }
   var rawQueryStringFn = function rawQueryString() {
-    if (!run) return undefined;
-    if (run.rawQuery === UNSET) run.rawQuery = run.flags & HAS_RAW_QUERY ? fields()[F_RAW_QUERY] : undefined;
-    return run.rawQuery;
+    if (!running) return undefined;
+    if (rRawQuery === UNSET) rRawQuery = rFlags & HAS_RAW_QUERY ? fields()[F_RAW_QUERY] : undefined;
+    return rRawQuery;
   };
   var REQUEST_PARTS = {
     method: member("q", "method", function () { return fields()[F_METHOD]; }, false, false),
@@ -766,11 +806,11 @@
   var RESPONSE_PARTS_NO_TEXT = { statusCode: RESPONSE_PARTS.statusCode, headers: RESPONSE_PARTS.headers, cookies: RESPONSE_PARTS.cookies };
   function contextObject() {
     var p = fields();
-    var f = run.flags;
+    var f = rFlags;
     var c = {};
     if (f & HAS_DOMAIN) c.distributionDomainName = p[F_DOMAIN];
     if (f & HAS_DIST_ID) c.distributionId = p[F_DIST_ID];
-    c.eventType = run.eventType;
+    c.eventType = rEventType;
     if (f & HAS_REQUEST_ID) c.requestId = p[F_REQUEST_ID];
     return c;
   }
@@ -778,14 +818,14 @@
     version: member("e", "version", function () { return fields()[F_VERSION]; }, false, true),
     context: member("e", "context", contextObject, false, true),
     viewer: member("e", "viewer", function () { return { ip: fields()[F_IP] }; }, false, true),
-    request: member("e", "request", function () { return run.q; }, false, true),
+    request: member("e", "request", function () { return rQ; }, false, true, true),
   };
   var RESPONSE_EVENT_PARTS = {
     version: EVENT_PARTS.version,
     context: EVENT_PARTS.context,
     viewer: EVENT_PARTS.viewer,
     request: EVENT_PARTS.request,
-    response: member("e", "response", function () { return run.s; }, false, true),
+    response: member("e", "response", function () { return rS; }, false, true, true),
   };
   // The slots of a run start as this array's copy (an array literal is QuickJS's cheapest way to
   // make one; keep its length in step with the members above).
@@ -807,54 +847,53 @@
     responseEvent: objectCreate(ObjectPrototype, RESPONSE_EVENT_PARTS),
   };
 
+  var REQUEST = EVENTS.request, REQUEST_EVENT = EVENTS.requestEvent;
   function lazyEvent(input, packed) {
     var flags = packed % 128;
-    var r = run;
-    r.lazy = true;
-    r.input = input;
-    r.flags = flags;
-    r.now = (packed - flags) / 128;
-    r.q = EVENTS.request;
+    rInput = input;
+    rFlags = flags;
+    rNow = (packed - flags) / 128;
+    rQ = REQUEST;
     if (flags & IS_RESPONSE) {
-      r.eventType = "viewer-response";
-      r.s = flags & HAS_STATUS_TEXT ? EVENTS.response : EVENTS.responseNoText;
-      r.e = EVENTS.responseEvent;
+      rEventType = "viewer-response";
+      rS = flags & HAS_STATUS_TEXT ? EVENTS.response : EVENTS.responseNoText;
+      rE = EVENTS.responseEvent;
     } else {
-      r.eventType = "viewer-request";
-      r.e = EVENTS.requestEvent;
+      rEventType = "viewer-request";
+      rE = REQUEST_EVENT;
     }
-    return r.e;
+    return rE;
   }
 
   /** The event from JSON (events the flat encoding does not cover, e.g. TestFunction's). */
   function jsonEvent(input, now, rawQuery, edgeJson) {
     var event = JSONparse(input);
-    run.lazy = false;
-    run.now = now;
-    run.eventType = event !== null && typeof event === "object" && event.context ? event.context.eventType : undefined;
-    run.rawQuery = rawQuery;
-    run.edge = edgeJson;
+    STATUS[S_CHANGED] = NOT_LAZY;
+    rE = rQ = undefined;
+    rNow = now;
+    rEventType = event !== null && typeof event === "object" && event.context ? event.context.eventType : undefined;
+    rRawQuery = rawQuery;
+    rEdge = edgeJson;
     if (v2 && event !== null && typeof event.request === "object" && event.request !== null) hide(event.request, "rawQueryString", rawQueryStringFn);
     return event;
   }
 
   /** The edge location of the current request: from the flat encoding or JSON (built on first use). */
-  function edgeOf(r) {
-    if (r.edge === UNSET) {
+  function edgeOf() {
+    if (rEdge === UNSET) {
       var p = fields();
-      r.edge = r.flags & HAS_EDGE ? { name: p[F_EDGE], serverIp: p[F_EDGE + 1], region: p[F_EDGE + 2] } : undefined;
-    } else if (typeof r.edge === "string") {
-      r.edge = JSONparse(r.edge);
+      rEdge = rFlags & HAS_EDGE ? { name: p[F_EDGE], serverIp: p[F_EDGE + 1], region: p[F_EDGE + 2] } : undefined;
+    } else if (typeof rEdge === "string") {
+      rEdge = JSONparse(rEdge);
     }
-    return r.edge;
+    return rEdge;
   }
 
   /** The handler returned the event's own request or response, and nothing could have changed it. */
   function unchanged(out) {
-    var r = run;
-    if (!r.lazy || r.logs.length > 0 || r.origin.length > 0) return false;
-    if (out === r.q) return !r.qChanged;
-    return out === r.s && r.s !== undefined && !r.sChanged;
+    var changed = STATUS[S_CHANGED];
+    if (out === rQ) return rS === undefined && (changed & ~CHANGED_RESPONSE) === 0;
+    return out === rS && rS !== undefined && (changed & ~CHANGED_REQUEST) === 0;
   }
 
   // What invoke and settle answer.
@@ -862,7 +901,7 @@
 
   function finish(out) {
     if (unchanged(out)) return DONE_UNCHANGED;
-    run.json = JSONstringify({ output: out === undefined ? null : out, undefinedOutput: out === undefined, origin: run.origin, logs: run.logs });
+    rJson = JSONstringify({ output: out === undefined ? null : out, undefinedOutput: out === undefined, origin: rOrigin, logs: rLogs });
     return DONE;
   }
 
@@ -935,67 +974,76 @@
       getPrototypeOf([][Symbol.iterator]()), getPrototypeOf(""[Symbol.iterator]()), getPrototypeOf(new Map().entries()),
       getPrototypeOf(new Set().values()), getPrototypeOf(/x/[Symbol.matchAll]("x")), getPrototypeOf(generator()),
       cryptoModule, querystringModule, cloudfrontModule, Hash.prototype, modules,
-      REQUEST_PARTS, RESPONSE_PARTS, RESPONSE_PARTS_NO_TEXT, EVENT_PARTS, RESPONSE_EVENT_PARTS, UNSET, EVENTS,
+      REQUEST_PARTS, RESPONSE_PARTS, RESPONSE_PARTS_NO_TEXT, EVENT_PARTS, RESPONSE_EVENT_PARTS, UNSET, EVENTS, NEED_INPUT, NONE,
     ]);
   }
 
   // ------------------------------------------------------------------------------------------
   // One request
 
-  // One object for every request of the context (making a new one with all these members costs
-  // more than resetting them); a request's promise callbacks are drained before the next begins.
-  var RUN = {
-    id: 0, origin: [], logs: [], logBytes: 0, json: undefined,
-    lazy: false, input: "", p: null, flags: 0, now: 0, eventType: undefined, rawQuery: UNSET, edge: UNSET,
-    e: undefined, q: undefined, s: undefined, qChanged: false, sChanged: false, slots: freshSlots(),
-  };
-  function begin(input, nowOrPacked, rawQuery, edgeJson) {
-    var r = RUN;
-    r.id++;
-    r.origin = [];
-    r.logs = [];
-    r.logBytes = 0;
-    r.json = r.e = r.q = r.s = undefined;
-    r.qChanged = r.sChanged = false;
-    r.p = null;
-    r.rawQuery = r.edge = UNSET;
-    r.slots = freshSlots();
-    run = r;
-    return input.charCodeAt(0) === 123 /* { */ ? jsonEvent(input, nowOrPacked, rawQuery, edgeJson) : lazyEvent(input, nowOrPacked);
+  // Nothing is allocated for a run until it needs it (logs, origin changes, slots): QuickJS's
+  // allocations are a good part of a trivial run's cost.
+  function begin(a, b, rawQuery, edgeJson) {
+    rOrigin = rLogs = NONE;
+    rLogBytes = 0;
+    rJson = rS = rOut = undefined;
+    rP = rSlots = null;
+    rRawQuery = rEdge = UNSET;
+    STATUS[S_NEED_INPUT] = 0;
+    STATUS[S_CHANGED] = 0;
+    running = true;
+    return typeof a === "number" ? lazyEvent(b, a) : jsonEvent(a, b, rawQuery, edgeJson);
   }
 
   return {
-    setFactory: function (fn) {
+    /** `reuse`: the code is its handler's declaration alone (syntax.ts `handlerOnly`): one handler serves every run. */
+    setFactory: function (fn, reuse) {
       factory = fn;
+      reuseHandler = reuse === true;
     },
     lockdown: lockdown,
     /**
-     * Runs the handler on one request: `input` is the flat encoding with `now * 128 + flags` beside
-     * it, or the event's JSON with (now, rawQueryString, edgeLocation JSON). Answers DONE_UNCHANGED,
-     * DONE (result() has the JSON), or the promise of an async handler: the host watches it (running
-     * the jobs) and calls settle() with its value.
+     * Runs the handler on one request: (`now * 128 + flags`, the flat encoding or undefined when the
+     * host did not send it), or (the event's JSON, now, rawQueryString, edgeLocation JSON). Answers
+     * DONE_UNCHANGED, DONE (result() has the JSON), or the promise of an async handler: the host
+     * watches it (running the jobs) and calls settle() with its value unless STATUS and the value
+     * tell it the request or response came back untouched.
      */
-    invoke: function (input, nowOrPacked, rawQuery, edgeJson) {
-      var event = begin(input, nowOrPacked, rawQuery, edgeJson);
-      var handlerFn = factory.call(G);
+    invoke: function (a, b, rawQuery, edgeJson) {
+      var event = begin(a, b, rawQuery, edgeJson);
+      var handlerFn = reuseHandler ? sharedHandler || (sharedHandler = factory.call(G)) : factory.call(G);
       if (typeof handlerFn !== "function") throw new ReferenceError('"handler" is not defined');
       var out = handlerFn(event);
-      if (v2 && out !== null && typeof out === "object" && typeof out.then === "function") {
+      // The event's own request or response is no thenable (frozen, as Object.prototype is).
+      if (v2 && out !== rQ && out !== null && typeof out === "object" && typeof out.then === "function") {
         return out instanceof RealPromise ? out : promiseResolve(out);
       }
+      rOut = out;
       return finish(out);
     },
     /** What an async handler's promise resolved to: DONE_UNCHANGED or DONE. */
     settle: function (value) {
       return finish(value);
     },
+    /**
+     * invoke's answer again, after the promise callbacks the handler queued have run: for an async
+     * handler run as an ordinary function (syntax.ts `asyncRunsSync`), whose result is taken, as
+     * an async function's would be, after them.
+     */
+    resettle: function () {
+      return finish(rOut);
+    },
     /** The result as JSON: {output, undefinedOutput, origin, logs}. */
     result: function () {
-      return run.json;
+      return rJson;
     },
     /** The current run's log lines as JSON (a failed run has no result to carry them). */
     takeLogs: function () {
-      return JSONstringify(run ? run.logs : []);
+      return JSONstringify(running ? rLogs : []);
     },
+    /** The objects an untouched result is (the host compares with them). */
+    request: EVENTS.request,
+    response: EVENTS.response,
+    responseNoText: EVENTS.responseNoText,
   };
 });

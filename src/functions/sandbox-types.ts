@@ -1,6 +1,7 @@
 // What the sandbox (sandbox.ts) takes and gives: one run's request and outcome, its options, and
 // the hooks through which the worker's watchdog sees each slice of QuickJS work.
-import type { FunctionEvent, FunctionEventType, FunctionRunResult, FunctionToRun, RunOptions } from "./types.ts";
+import type { FunctionEventType, FunctionRunResult, FunctionToRun, RunOptions } from "./types.ts";
+import type { RunnableEvent } from "./viewer-event.ts";
 
 /** Reads a KeyValueStore for a running function: a value (get) or metadata JSON (meta), undefined when absent. */
 export type KvsReader = (op: "get" | "meta", storeArn: string, key: string) => string | undefined | Promise<string | undefined>;
@@ -24,7 +25,7 @@ export interface SandboxRun {
   readonly fn: FunctionToRun;
   readonly eventType: FunctionEventType;
   /** `event.context.eventType` must be `eventType`. */
-  readonly event: FunctionEvent;
+  readonly event: RunnableEvent;
   readonly options: RunOptions;
   /** Epoch ms the function sees as "now" (Date is frozen at the function start, docs/functions.md §2). */
   readonly now: number;
@@ -44,6 +45,8 @@ export interface SandboxOutcome {
   readonly limitHit: boolean;
   /** The longest single slice of QuickJS work in the run (ms of wall time). */
   readonly maxSliceMs: number;
+  /** The run was sent no event text and read it: run it again with the text (sandbox.ts `begin`). */
+  readonly retryWithInput?: boolean;
 }
 
 export type CheckResult = { readonly ok: true } | { readonly ok: false; readonly message: string };

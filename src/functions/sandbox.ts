@@ -5,7 +5,8 @@
 // which protections each place has.
 //
 // Each request starts fresh, as in CloudFront: the code's top level runs again for every request
-// (it is compiled into a wrapper function), and before the first request the prelude freezes
+// (it is compiled into a wrapper function; code that is its handler alone keeps the handler, see
+// syntax.ts `handlerOnly`), and before the first request the prelude freezes
 // everything the code can reach (sandbox-prelude.js `lockdown`). A request that fails with a
 // TypeError in a frozen context may have tripped over the freeze rather than over its own bug: its
 // outcome says so (`escalate: "unfrozen"`) and the caller runs it again in a fresh, unfrozen
@@ -30,7 +31,8 @@
 // This file is one run from event to outcome; its parts: contexts.ts (the compiled contexts of each
 // version), slice-meter.ts (the limits around each slice of QuickJS work), raw-calls.ts (the
 // per-request FFI calls), host-functions.ts (what the prelude calls back), quickjs-module.ts (the
-// WebAssembly module) and run-result.ts (failure results).
+// WebAssembly module), run-result.ts (failure results) and untouched-result.ts (a request or
+// response returned untouched).
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { ContextPool, type Entry } from "./contexts.ts";
 import { FUEL_UNLIMITED } from "./fuel.ts";
@@ -43,8 +45,10 @@ import { failed, round3, RunFailure, utilization } from "./run-result.ts";
 import { SliceMeter, type Activity } from "./slice-meter.ts";
 import { prepareFunctionCode } from "./syntax.ts";
 import type { CheckResult, SandboxOptions, SandboxOutcome, SandboxRun, SliceHooks } from "./sandbox-types.ts";
-import type { FunctionEvent, FunctionLimits, FunctionRunResult, FunctionRuntimeName, OriginChange } from "./types.ts";
-import { encodeEvent } from "./wire.ts";
+import type { FunctionLimits, FunctionRunResult, FunctionRuntimeName, OriginChange } from "./types.ts";
+import { untouchedResult } from "./untouched-result.ts";
+import { eventOf } from "./viewer-event.ts";
+import { encodeEvent, packedShape } from "./wire.ts";
 
 export { loadQuickJS, type LoadedQuickJS } from "./quickjs-module.ts";
 export type { CheckResult, KvsReader, SandboxOptions, SandboxOutcome, SandboxRun, SliceHooks } from "./sandbox-types.ts";
@@ -110,6 +114,17 @@ export class Sandbox {
    * once). Never throws for anything the function does.
    */
   runSync(req: SandboxRun): SandboxOutcome {
+    const outcome = this.runSyncOnce(req, false);
+    return outcome.retryWithInput ? this.runSyncOnce(req, true) : outcome;
+  }
+
+  /** Runs one request; waits for KVS reads the host answers later. Never rejects for anything the function does. */
+  async run(req: SandboxRun): Promise<SandboxOutcome> {
+    const outcome = await this.runOnce(req, false);
+    return outcome.retryWithInput ? this.runOnce(req, true) : outcome;
+  }
+
+  private runSyncOnce(req: SandboxRun, withInput: boolean): SandboxOutcome {
     let entry: Entry;
     try {
       const got = this.contexts.acquire(req);
@@ -120,13 +135,12 @@ export class Sandbox {
     }
     const activity = this.meter.startActivity(entry, req.runId);
     return this.conclude(entry, req, activity, () => {
-      const code = this.begin(entry, req);
-      return code === PENDING ? this.drive(entry) : code;
+      const code = this.begin(entry, req, withInput);
+      return code === PENDING ? this.drive(entry, req) : code;
     });
   }
 
-  /** Runs one request; waits for KVS reads the host answers later. Never rejects for anything the function does. */
-  async run(req: SandboxRun): Promise<SandboxOutcome> {
+  private async runOnce(req: SandboxRun, withInput: boolean): Promise<SandboxOutcome> {
     let entry: Entry;
     try {
       entry = await this.contexts.acquire(req);
@@ -136,14 +150,14 @@ export class Sandbox {
     const activity = this.meter.startActivity(entry, req.runId);
     let code: number;
     try {
-      code = this.begin(entry, req);
-      if (code === PENDING) code = this.drive(entry);
+      code = this.begin(entry, req, withInput);
+      if (code === PENDING) code = this.drive(entry, req);
       // KVS reads the host answers later: wait for each one, then run the jobs it queued.
       while (code === PENDING && entry.pending > 0) {
         await new Promise<void>((resolve) => {
           entry.wake = resolve;
         });
-        code = this.drive(entry);
+        code = this.drive(entry, req);
       }
     } catch (error) {
       return this.conclude(entry, req, activity, () => {
@@ -172,33 +186,53 @@ export class Sandbox {
   // -------------------------------------------------------------------------------------------
   // One run
 
-  /** Sends the event in and calls the handler: DONE_UNCHANGED, DONE or PENDING. */
-  private begin(entry: Entry, req: SandboxRun): number {
-    const flat = encodeEvent(req.event, req.eventType, req.options, req.now);
+  /**
+   * Sends the event in and calls the handler: DONE_UNCHANGED, DONE or PENDING. Runs without the
+   * event: an event the edge built (its shape is known) goes in as its time and shape alone until a
+   * run of the context reads its text (most of a trivial run's cost is making that text a QuickJS
+   * string); such a run stops at the read and is run again with it (`retryWithInput`), and the
+   * context's runs get the text from then on. A run's only side effects are KVS reads, which are
+   * safe to repeat, and nothing of the stopped run outlives it (the frozen realm).
+   */
+  private begin(entry: Entry, req: SandboxRun, withInput: boolean): number {
+    // A context made for one unfrozen run has no later runs to learn for: it gets the text at once.
+    const packed = withInput || entry.wantsInput || entry.single ? undefined : packedShape(req.event, req.eventType, req.options, req.now);
+    const flat = packed === undefined ? encodeEvent(eventOf(req.event), req.eventType, req.options, req.now) : undefined;
     const { raw } = entry;
     const invoke = (entry.invoke as QuickJSHandle).value as number;
+    const response = req.eventType === "viewer-response";
     return this.meter.slice(entry, () => {
       let code: number;
-      if (flat !== undefined) {
-        code = raw.callWithStringAndNumber(invoke, flat.input, flat.packed);
+      if (packed !== undefined) {
+        code = raw.callWithNumber(invoke, packed);
+      } else if (flat !== undefined) {
+        code = raw.callWithNumber(invoke, flat.packed, flat.input);
       } else {
         const q = req.options.rawQueryString;
         const edge = req.options.edgeLocation;
-        code = raw.callWithStrings(invoke, JSON.stringify(req.event), req.now, q, edge === undefined ? undefined : JSON.stringify(edge));
+        code = raw.callWithStrings(invoke, JSON.stringify(eventOf(req.event)), req.now, q, edge === undefined ? undefined : JSON.stringify(edge));
+      }
+      if (code !== PENDING) {
+        // An async handler run as an ordinary function: its result counts once the promise
+        // callbacks it queued have run, as an async function's would.
+        if (!entry.asyncRunsSync || !raw.hasJobs()) return code;
+        raw.runJobs();
+        return raw.callForNumber((entry.resettle as QuickJSHandle).value as number);
       }
       // An async handler that returned without waiting has settled already: read its value in the
       // same slice (no jobs to run).
-      return code === PENDING && !raw.hasJobs() ? raw.promiseOutcome((entry.settle as QuickJSHandle).value as number) : code;
+      return raw.hasJobs() ? code : raw.promiseOutcome((entry.settle as QuickJSHandle).value as number, response);
     }, (e) => this.thrown(entry, e));
   }
 
   /** Runs the queued jobs (an async handler's continuations) and looks at its promise again. */
-  private drive(entry: Entry): number {
+  private drive(entry: Entry, req: SandboxRun): number {
     const { raw } = entry;
     const settle = (entry.settle as QuickJSHandle).value as number;
+    const response = req.eventType === "viewer-response";
     return this.meter.slice(entry, () => {
       raw.runJobs();
-      return raw.promiseOutcome(settle);
+      return raw.promiseOutcome(settle, response);
     }, (e) => this.thrown(entry, e));
   }
 
@@ -209,35 +243,33 @@ export class Sandbox {
    */
   private conclude(entry: Entry, req: SandboxRun, activity: Activity, ran: () => number): SandboxOutcome {
     let reusable = false;
+    let retry = false;
+    let outcome: SandboxOutcome;
     try {
       const code = ran();
       if (code === PENDING) throw neverSettled();
-      const outcome = this.complete(entry, req, code, activity);
+      outcome = this.complete(entry, req, code, activity);
       // A read still in flight would settle into the next request's run: start that one fresh.
       reusable = this.cleanUp(entry) && entry.pending === 0;
-      return outcome;
     } catch (err) {
-      const outcome = this.failure(entry, req, err, activity);
+      outcome = this.failure(entry, req, err, activity);
       // Nothing a request did outlives it (the frozen realm), so a context is reused after an
       // error too; not after a limit stopped it mid-way, nor with promise callbacks still queued.
       reusable = this.reusableAfterFailure(entry, activity) && entry.pending === 0;
-      return outcome;
     } finally {
       entry.activity = undefined;
+      if (!entry.wantsInput && !entry.disposed && !this.broken && entry.raw.neededInput()) {
+        entry.wantsInput = true;
+        retry = true;
+      }
       this.contexts.release(entry, reusable);
     }
+    return retry ? { ...outcome, retryWithInput: true } : outcome;
   }
 
   /** Turns what the run produced into its outcome. */
   private complete(entry: Entry, req: SandboxRun, code: number, activity: Activity): SandboxOutcome {
-    if (code === DONE_UNCHANGED) {
-      const base = { logs: [], cpuMs: round3(activity.busyMs), computeUtilization: utilization(activity.busyMs, this.limits) };
-      const result: FunctionRunResult =
-        req.eventType === "viewer-request"
-          ? { ...base, kind: "request", request: req.event.request, originChanges: [] }
-          : { ...base, kind: "response", response: req.event.response as NonNullable<FunctionEvent["response"]> };
-      return { result, limitHit: false, maxSliceMs: activity.maxSliceMs };
-    }
+    if (code === DONE_UNCHANGED) return { result: untouchedResult(req, activity.busyMs, this.limits), limitHit: false, maxSliceMs: activity.maxSliceMs };
     if (code !== DONE) throw new RunFailure("FunctionExecutionError", "The handler did not return a value CloudFront can use.");
     const { raw } = entry;
     const json = this.meter.slice(entry, () => raw.callForString((entry.result as QuickJSHandle).value as number), (e) => this.thrown(entry, e));
@@ -318,7 +350,7 @@ export class Sandbox {
     const logs = parsed.logs;
     const returned = parsed.undefinedOutput ? undefined : parsed.output;
     const validate = req.options.validateOutput ?? true;
-    const check = checkFunctionOutput(req.event, returned, validate);
+    const check = checkFunctionOutput(eventOf(req.event), returned, validate);
     if (!check.ok) throw new RunFailure("FunctionValidationError", check.message, returned, logs);
     const base = { logs, cpuMs: round3(activity.busyMs), computeUtilization: utilization(activity.busyMs, this.limits) };
     if (check.kind === "request") {

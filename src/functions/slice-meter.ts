@@ -26,7 +26,7 @@ const INLINE_HEAP_GROWTH_BYTES = 32 * 1024 * 1024;
 
 /** The per-run accounting the interrupt handler reads. */
 export interface Activity {
-  readonly runId: number;
+  runId: number;
   /**
    * Time spent in QuickJS slices, by the monotonic clock: slices are short and CPU-bound, so this
    * is the run's CPU time to the microsecond (what computeUtilization reports).
@@ -63,6 +63,8 @@ export interface Metered {
   readonly rt: QuickJSRuntime;
   readonly ctx: QuickJSContext;
   activity: Activity | undefined;
+  /** The object the last run's activity was (reused by the next). */
+  lastActivity?: Activity;
   /** Bytes the context uses before any request (0 until measured). */
   baseline: number;
 }
@@ -79,6 +81,7 @@ export class SliceMeter {
   private readonly hooks: SliceHooks | undefined;
   private readonly inline: boolean;
   private fuelView: Int32Array | undefined;
+  private fuelViewHeap = 0;
   /** The activity whose slice is executing (for the heap growth guard). */
   private current: Activity | undefined;
   /** Set when QuickJS itself failed (a WebAssembly trap): the module must not be used again. */
@@ -94,7 +97,7 @@ export class SliceMeter {
 
   /** Size of the WebAssembly heap shared by all contexts (only grows). */
   get heapBytes(): number {
-    return this.loaded.memory.buffer.byteLength;
+    return this.loaded.heapBytes;
   }
 
   /** Stops guarding the heap's growth (the sandbox is disposed). */
@@ -104,21 +107,32 @@ export class SliceMeter {
 
   startActivity(entry: Metered, runId: number): Activity {
     const heap = this.heapBytes;
-    const activity: Activity = {
-      runId,
-      busyMs: 0,
-      cpuMs: 0,
-      maxSliceMs: 0,
-      sliceStart: undefined,
-      sliceCpuStart: 0,
-      sliceDeadline: 0,
-      slicePollAt: NaN,
-      slicePollCpu: 0,
-      lastMemoryCheckMs: 0,
-      heapAtCheck: heap,
-      heapAtStart: heap,
-      stop: undefined,
-    };
+    // One object per context, reset for each run (a context runs one request at a time).
+    let activity = entry.lastActivity;
+    if (activity === undefined) {
+      activity = entry.lastActivity = {
+        runId,
+        busyMs: 0,
+        cpuMs: 0,
+        maxSliceMs: 0,
+        sliceStart: undefined,
+        sliceCpuStart: 0,
+        sliceDeadline: 0,
+        slicePollAt: NaN,
+        slicePollCpu: 0,
+        lastMemoryCheckMs: 0,
+        heapAtCheck: heap,
+        heapAtStart: heap,
+        stop: undefined,
+      };
+    } else {
+      activity.runId = runId;
+      activity.busyMs = activity.cpuMs = activity.maxSliceMs = activity.sliceCpuStart = activity.sliceDeadline = activity.slicePollCpu = activity.lastMemoryCheckMs = 0;
+      activity.sliceStart = undefined;
+      activity.slicePollAt = NaN;
+      activity.heapAtCheck = activity.heapAtStart = heap;
+      activity.stop = undefined;
+    }
     entry.activity = activity;
     return activity;
   }
@@ -193,8 +207,11 @@ export class SliceMeter {
 
   setFuel(n: number | undefined): void {
     if (!this.loaded.fuel || this.broken) return;
-    const buffer = this.loaded.memory.buffer;
-    if (this.fuelView?.buffer !== buffer) this.fuelView = new Int32Array(buffer, FUEL_ADDRESS, 1);
+    // A grown memory has a new buffer: the view is made again (the heap's size says when).
+    if (this.fuelView === undefined || this.fuelViewHeap !== this.loaded.heapBytes) {
+      this.fuelView = new Int32Array(this.loaded.memory.buffer, FUEL_ADDRESS, 1);
+      this.fuelViewHeap = this.loaded.heapBytes;
+    }
     if (n !== undefined) this.fuelView[0] = n;
   }
 

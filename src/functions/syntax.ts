@@ -18,22 +18,88 @@ import type { FunctionRuntimeName } from "./types.ts";
 /** Modules a 2.0 function may import (docs/functions.md §2 "Modules"). */
 export const IMPORTABLE_MODULES = ["cloudfront", "crypto", "querystring", "buffer"] as const;
 
-export type PreparedCode = { readonly ok: true; readonly script: string } | { readonly ok: false; readonly message: string };
+export type PreparedCode =
+  | {
+      readonly ok: true;
+      readonly script: string;
+      /**
+       * The handler was `async function handler` with no `await` anywhere in the code and no other
+       * mention of `handler`: the script declares it without `async` (the sandbox treats what it
+       * returns as an async function's result, see sandbox.ts `begin`).
+       */
+      readonly asyncRunsSync: boolean;
+      /**
+       * The code is the declaration of `handler` and nothing else, and names `handler` once: its top
+       * level makes the same function every time and nothing a run can reach outlives the run, so
+       * one function may serve every request of a context (the top level is not run again).
+       */
+      readonly handlerOnly: boolean;
+    }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * Checks `code` against its runtime's language rules and returns the script the sandbox compiles:
  * the same text with 2.0 `import` declarations replaced by blanks (lines keep their numbers) and
- * their bindings declared at the start of line 1.
+ * their bindings declared at the start of line 1, and an `async` handler that never awaits made an
+ * ordinary function (`asyncRunsSync`).
  */
 export function prepareFunctionCode(code: string, runtime: FunctionRuntimeName): PreparedCode {
   try {
     const tokens = tokenize(code);
     const imports = checkRules(tokens, runtime);
-    return { ok: true, script: rewriteImports(code, imports) };
+    const named = handlerMentions(tokens);
+    const asyncAt = named === 1 ? awaitlessAsyncHandler(tokens) : undefined;
+    const plain = asyncAt === undefined ? code : code.slice(0, asyncAt) + "     " + code.slice(asyncAt + 5);
+    return { ok: true, script: rewriteImports(plain, imports), asyncRunsSync: asyncAt !== undefined, handlerOnly: named === 1 && onlyTheHandler(tokens) };
   } catch (err) {
     if (err instanceof CodeError) return { ok: false, message: `SyntaxError: ${err.message} in ${position(code, err.at)}` };
     throw err;
   }
+}
+
+/**
+ * Where the `async` of `async function handler` starts, when declaring it without `async` changes
+ * nothing a run can tell: no `await` in the code (so the body runs to its end in one go, as an
+ * async function's body without `await` does) and no other mention of `handler` (so nothing sees
+ * the function itself, or calls it expecting a promise). An async function's result is a promise
+ * that resolves to what it returned or rejects with what it threw; the sandbox makes the same of
+ * an ordinary function's result (sandbox.ts `begin`), without the promise, the async function's
+ * state and its resolving functions, which cost a trivial run about half its time in QuickJS.
+ */
+function awaitlessAsyncHandler(tokens: readonly Token[]): number | undefined {
+  let at: number | undefined;
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i] as Token;
+    depth = depthAfter(tok, depth);
+    if (tok.type !== "name") continue;
+    if (tok.value === "await") return undefined;
+    if (tok.value === "async" && depth === 0 && tokens[i + 2]?.value === "handler" && asyncKind(tokens, i) === "declaration") at = tok.start;
+  }
+  return at;
+}
+
+/** How many times the name `handler` occurs (as a binding, a reference or a property name). */
+function handlerMentions(tokens: readonly Token[]): number {
+  let n = 0;
+  for (const tok of tokens) if (tok.type === "name" && tok.value === "handler") n++;
+  return n;
+}
+
+/** The tokens are `[async] function handler (…) {…}` and semicolons, nothing else. */
+function onlyTheHandler(tokens: readonly Token[]): boolean {
+  const isSemicolon = (t: Token | undefined) => t?.type === "punct" && t.value === ";";
+  let i = 0;
+  while (isSemicolon(tokens[i])) i++;
+  if (tokens[i]?.type === "name" && tokens[i]?.value === "async") i++;
+  if (tokens[i]?.value !== "function" || tokens[i + 1]?.value !== "handler" || tokens[i + 2]?.value !== "(") return false;
+  const params = matching(tokens, i + 2);
+  if (params === undefined || tokens[params + 1]?.value !== "{") return false;
+  const body = matching(tokens, params + 1);
+  if (body === undefined) return false;
+  i = body + 1;
+  while (isSemicolon(tokens[i])) i++;
+  return i === tokens.length;
 }
 
 function position(code: string, at: number): string {
@@ -62,11 +128,7 @@ function checkRules(tokens: readonly Token[], runtime: FunctionRuntimeName): Imp
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
-    if (tok.type === "punct") {
-      if (tok.value === "{" || tok.value === "${") depth++;
-      else if (tok.value === "}") depth--;
-      continue;
-    }
+    depth = depthAfter(tok, depth);
     if (tok.type !== "name") continue;
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
@@ -101,6 +163,13 @@ function checkRules(tokens: readonly Token[], runtime: FunctionRuntimeName): Imp
     }
   }
   return imports;
+}
+
+/** The brace depth after `tok`: blocks, object literals and template substitutions open and close. */
+function depthAfter(tok: Token, depth: number): number {
+  if (tok.type !== "punct") return depth;
+  if (tok.value === "{" || tok.value === "${") return depth + 1;
+  return tok.value === "}" ? depth - 1 : depth;
 }
 
 /** `a ? b : c` — the name before this colon belongs to a conditional, not an object key. */

@@ -144,11 +144,17 @@ interface RunResultBase {
 }
 
 export type FunctionRunResult =
-  | (RunResultBase & { readonly kind: "request"; readonly request: FunctionRequest; readonly originChanges: readonly OriginChange[] })
+  | (RunResultBase & {
+      readonly kind: "request";
+      readonly request: FunctionRequest;
+      readonly originChanges: readonly OriginChange[];
+      /** The function returned the event's own request untouched (`request` is that object). */
+      readonly unchanged?: boolean;
+    })
   /** A viewer-request function answered itself: no cache, no origin, no viewer-response function (docs/functions.md §4.2). */
   | (RunResultBase & { readonly kind: "generated-response"; readonly response: FunctionResponse })
-  /** What a viewer-response function returned. */
-  | (RunResultBase & { readonly kind: "response"; readonly response: FunctionResponse })
+  /** What a viewer-response function returned; `unchanged`: the event's own response, untouched. */
+  | (RunResultBase & { readonly kind: "response"; readonly response: FunctionResponse; readonly unchanged?: boolean })
   | (RunResultBase & {
       readonly kind: "error";
       readonly error: FunctionErrorType;

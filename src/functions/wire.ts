@@ -11,6 +11,8 @@
 //   cookie map:  count, then per entry: name, n, n × (value, attributes or "" when absent)
 // Absent optional fields are "" with their bit clear in `flags`. Beside the string goes one number,
 // `now * 128 + flags` (now in whole ms): what every request needs, without splitting the string.
+// Until a context's runs read the event, they are sent that number alone (`packedShape`; sandbox.ts
+// `begin`).
 //
 // Only events shaped exactly as event.ts builds them are encoded (its builders' own events are
 // taken at their word; others are checked member by member); anything else (a TestFunction event
@@ -18,6 +20,7 @@
 // which the prelude parses as before.
 import { isBuiltEvent } from "./event.ts";
 import type { EdgeLocation, FunctionEvent, FunctionEventType, FunctionResponseCookie, FunctionValue, RunOptions } from "./types.ts";
+import { ViewerEvent, type RunnableEvent } from "./viewer-event.ts";
 
 export const SEP = "\u0001";
 
@@ -54,6 +57,41 @@ export function encodeEvent(event: FunctionEvent, eventType: FunctionEventType, 
     if (err instanceof NotEncodable) return undefined;
     throw err;
   }
+}
+
+/**
+ * `now * 128 + flags` alone, for a run that is sent no event text (sandbox.ts `begin`): only for
+ * a ViewerEvent or an event event.ts built (their shape is known without looking); undefined for
+ * any other.
+ */
+export function packedShape(event: RunnableEvent, eventType: FunctionEventType, options: RunOptions, now: number): number | undefined {
+  if (event instanceof ViewerEvent) {
+    if (event.eventType !== eventType) return undefined;
+    // event.ts gives both events all three context members, and a response its statusDescription.
+    const response = event.response === undefined ? 0 : FLAG.response | FLAG.statusDescription;
+    return Math.floor(now) * 128 + optionFlags(options) + (FLAG.domain | FLAG.distributionId | FLAG.requestId) + response;
+  }
+  if (!isBuiltEvent(event) || event.context.eventType !== eventType || (eventType === "viewer-request") !== (event.response === undefined)) return undefined;
+  return Math.floor(now) * 128 + flagsOf(event, options);
+}
+
+function optionFlags(options: RunOptions): number {
+  return (options.rawQueryString !== undefined ? FLAG.rawQuery : 0) | (options.edgeLocation !== undefined ? FLAG.edge : 0);
+}
+
+/** The flags of `event` (FLAG): which optional fields it has, and whether it is a viewer-response event. */
+function flagsOf(event: FunctionEvent, options: RunOptions): number {
+  const ctx = event.context;
+  const res = event.response;
+  let flags = optionFlags(options);
+  if (ctx.distributionDomainName !== undefined) flags |= FLAG.domain;
+  if (ctx.distributionId !== undefined) flags |= FLAG.distributionId;
+  if (ctx.requestId !== undefined) flags |= FLAG.requestId;
+  if (res !== undefined) {
+    flags |= FLAG.response;
+    if (res.statusDescription !== undefined) flags |= FLAG.statusDescription;
+  }
+  return flags;
 }
 
 let checkShape = true;

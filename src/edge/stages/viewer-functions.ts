@@ -5,12 +5,10 @@
 // responses (not errors, custom error pages or generated responses) and may change status and headers.
 import type { IncomingHttpHeaders } from "node:http";
 import {
-  buildViewerRequestEvent,
-  buildViewerResponseEvent,
   requestFromFunction,
   responseFromFunction,
+  ViewerEvent,
   type EdgeLocation,
-  type FunctionEvent,
   type FunctionRunResult,
   type FunctionRuntime,
   type FunctionToRun,
@@ -53,18 +51,20 @@ function edgeLocation(pop: string): EdgeLocation {
 
 /**
  * Runs the viewer-request function. The outcome comes back synchronously when the function runs
- * on the edge's thread (runtime.runNow), so the request costs no promise; a promise otherwise.
+ * on the edge's thread (runtime.runNow), so the request costs no promise; a promise otherwise. The
+ * event objects are made only if the run needs them (ViewerEvent).
  */
 export function runViewerRequest(runtime: FunctionRuntime, fn: FunctionToRun, r: FunctionRequestFacts): ViewerRequestOutcome | Promise<ViewerRequestOutcome> {
   const headers = r.headers as Record<string, string | string[]>;
   // The facts carry every member the event needs (and `pop`, which it ignores); IncomingHttpHeaders
   // only differs from HeaderMap in admitting undefined values, which Node never stores.
-  const event = buildViewerRequestEvent(r as unknown as ViewerRequestData);
+  const event = new ViewerEvent(r as unknown as ViewerRequestData);
   const ran = runtime.runNow(fn, "viewer-request", event, { rawQueryString: r.rawQuery, edgeLocation: edgeLocation(r.pop) });
-  return ran instanceof Promise ? ran.then((result) => requestOutcome(result, event, r.rawQuery, headers)) : requestOutcome(ran, event, r.rawQuery, headers);
+  return ran instanceof Promise ? ran.then((result) => requestOutcome(result, event, r, headers)) : requestOutcome(ran, event, r, headers);
 }
 
-function requestOutcome(result: FunctionRunResult, event: FunctionEvent, rawQuery: string | undefined, headers: Record<string, string | string[]>): ViewerRequestOutcome {
+function requestOutcome(result: FunctionRunResult, event: ViewerEvent, r: FunctionRequestFacts, headers: Record<string, string | string[]>): ViewerRequestOutcome {
+  const rawQuery = r.rawQuery;
   if (result.kind === "error") return { kind: "failed", status: result.status, xCache: `${result.error} from cloudfront`, message: result.message };
   if (result.kind === "response") return { kind: "failed", status: 502, xCache: "FunctionValidationError from cloudfront", message: "returned a response object" };
   if (result.kind === "generated-response") {
@@ -76,16 +76,16 @@ function requestOutcome(result: FunctionRunResult, event: FunctionEvent, rawQuer
   }
   // Returned untouched and without cookies (which the function sees parsed and CloudFront writes
   // back canonically): the request goes on exactly as it came, in its own header order.
-  if (result.request === event.request && headers["cookie"] === undefined) {
-    return { kind: "continue", uri: event.request.uri, rawQuery: rawQuery ?? "", headers, originChanges: result.originChanges };
+  if (result.unchanged && headers["cookie"] === undefined) {
+    return { kind: "continue", uri: r.uri, rawQuery: rawQuery ?? "", headers, originChanges: result.originChanges };
   }
-  const change = requestFromFunction(result.request, event.request, rawQuery, headers);
+  const change = requestFromFunction(result.request, event.event.request, rawQuery, headers);
   return { kind: "continue", uri: change.uri, rawQuery: change.rawQuery ?? "", headers: edgeHeaders(change.headers), originChanges: result.originChanges };
 }
 
 /** Runs the viewer-response function: synchronously when it runs on the edge's thread (see runViewerRequest). */
 export function runViewerResponse(runtime: FunctionRuntime, fn: FunctionToRun, r: FunctionRequestFacts, entry: CachedResponse): CachedResponse | undefined | Promise<CachedResponse | undefined> {
-  const event = buildViewerResponseEvent({ ...r, rawQuery: r.rawQuery === "" ? undefined : r.rawQuery, headers: r.headers as Record<string, string | string[]> }, {
+  const event = new ViewerEvent({ ...r, rawQuery: r.rawQuery === "" ? undefined : r.rawQuery, headers: r.headers as Record<string, string | string[]> }, {
     statusCode: entry.status,
     headers: entry.headers as Record<string, string | string[]>,
   });
@@ -94,9 +94,9 @@ export function runViewerResponse(runtime: FunctionRuntime, fn: FunctionToRun, r
 }
 
 /** The response as changed by the function, as an entry to serve; undefined when the function failed. */
-function responseOutcome(result: FunctionRunResult, event: FunctionEvent, entry: CachedResponse): CachedResponse | undefined {
+function responseOutcome(result: FunctionRunResult, event: ViewerEvent, entry: CachedResponse): CachedResponse | undefined {
   if (result.kind !== "response") return undefined;
-  const out = responseFromFunction(result.response, event.response, entry.headers as Record<string, string | string[]>);
+  const out = responseFromFunction(result.response, event.event.response, entry.headers as Record<string, string | string[]>);
   const body = out.body ?? entry.body;
   return cacheEntry({ status: out.statusCode, headers: edgeHeaders(out.headers), body, storedAt: entry.storedAt, ttlMs: entry.ttlMs, ...(entry.file && !out.body ? { file: entry.file } : {}) });
 }
