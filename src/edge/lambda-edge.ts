@@ -3,7 +3,8 @@
 // (stages/lambda-edge-event.ts), the function run in the Lambda runtime (functions/lambda, child
 // processes) with the event type's timeout cap (viewer 5 s, origin 30 s), and the answer checked
 // (stages/lambda-edge-result.ts). The orchestrator (pipeline.ts, fetch-through.ts) decides when
-// each runs. Not done: the 1 MB origin-response body limit (bodies are not shown to functions).
+// each runs. Functions minifront does not have may run in another emulator (--lambda-endpoint).
+// Not done: the 1 MB origin-response body limit (bodies are not shown to functions).
 import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
 import type { Logger } from "../log.ts";
@@ -19,12 +20,18 @@ import type { Exchange } from "./exchange.ts";
 import { cacheEntry, type CachedResponse } from "./cache/cached-response.ts";
 import { cfOrigin, cfRequest, cfResponse, isViewerEvent, lambdaEvent, type LambdaAssociation, type LambdaEventType, type LambdaRequestFacts } from "./stages/lambda-edge-event.ts";
 import { invocationFailure, limitExceeded, readRequestResult, readResponseResult, validation, type GeneratedResponse, type LambdaFailure, type RequestResult, type ResponseResult } from "./stages/lambda-edge-result.ts";
+import { noteFunction } from "./request-notes.ts";
 
 /** How the edge reaches Lambda: the code an association names, and the runtime. */
 export interface EdgeLambdas {
   /** The code a qualified function ARN runs; undefined when the version does not exist. */
   code(arn: string): LambdaCode | undefined;
   invoke(code: LambdaCode, eventJson: string, options: InvokeOptions): Promise<InvokeOutcome>;
+  /**
+   * Invokes a function `code` does not know in another emulator's Lambda (--lambda-endpoint,
+   * services/lambda/remote-functions.ts); undefined when there is none or it has no such version.
+   */
+  remote?(arn: string, eventJson: string, options: InvokeOptions): Promise<InvokeOutcome | undefined>;
 }
 
 /** "Quotas on Lambda@Edge": function timeout, viewer events 5 s, origin events 30 s. */
@@ -35,18 +42,22 @@ const missing = (arn: string): LambdaFailure => ({ kind: "failed", status: 502, 
 /** Runs one event; the function's answer (JSON text) or how CloudFront fails the request. */
 async function invokeEvent(lambdas: EdgeLambdas, log: Logger, assoc: LambdaAssociation, eventType: LambdaEventType, x: Exchange, event: unknown): Promise<string | LambdaFailure> {
   const code = lambdas.code(assoc.arn);
-  if (!code) return missing(assoc.arn);
+  if (!code && !lambdas.remote) return missing(assoc.arn);
   const cap = isViewerEvent(eventType) ? MAX_TIMEOUT_MS.viewer : MAX_TIMEOUT_MS.origin;
-  let outcome: InvokeOutcome;
+  let outcome: InvokeOutcome | undefined;
   try {
-    outcome = await lambdas.invoke(code, JSON.stringify(event), { requestId: x.id, timeoutMs: Math.min(code.timeout * 1000, cap) });
+    // A remote function's own timeout is applied by its emulator; the event's cap bounds the wait.
+    if (code) outcome = await lambdas.invoke(code, JSON.stringify(event), { requestId: x.id, timeoutMs: Math.min(code.timeout * 1000, cap) });
+    else outcome = await lambdas.remote?.(assoc.arn, JSON.stringify(event), { requestId: x.id, timeoutMs: cap });
+    if (!outcome) return missing(assoc.arn);
   } catch (err) {
     if (err instanceof LambdaThrottledError) return limitExceeded("The Lambda function was throttled.");
-    log.warn(`edge ${x.dist.id} ${eventType} ${assoc.arn}: ${String(err)}`);
+    log.warn(`edge ${x.dist.id} ${eventType} ${assoc.arn}: ${String(err)} (X-Amz-Cf-Id ${x.id})`);
     return { kind: "failed", status: 500, xCache: "LambdaExecutionError from cloudfront", message: "The Lambda function associated with the CloudFront distribution could not run." };
   }
   const failure = invocationFailure(outcome);
-  if (failure) log.info(`edge ${x.dist.id} ${eventType} ${assoc.arn} failed: ${outcome.payload}`);
+  if (failure) log.warn(`edge ${x.dist.id} ${eventType} ${assoc.arn} failed: ${outcome.payload} (X-Amz-Cf-Id ${x.id})`);
+  noteFunction(x.req, { event: eventType, kind: "Lambda@Edge", name: assoc.arn, input: event, output: failure ?? outcome.payload });
   return failure ?? outcome.payload;
 }
 

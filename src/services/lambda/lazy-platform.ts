@@ -19,6 +19,7 @@ export function lazyLambdaPlatform(deps: LambdaPlatformDeps): LambdaPlatform {
     runtime: () => get().runtime(),
     edgeFacts: (arn) => get().edgeFacts(arn),
     edgeCode: (arn) => get().edgeCode(arn),
+    edgeRemote: async (arn, eventJson, options) => get().edgeRemote(arn, eventJson, options),
     dispose: () => built?.dispose(),
   };
 }

@@ -20,7 +20,8 @@ import { LambdaRuntime } from "../../functions/lambda/runtime.ts";
 import { edgeFacts, type EdgeFacts } from "./edge-facts.ts";
 import { findDeployedCode, lambdaCode } from "./deployed-code.ts";
 import { localCode, type LocalFunction } from "./local-functions.ts";
-import type { LambdaCode } from "../../functions/lambda/types.ts";
+import type { InvokeOptions, InvokeOutcome, LambdaCode } from "../../functions/lambda/types.ts";
+import { remoteFunctions } from "./remote-functions.ts";
 
 export type LambdaPlatformService = "lambda" | "iam" | "sts";
 
@@ -34,6 +35,8 @@ export interface LambdaPlatformDeps {
   readonly log: Logger;
   /** Functions whose code is a local directory (--edge-lambda; local-functions.ts). */
   readonly localFunctions?: readonly LocalFunction[];
+  /** Another emulator's Lambda that runs the functions minifront has none of (--lambda-endpoint; remote-functions.ts). */
+  readonly lambdaEndpoint?: string;
 }
 
 export interface LambdaPlatform {
@@ -49,6 +52,8 @@ export interface LambdaPlatform {
   runtime(): LambdaRuntime;
   /** The code a Lambda@Edge association's qualified ARN runs; undefined when there is no such version. */
   edgeCode(arn: string): LambdaCode | undefined;
+  /** Invokes an association's function in the --lambda-endpoint emulator; undefined when there is none or it has no such version. */
+  edgeRemote(arn: string, eventJson: string, options: InvokeOptions): Promise<InvokeOutcome | undefined>;
   /** What CloudFront checks about a version it associates (edge-facts.ts). */
   edgeFacts(arn: string): EdgeFacts | undefined;
   /** Stops the runtime's processes (minifront stopping). */
@@ -60,6 +65,7 @@ const LOCAL_FACTS: EdgeFacts = { roleArn: "", roleTrustedByEdge: true, hasEnviro
 
 export function createLambdaPlatform(deps: LambdaPlatformDeps): LambdaPlatform {
   const locals = deps.localFunctions ?? [];
+  const remote = deps.lambdaEndpoint ? remoteFunctions(deps.lambdaEndpoint, deps.log) : undefined;
   const apis = { lambda: createLambdaApi(deps.log), iam: createIamApi(deps.log), sts: createStsApi(deps.log) };
   let states: { iam: IamState; lambda: LambdaContext } | undefined;
   const live = () => {
@@ -89,14 +95,18 @@ export function createLambdaPlatform(deps: LambdaPlatformDeps): LambdaPlatform {
     },
     lambdaState: () => live().lambda.state,
     runtime: () => live().lambda.runtime,
-    edgeFacts: (arn) => (localCode(locals, deps.accountId, arn) ? LOCAL_FACTS : edgeFacts(live().lambda.state, live().iam, arn)),
+    edgeFacts: (arn) => (localCode(locals, deps.accountId, arn) ? LOCAL_FACTS : (edgeFacts(live().lambda.state, live().iam, arn) ?? remote?.facts(arn))),
     edgeCode(arn) {
       const local = localCode(locals, deps.accountId, arn);
       if (local) return local;
       const deployed = findDeployedCode(live().lambda.state, arn);
       return deployed ? lambdaCode(deployed) : undefined;
     },
-    dispose: () => states?.lambda.runtime.dispose(),
+    edgeRemote: async (arn, eventJson, options) => remote?.invoke(arn, eventJson, options),
+    dispose() {
+      states?.lambda.runtime.dispose();
+      remote?.dispose();
+    },
   };
 }
 
