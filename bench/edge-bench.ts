@@ -2,19 +2,27 @@
 // answering from a Map, and minifront's edge, all in front of the same origin, measured in one run
 // (docs/decisions.md: compare ratios within a run, never absolute numbers across runs).
 // A fourth run puts a trivial viewer-request CloudFront Function on the distribution, to show what
-// a function costs per request. Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
-// (Debian packages nginx-light and wrk) and taskset. Run: npm run bench [-- --seconds 3 --rounds 3]
+// a function costs per request. Two more measure what observing the edge costs (issue 15): minifront
+// at the CLI's default log level (a request log line per request, written to /dev/null) and
+// minifront with the observer off (no request log, standard logs or metrics), the baseline.
+// Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
+// (Debian packages nginx-light and wrk) and taskset.
+// Run: npm run bench [-- --seconds 3 --rounds 3] [--only minifront,minifront+log,...] [--paths /1k]
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "node:net";
 import { SIZES } from "./sizes.ts";
+import { freePort, startPinned } from "./children.ts";
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const seconds = arg("--seconds", 3);
 const rounds = arg("--rounds", 3);
+/** Names of the contenders to run (all when absent), e.g. `--only minifront,minifront+log,minifront-observer`. */
+const only = process.argv.includes("--only") ? new Set(String(process.argv[process.argv.indexOf("--only") + 1]).split(",")) : undefined;
+/** The object paths to fetch (all of SIZES when absent), e.g. `--paths /1k`. */
+const PATHS = process.argv.includes("--paths") ? String(process.argv[process.argv.indexOf("--paths") + 1]).split(",") : Object.keys(SIZES);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -23,27 +31,7 @@ function median(values: number[]): number {
 }
 const SERVERS = fileURLToPath(new URL("./servers.ts", import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function start(cmd: string, args: string[], cpu: string): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn("taskset", ["-c", cpu, cmd, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const m = /ready [^\n]*/.exec(out);
-      if (m) resolve({ child, line: m[0] });
-    });
-    child.once("exit", (code) => reject(new Error(`${cmd} exited with ${code}: ${out}`)));
-  });
-}
+const start = startPinned;
 
 function wrk(url: string, host: string): number {
   execFileSync("taskset", ["-c", "1", "wrk", "-t1", "-c16", "-d1s", "-H", `Host: ${host}`, url]); // warm-up
@@ -118,6 +106,17 @@ http {
       const s = await start(node, [SERVERS, "minifront-fn", String(port), String(originPort)], "0");
       return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
     }],
+    // The request log's lines go to stderr, here /dev/null: what the log costs minifront, not a terminal.
+    ["minifront+log", async () => {
+      const port = await freePort();
+      const s = await start(node, [SERVERS, "minifront-log", String(port), String(originPort)], "0", "ignore");
+      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
+    }],
+    ["minifront-observer", async () => {
+      const port = await freePort();
+      const s = await start(node, [SERVERS, "minifront-unobserved", String(port), String(originPort)], "0");
+      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
+    }],
   ];
   // All servers stay up (each pinned to CPU 0, idle while another is measured) and the runs are
   // interleaved, round after round; each figure is the median of its rounds. This machine is a
@@ -125,11 +124,11 @@ http {
   // drift over every contender instead of handing it to whichever ran last.
   const running: Array<{ name: string; child: ChildProcess; url: string; host: string }> = [];
   try {
-    for (const [name, launch] of contenders) running.push({ name, ...(await launch()) });
+    for (const [name, launch] of contenders) if (!only || only.has(name)) running.push({ name, ...(await launch()) });
     const samples: Record<string, Record<string, number[]>> = {};
     for (let round = 1; round <= rounds; round++) {
       process.stderr.write(`round ${round}/${rounds}: `);
-      for (const path of Object.keys(SIZES)) {
+      for (const path of PATHS) {
         for (const r of running) {
           ((samples[r.name] ??= {})[path] ??= []).push(wrk(r.url + path, r.host));
         }
@@ -151,8 +150,10 @@ http {
 
 const fmt = (n: number) => n.toFixed(0).padStart(9);
 console.log(`\ncache-hit requests/s, median of ${rounds} interleaved rounds (wrk -c64, ${seconds}s each, servers on CPU 0, wrk on CPU 1)\n`);
+const ran = (name: string) => results[name] !== undefined;
+if (["nginx", "nginx sendfile", "bare node", "minifront", "minifront+fn"].every(ran)) {
 console.log(`size     ${["nginx", "nginx sf", "bare node", "minifront", "+function"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx  minifront/nginx sf  function cost (us/request)`);
-for (const path of Object.keys(SIZES)) {
+for (const path of PATHS) {
   const n = results["nginx"]![path]!;
   const ns = results["nginx sendfile"]![path]!;
   const b = results["bare node"]![path]!;
@@ -161,4 +162,16 @@ for (const path of Object.keys(SIZES)) {
   // What a trivial viewer-request function adds per request: the difference of the two service times.
   const cost = (1e6 / f - 1e6 / m).toFixed(0);
   console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(ns)} ${fmt(b)} ${fmt(m)} ${fmt(f)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}  ${(m / ns).toFixed(2).padStart(18)}  ${cost.padStart(26)}`);
+}
+}
+// What observing costs (issue 15: under 10% of cache-hit throughput): throughput with the observer
+// (metrics and standard-log sinks; + the request log at the default level) over throughput without.
+if (["minifront", "minifront+log", "minifront-observer"].every(ran)) {
+  console.log(`\nobserving the edge      ${["unobserved", "metrics", "+ log"].map((n) => n.padStart(10)).join(" ")}   metrics/unobserved  (metrics+log)/unobserved`);
+  for (const path of PATHS) {
+    const u = results["minifront-observer"]![path]!;
+    const m = results["minifront"]![path]!;
+    const l = results["minifront+log"]![path]!;
+    console.log(`${path.padEnd(23)} ${fmt(u).padStart(10)} ${fmt(m).padStart(10)} ${fmt(l).padStart(10)}   ${(m / u).toFixed(3).padStart(18)}  ${(l / u).toFixed(3).padStart(23)}`);
+  }
 }

@@ -3,6 +3,9 @@
 //   bare     — a bare node:http server answering from a Map of Buffers (the ceiling for Node)
 //   minifront — startEmulator with one distribution in front of the origin
 //   minifront-fn — the same with a trivial viewer-request CloudFront Function
+//   minifront-log — minifront at the CLI's default log level (info: a request log line per request)
+//   minifront-unobserved — minifront with the edge observer off (no request log, standard logs or
+//     metrics): the baseline the cost of observing is measured against
 // Each prints "ready <port>" when it listens.
 import { createServer } from "node:http";
 import { CloudFrontClient, CreateDistributionCommand, CreateFunctionCommand, DescribeFunctionCommand, PublishFunctionCommand } from "@aws-sdk/client-cloudfront";
@@ -28,8 +31,8 @@ if (kind === "origin" || kind === "bare") {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(port, "127.0.0.1", () => console.log(`ready ${port}`));
-} else if (kind === "minifront" || kind === "minifront-fn") {
-  const emu = await startEmulator({ port, ephemeral: true, logLevel: "warn", cacheBytes: 64 * 1024 * 1024 });
+} else if (kind === "minifront" || kind === "minifront-fn" || kind === "minifront-log" || kind === "minifront-unobserved") {
+  const emu = await startEmulator({ port, ephemeral: true, logLevel: kind === "minifront-log" ? "info" : "warn", observeEdge: kind !== "minifront-unobserved", cacheBytes: 64 * 1024 * 1024 });
   const cf = new CloudFrontClient({ endpoint: emu.controlUrl, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
   // minifront-fn: the same distribution with a trivial viewer-request function on every request.
   let associations: { Quantity: number; Items?: Array<{ EventType: "viewer-request"; FunctionARN: string }> } = { Quantity: 0 };
@@ -53,7 +56,7 @@ if (kind === "origin" || kind === "bare") {
   );
   console.log(`ready ${emu.port} ${out.Distribution?.DomainName}`);
 } else {
-  console.error("usage: servers.ts origin|bare|minifront|minifront-fn <port> [originPort]");
+  console.error("usage: servers.ts origin|bare|minifront|minifront-fn|minifront-log|minifront-unobserved <port> [originPort]");
   process.exit(2);
 }
 

@@ -28,7 +28,7 @@ import { sendError, type Decorate } from "./respond.ts";
 import { carriesBody, headerString } from "../http/headers.ts";
 import type { S3OriginSettings } from "../services/s3/origin-address.ts";
 import { askWithBody, changedOriginResponse, generatedEntry, lambdaOriginRequestStep, lambdaResponse, type EdgeLambdas } from "./lambda-edge.ts";
-import { noteLayer, noteOrigin } from "./request-notes.ts";
+import { noteLayer, noteMatch, noteOrigin, noteOriginRequest } from "./request-notes.ts";
 
 /** How the request's answer leaves the edge: the response headers policy and the viewer-response function. */
 export interface WayOut {
@@ -69,6 +69,7 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
     // docs/edge.md §7.2: the CloudFront-* headers the policies name replace the viewer's, in key and request.
     const cloudFront = behavior.cloudFrontHeaders.length > 0 ? viewerHeaders(req, behavior.cloudFrontHeaders, { protocol: x.protocol, country: x.country() }) : undefined;
     const key = edgeCacheKey(dist.id, behavior, method, path, rawQuery, cloudFront ? { ...headers, ...cloudFront } : headers, acceptEncoding);
+    noteMatch(req, behavior.pathPattern, key);
     const now = clock.now();
     const tiers = tiersOf(x.pop, origin.originShield);
     let stale: CachedResponse | undefined;
@@ -161,12 +162,14 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
         const asking = performance.now();
         originRes = await askWithFailover(dist, target.origin, target.group, asked);
         noteOrigin(req, asking);
+        noteOriginRequest(req, { originId: target.origin.id, method: asked.method, path: asked.path, query: asked.query, headers: asked.headers, status: originRes.statusCode });
       } catch (err) {
         req.resume();
         // docs/edge.md §9.3: an expired object is served instead of an origin that cannot be reached.
         if (stale && staleOk?.onError) return out.serve(stale, "Hit from cloudfront", "hit");
         const status = err instanceof OriginError ? err.status : 502;
-        log.debug(`edge ${dist.id} ${method} ${path}: ${String(err)}`);
+        // At warn (issue 16): an origin that cannot be reached is the first thing to know about.
+        log.warn(`edge ${dist.id} ${method} ${path}: origin ${target.origin.id} failed, answered ${status}: ${String(err)} (X-Amz-Cf-Id ${x.id})`);
         const reason =
           status === 504
             ? "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection."

@@ -10,6 +10,39 @@ export interface RequestNotes {
   originMs?: number;
   /** The cache layer that answered or, on a miss, the one that asked the origin (tiers.ts Layer). */
   layer?: string;
+  /**
+   * A pre-rendered cache hit's X-Amz-Cf-Pop and X-Amz-Cf-Id (its X-Cache is Hit), so the record
+   * need not search the response head for them (a search costs about as much as the rest of the record).
+   */
+  hitPop?: string;
+  hitId?: string;
+  /** The path pattern of the behavior that matched ("*" for the default). */
+  behavior?: string;
+  /** The cache key (stages/cache-key.ts: path, query and the values the policy names, NUL-separated). */
+  cacheKey?: string;
+  /** The functions that ran, in order: what each was given and what it answered (references, not copies). */
+  functions?: FunctionNote[];
+  /** The origin request as the edge made it (the answering origin of a group may be its secondary). */
+  origin?: OriginNote;
+}
+
+export interface FunctionNote {
+  /** viewer-request, viewer-response, origin-request, origin-response. */
+  readonly event: string;
+  readonly kind: "CloudFront Function" | "Lambda@Edge";
+  /** The function's name or ARN. */
+  readonly name: string;
+  readonly input: unknown;
+  readonly output: unknown;
+}
+
+export interface OriginNote {
+  readonly originId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly headers: unknown;
+  readonly status: number | undefined;
 }
 
 const NOTES = Symbol("minifront.requestNotes");
@@ -31,8 +64,39 @@ export function noteLayer(req: IncomingMessage, layer: string): void {
   if (n) n.layer = layer;
 }
 
+/** Notes a cache hit answered on the fast path: its POP and request id. */
+export function noteHit(req: IncomingMessage, pop: string, requestId: string): void {
+  const n = (req as Noted)[NOTES];
+  if (n) {
+    n.hitPop = pop;
+    n.hitId = requestId;
+  }
+}
+
 /** Notes the origin's latency: `since` is performance.now() when the origin was asked. */
 export function noteOrigin(req: IncomingMessage, since: number): void {
   const n = (req as Noted)[NOTES];
   if (n) n.originMs = performance.now() - since;
+}
+
+/** Notes the behavior matched and the cache key, and on the fast hit path the layer that answered. */
+export function noteMatch(req: IncomingMessage, behavior: string, cacheKey: string | undefined, layer?: string): void {
+  const n = (req as Noted)[NOTES];
+  if (n) {
+    n.behavior = behavior;
+    if (cacheKey !== undefined) n.cacheKey = cacheKey;
+    if (layer !== undefined) n.layer = layer;
+  }
+}
+
+/** Notes a function run (CloudFront Function or Lambda@Edge) with its input and output. */
+export function noteFunction(req: IncomingMessage, note: FunctionNote): void {
+  const n = (req as Noted)[NOTES];
+  if (n) (n.functions ??= []).push(note);
+}
+
+/** Notes the origin request made and its status. */
+export function noteOriginRequest(req: IncomingMessage, origin: OriginNote): void {
+  const n = (req as Noted)[NOTES];
+  if (n) n.origin = origin;
 }

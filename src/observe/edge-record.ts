@@ -6,7 +6,7 @@
 // The fields are those the legacy standard log needs (CloudFront Developer Guide, "Standard logging
 // reference", "Log file fields"). Not emulated: time-to-first-byte is the whole time taken (the
 // edge does not note when its first byte left), field-level encryption fields are always empty.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { RequestNotes } from "../edge/request-notes.ts";
 
@@ -52,6 +52,12 @@ export interface EdgeRecord {
   readonly contentLength: number | undefined;
   readonly rangeStart: number | undefined;
   readonly rangeEnd: number | undefined;
+  /** The edge's notes of the request (behavior, cache key, functions, origin request), for the dashboard. */
+  readonly notes?: Readonly<RequestNotes>;
+  /** The viewer's request headers. */
+  readonly requestHeaders: IncomingHttpHeaders;
+  /** The response head as sent ("" when none was); absent in hand-made records. */
+  readonly responseHead?: string;
 }
 
 /** What the observer keeps per watched request (its edge notes included). */
@@ -94,10 +100,14 @@ class FinishedRequest implements EdgeRecord {
   readonly originMs: number | undefined;
   readonly layer: string | undefined;
   readonly method: string;
+  readonly notes: Readonly<RequestNotes>;
   private readonly req: IncomingMessage;
   private readonly head: string;
   private lower: string | undefined;
   private xCacheWord: string | undefined;
+  private popValue: string | undefined;
+  private idValue: string | undefined;
+  private edgeRead = false;
 
   constructor(req: IncomingMessage, res: ServerResponse, w: Watched, now: number, sent: number, received: number) {
     this.req = req;
@@ -113,6 +123,7 @@ class FinishedRequest implements EdgeRecord {
     this.originMs = w.originMs;
     this.layer = w.layer;
     this.method = req.method ?? "GET";
+    this.notes = w;
   }
 
   /** A response header; `canonical` is how the edge writes it (found without lower-casing the head). */
@@ -123,7 +134,39 @@ class FinishedRequest implements EdgeRecord {
     return headField(this.head, this.lower, canonical.toLowerCase());
   }
 
+  /**
+   * X-Amz-Cf-Pop, X-Amz-Cf-Id and X-Cache in one pass where the edge writes them: one after the
+   * other near the end of the head (edge/respond.ts, the pre-rendered hit's lines). One search
+   * instead of three over a head of hundreds of bytes; what is not found there is looked up by name.
+   */
+  private readEdgeLines(): void {
+    this.edgeRead = true;
+    const head = this.head;
+    const at = head.indexOf(POP_LINE, head.length > EDGE_TAIL ? head.length - EDGE_TAIL : 0);
+    if (at < 0) return;
+    const popStart = at + POP_LINE.length;
+    const popEnd = head.indexOf("\r\n", popStart);
+    if (popEnd < 0) return;
+    this.popValue = head.slice(popStart, popEnd);
+    if (!head.startsWith(ID_LINE, popEnd + 2)) return;
+    const idStart = popEnd + 2 + ID_LINE.length;
+    const idEnd = head.indexOf("\r\n", idStart);
+    if (idEnd < 0) return;
+    this.idValue = head.slice(idStart, idEnd);
+    if (!head.startsWith(CACHE_LINE, idEnd + 2)) return;
+    const wordStart = idEnd + 2 + CACHE_LINE.length;
+    let wordEnd = wordStart;
+    while (wordEnd < head.length) {
+      const c = head.charCodeAt(wordEnd);
+      if (c === 32 || c === 13) break;
+      wordEnd++;
+    }
+    this.xCacheWord = head.slice(wordStart, wordEnd);
+  }
+
   get xCache(): string {
+    if (this.xCacheWord === undefined && this.notes.hitId !== undefined) this.xCacheWord = "Hit";
+    if (this.xCacheWord === undefined && !this.edgeRead) this.readEdgeLines();
     if (this.xCacheWord === undefined) {
       const v = this.field("X-Cache") ?? "";
       const space = v.indexOf(" ");
@@ -132,13 +175,27 @@ class FinishedRequest implements EdgeRecord {
     return this.xCacheWord;
   }
   get pop(): string {
-    return this.field("X-Amz-Cf-Pop") ?? "";
+    if (this.popValue === undefined) this.popValue = this.notes.hitPop;
+    if (this.popValue === undefined && !this.edgeRead) this.readEdgeLines();
+    return (this.popValue ??= this.field("X-Amz-Cf-Pop") ?? "");
   }
   get requestId(): string {
-    return this.field("X-Amz-Cf-Id") ?? "";
+    if (this.idValue === undefined) this.idValue = this.notes.hitId;
+    if (this.idValue === undefined && !this.edgeRead) this.readEdgeLines();
+    return (this.idValue ??= this.field("X-Amz-Cf-Id") ?? "");
+  }
+  get requestHeaders(): IncomingHttpHeaders {
+    return this.req.headers;
+  }
+  get responseHead(): string {
+    return this.head;
   }
   get host(): string {
-    return hostOnly(this.req.headers.host ?? "");
+    const raw = this.req.headers.host ?? "";
+    // Most requests name the distribution's own (lower-case) domain: no lower-casing copy for them.
+    const domain = this.distributionDomain;
+    if (raw.startsWith(domain) && (raw.length === domain.length || raw.charCodeAt(domain.length) === 58)) return domain;
+    return hostOnly(raw);
   }
   get path(): string {
     const url = this.req.url ?? "/";
@@ -204,12 +261,31 @@ class FinishedRequest implements EdgeRecord {
 
 /** A header's value in a rendered response head, or undefined; `search` is the head or its lower-cased copy, matching `name`'s case. */
 export function headField(head: string, search: string, name: string): string | undefined {
-  const at = search.indexOf(`\r\n${name}:`);
+  let needle = NEEDLES.get(name);
+  if (needle === undefined) NEEDLES.set(name, (needle = `\r\n${name}:`));
+  const at = search.indexOf(needle);
   if (at < 0) return undefined;
-  const start = at + name.length + 3;
-  const end = head.indexOf("\r\n", start);
-  return head.slice(start, end < 0 ? undefined : end).trim();
+  // One slice of the value, without the spaces around it (no trim copy).
+  let start = at + name.length + 3;
+  let end = head.indexOf("\r\n", start);
+  if (end < 0) end = head.length;
+  while (start < end && isSpace(head.charCodeAt(start))) start++;
+  while (end > start && isSpace(head.charCodeAt(end - 1))) end--;
+  return head.slice(start, end);
 }
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** The edge's own lines as node:http renders them (readEdgeLines), and how far from the end they are looked for. */
+const POP_LINE = "\r\nX-Amz-Cf-Pop: ";
+const ID_LINE = "X-Amz-Cf-Id: ";
+const CACHE_LINE = "X-Cache: ";
+const EDGE_TAIL = 512;
+
+/** `\r\n<name>:` per header name asked for: built once, not per request. */
+const NEEDLES = new Map<string, string>();
 
 function hostOnly(host: string): string {
   if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);

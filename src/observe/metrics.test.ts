@@ -43,3 +43,19 @@ describe("headField", () => {
     assert.equal(headField(head, head, "Content-Type"), undefined);
   });
 });
+
+describe("edge record", () => {
+  it("reads the edge's X-Amz-Cf-Pop, X-Amz-Cf-Id and X-Cache lines in one pass, and by name when they are elsewhere", async () => {
+    const { recordOf } = await import("./edge-record.ts");
+    const make = (head: string) => {
+      const socket = { bytesRead: 0, bytesWritten: 0 };
+      const req = { method: "GET", url: "/", headers: {}, socket };
+      const res = { req, _header: head, statusCode: 200, writableFinished: true };
+      return recordOf(req as never, res as never, { started: 0, distributionId: "E1", distributionDomain: "d.example" } as never, 0);
+    };
+    const edge = make("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nVia: 1.1 x (CloudFront)\r\nX-Amz-Cf-Pop: LOC50-C1\r\nX-Amz-Cf-Id: abc==\r\nX-Cache: RefreshHit from cloudfront\r\nAge: 1\r\n\r\n");
+    assert.deepEqual([edge.pop, edge.requestId, edge.xCache], ["LOC50-C1", "abc==", "RefreshHit"]);
+    const other = make("HTTP/1.1 502 Bad Gateway\r\nx-cache: Error from cloudfront\r\nX-Amz-Cf-Id: id2\r\nx-amz-cf-pop: P1\r\n\r\n");
+    assert.deepEqual([other.pop, other.requestId, other.xCache], ["P1", "id2", "Error"]);
+  });
+});

@@ -6,7 +6,8 @@
 // rate(cloudfront_responses_total{status=~"4.."}) / rate(cloudfront_requests_total)).
 // BytesDownloaded counts what GET, HEAD and OPTIONS responses sent, headers included;
 // BytesUploaded what POST and PUT requests carried, headers included (AWS counts bodies only).
-// Not yet: the CloudWatch API (GetMetricStatistics, ...) and function metrics.
+// The same metrics by minute, the function metrics and the CloudWatch API (GetMetricStatistics,
+// GetMetricData, ListMetrics) are metric-history.ts, cloudfront-series.ts and services/cloudwatch/.
 import type { EdgeRecord } from "./edge-record.ts";
 import type { RecordSink } from "./observer.ts";
 

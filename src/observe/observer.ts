@@ -15,9 +15,13 @@ export type RecordSink = (record: EdgeRecord) => void;
 export interface EdgeObserver {
   /** Starts watching a request the server is handing to the edge. */
   watch(req: IncomingMessage, res: ServerResponse, dist: DistributionRecord): void;
+  /** Adds a sink until the returned function is called (the dashboard's live feed, while a browser listens). */
+  subscribe(sink: RecordSink): () => void;
 }
 
-export function createEdgeObserver(clock: Clock, sinks: readonly RecordSink[]): EdgeObserver {
+export function createEdgeObserver(clock: Clock, fixed: readonly RecordSink[]): EdgeObserver {
+  // Replaced, never changed in place: a subscription made or ended inside a sink does not disturb the loop.
+  let sinks = fixed;
   function onClose(this: ServerResponse): void {
     const req = this.req;
     const w = notesOf(req) as Watched | undefined;
@@ -27,10 +31,16 @@ export function createEdgeObserver(clock: Clock, sinks: readonly RecordSink[]): 
   }
   return {
     watch(req, res, dist) {
-      const w: Watched = { started: performance.now(), distributionId: dist.Id, distributionDomain: dist.DomainName, originMs: undefined, layer: undefined };
+      const w: Watched = { started: performance.now(), distributionId: dist.Id, distributionDomain: dist.DomainName, originMs: undefined, layer: undefined, behavior: undefined, cacheKey: undefined, hitPop: undefined, hitId: undefined };
       openNotes(req, w);
       // `on`, not `once`: once wraps the listener in a new closure per request; a response closes once.
       res.on("close", onClose);
+    },
+    subscribe(sink) {
+      sinks = [...sinks, sink];
+      return () => {
+        sinks = sinks.filter((s) => s !== sink);
+      };
     },
   };
 }

@@ -18,9 +18,15 @@ export function requestLine(r: EdgeRecord): string {
   const t = timeOfDay(r.time);
   const alias = r.host !== r.distributionDomain && r.host !== "" ? ` (${r.host})` : "";
   const query = r.query ? `?${r.query}` : "";
-  const origin = r.originMs !== undefined ? ` origin ${r.originMs.toFixed(1)}ms` : "";
+  const origin = r.originMs !== undefined ? ` origin ${tenths(r.originMs)}ms` : "";
   const cut = r.completed ? "" : " (connection closed)";
-  return `${t} ${r.distributionId}${alias} ${r.pop || "-"} ${r.method} ${r.path}${query} ${r.status || "000"} ${r.xCache || "-"} ${r.bytesSent}B ${r.totalMs.toFixed(1)}ms${origin}${cut}`;
+  return `${t} ${r.distributionId}${alias} ${r.pop || "-"} ${r.method} ${r.path}${query} ${r.status || "000"} ${r.xCache || "-"} ${r.bytesSent}B ${tenths(r.totalMs)}ms${origin}${cut}`;
+}
+
+/** A non-negative number to one decimal, as `toFixed(1)` (but for float ties), without toFixed's cost (it showed in a cache hit's profile). */
+export function tenths(ms: number): string {
+  const t = Math.round(ms * 10);
+  return `${Math.floor(t / 10)}.${t % 10}`;
 }
 
 /** The JSON form: the record's facts under stable names. */

@@ -38,6 +38,7 @@ const RECORD: EdgeRecord = {
   contentLength: 78,
   rangeStart: undefined,
   rangeEnd: undefined,
+  requestHeaders: {},
 };
 
 describe("standard log format", () => {

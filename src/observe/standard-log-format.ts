@@ -22,6 +22,11 @@ const RESULT_TYPES = new Set(["Hit", "RefreshHit", "Miss", "LimitExceeded", "Cap
 
 /** One log line (without newline). `includeCookies`: the distribution's Logging.IncludeCookies. */
 export function standardLogLine(r: EdgeRecord, includeCookies: boolean): string {
+  return standardLogValues(r, includeCookies).join("\t");
+}
+
+/** The 33 fields' values in STANDARD_LOG_FIELDS order, `-` for an empty one (standard logging v2 picks from them too). */
+export function standardLogValues(r: EdgeRecord, includeCookies: boolean): string[] {
   const { result, detailed } = resultTypes(r);
   const seconds = (r.totalMs / 1000).toFixed(3);
   const fields = [
@@ -59,7 +64,7 @@ export function standardLogLine(r: EdgeRecord, includeCookies: boolean): string 
     r.rangeStart === undefined ? undefined : String(r.rangeStart),
     r.rangeEnd === undefined ? undefined : String(r.rangeEnd),
   ];
-  return fields.map((f) => (f === undefined || f === "" ? "-" : f)).join("\t");
+  return fields.map((f) => (f === undefined || f === "" ? "-" : f));
 }
 
 /**

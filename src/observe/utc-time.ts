@@ -3,12 +3,19 @@
 
 const DAY_MS = 86_400_000;
 
-/** `HH:MM:SS.mmm` (UTC) of an epoch-ms time. */
+/** `HH:MM:SS.mmm` (UTC) of an epoch-ms time; `HH:MM:SS.` is remembered for the last second. */
 export function timeOfDay(ms: number): string {
-  const d = Math.floor(((ms % DAY_MS) + DAY_MS) % DAY_MS);
-  const f = d % 1000;
-  return `${two(Math.floor(d / 3_600_000))}:${two(Math.floor(d / 60_000) % 60)}:${two(Math.floor(d / 1000) % 60)}.${f < 10 ? "00" : f < 100 ? "0" : ""}${f}`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    const d = Math.floor(((ms % DAY_MS) + DAY_MS) % DAY_MS);
+    lastClock = `${two(Math.floor(d / 3_600_000))}:${two(Math.floor(d / 60_000) % 60)}:${two(Math.floor(d / 1000) % 60)}.`;
+  }
+  const f = ms - second * 1000;
+  return `${lastClock}${f < 10 ? "00" : f < 100 ? "0" : ""}${f}`;
 }
+let lastSecond = NaN;
+let lastClock = "";
 
 /** `YYYY-MM-DD` (UTC) of an epoch-ms time; the last day is remembered. */
 export function utcDate(ms: number): string {

@@ -5,6 +5,8 @@
 //   GET  /_minifront/metrics     the edge's per-distribution counters, Prometheus text (issue 15)
 //   POST /_minifront/logs/flush  delivers the standard-log lines buffered so far (issue 15)
 //   GET  /_minifront/memory   the pid, process.memoryUsage() and the edge cache's size (bytes), for `npm run soak`
+//   *    /_minifront/ui/...   the dashboard (src/ui/dashboard.ts: its page, event stream and JSON API)
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { getHeapSpaceStatistics } from "node:v8";
 
 export interface InternalDeps {
@@ -17,15 +19,22 @@ export interface InternalDeps {
   flushLogs?(): Promise<void>;
   /** The edge's counters as Prometheus text (src/observe/metrics.ts). */
   metrics?(): string;
+  /** The dashboard (src/ui/dashboard.ts), which answers its requests itself. */
+  dashboard?(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
-export type InternalEndpoints = (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
+/** A JSON (or text) answer, or an endpoint that writes its own response (the dashboard). */
+export type InternalResult = { status: number; body: unknown } | { serve(req: IncomingMessage, res: ServerResponse): Promise<void> };
+
+export type InternalEndpoints = (method: string, path: string) => Promise<InternalResult | undefined>;
 
 /** Services this version serves, with LocalStack's status word for each. */
 const SERVICES = { cloudfront: "running", s3: "running" } as const;
 
 export function createInternalEndpoints(deps: InternalDeps): InternalEndpoints {
+  const dashboard = deps.dashboard;
   return async (method, path) => {
+    if (dashboard && (path === "/_minifront/ui" || path.startsWith("/_minifront/ui/"))) return { serve: dashboard };
     const route = `${method} ${path.replace(/\/+$/, "")}`;
     switch (route) {
       case "GET /_minifront/health":

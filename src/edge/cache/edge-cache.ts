@@ -10,6 +10,7 @@ import type { CachedResponse } from "./cached-response.ts";
 import { FillReservations, type BodyFill, type CacheSize, type CacheStore, type EntryMeta, type FillEvents } from "./cache-store.ts";
 import { MemoryStore } from "./memory-store.ts";
 import { DiskStore } from "./disk-store.ts";
+import type { CacheListing } from "./store-index.ts";
 
 export interface EdgeCacheOptions {
   /** The memory store's budget (--cache-size). */
@@ -64,6 +65,12 @@ export class EdgeCache implements CacheStore {
       return undefined;
     }
     return spillingFill(first, inMemory, this.memoryObjectBytes, () => this.disk.beginFill(dist, key, events), events, release);
+  }
+
+  /** Every entry of both stores (the dashboard's cache browser). */
+  *entries(): Generator<CacheListing> {
+    yield* this.memory.entries();
+    yield* this.disk.entries();
   }
 
   clear(): void {

@@ -3,7 +3,7 @@
 // fills under way. Each store adds how it keeps a body (put) and how it fills one (beginFill).
 import type { CachedResponse } from "./cached-response.ts";
 import { FillReservations, type BodyFill, type CacheSize, type CacheStore, type FillEvents } from "./cache-store.ts";
-import type { StoreIndex } from "./store-index.ts";
+import type { CacheListing, StoreIndex } from "./store-index.ts";
 
 export abstract class IndexedStore implements CacheStore {
   protected readonly index: StoreIndex;
@@ -28,6 +28,10 @@ export abstract class IndexedStore implements CacheStore {
 
   purge(dist: string, paths: readonly string[]): number {
     return this.index.purge(dist, paths);
+  }
+
+  entries(): Iterable<CacheListing> {
+    return this.index.entries();
   }
 
   clear(): void {

@@ -23,6 +23,14 @@ export interface StoreIndexOptions {
   readonly release: (id: unknown) => void;
 }
 
+/** One entry as a listing shows it. */
+export interface CacheListing {
+  readonly tier: string;
+  readonly dist: string;
+  readonly key: string;
+  readonly entry: CachedResponse;
+}
+
 interface Slot {
   readonly id: string;
   readonly dist: string;
@@ -117,6 +125,15 @@ export class StoreIndex {
     // Two paths may match one entry: the second sees it gone.
     for (const s of doomed) if (this.slots.get(s.id) === s && this.remove(s)) n++;
     return n;
+  }
+
+  /** Every entry with its tier, distribution and key, least recently used first (the dashboard's cache browser). */
+  *entries(): Generator<CacheListing> {
+    for (const s of this.slots.values()) {
+      const a = s.id.indexOf("\u0001");
+      const b = s.id.indexOf("\u0001", a + 1);
+      yield { tier: s.id.slice(0, a), dist: s.dist, key: s.id.slice(b + 1), entry: s.value };
+    }
   }
 
   /** Whether some entry holds the body `id`. */

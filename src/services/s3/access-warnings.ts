@@ -79,6 +79,7 @@ export class AccessWarnings {
   private readonly accountId: string;
   private readonly seen = new Set<string>();
   private readonly lines: string[] = [];
+  private readonly listeners = new Set<(denial: { readonly requestId: string | undefined; readonly line: string }) => void>();
 
   constructor(log: Pick<Logger, "warn">, accountId: string) {
     this.log = log;
@@ -87,12 +88,23 @@ export class AccessWarnings {
 
   /** Logs the warning for `denied` unless one was given for the same caller and bucket. */
   record(denied: DeniedRequest): void {
+    // Every denial, repeated ones too, for whoever listens (the dashboard's request detail).
+    if (this.listeners.size > 0) {
+      const heard = { requestId: denied.requestId, line: describeDenial(denied, this.accountId) };
+      for (const listener of this.listeners) listener(heard);
+    }
     const key = `${callerKey(denied.caller)}\u0000${denied.bucket}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const line = withRequestId(describeDenial(denied, this.accountId), denied.requestId);
     this.lines.push(line);
     this.log.warn(line);
+  }
+
+  /** Hears every denial until the returned function is called. */
+  onDenial(listener: (denial: { readonly requestId: string | undefined; readonly line: string }) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** Every warning given, in order. */
