@@ -6,7 +6,8 @@
 //   `new URL("./worker.ts", import.meta.url)`; those become `.js` here. Declaration files keep
 //   `.ts` specifiers from tsc; they become `.js` too, which every TypeScript resolution mode reads.
 // - Files the code reads at run time that are not TypeScript (the sandbox prelude, the Lambda
-//   runtime bootstraps) are copied beside the compiled modules that read them.
+//   runtime bootstraps, the dashboard's page, script and stylesheet) are copied beside the
+//   compiled modules that read them.
 // It then fails if any relative `.ts` specifier is left in dist/, since Node refuses to strip
 // types under node_modules (docs/decisions.md "The published package").
 import { spawnSync } from "node:child_process";
@@ -18,7 +19,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SRC = join(ROOT, "src");
 const DIST = join(ROOT, "dist");
 /** Run-time assets: every file under src/ with one of these endings (tests excluded). */
-const ASSET_EXTENSIONS = [".js", ".mjs", ".cjs", ".py", ".json", ".wasm"];
+const ASSET_EXTENSIONS = [".js", ".mjs", ".cjs", ".py", ".json", ".wasm", ".html", ".css"];
 const IS_TEST = /\.test\.|\.suite\.|\.snapshot$/;
 // A relative module specifier ending in .ts, quoted: group 1 the quote, group 2 the path before .ts.
 const RELATIVE_TS = /(["'])(\.{1,2}\/[^"'\n]*?)\.ts\1/g;

@@ -1,6 +1,7 @@
-// Writes the README's operation coverage tables (CloudFront API, embedded S3 and the KeyValueStore
-// data API) from the service models and handler tables, between the coverage markers. `--check`
-// exits 1 when the README is out of date (test/readme.test.ts runs the same comparison).
+// Writes the operation coverage tables (CloudFront API, embedded S3 and the KeyValueStore data API)
+// of docs/coverage.md (the README links there) from the service models and handler tables, between
+// the coverage markers. `--check` exits 1 when the file is out of date (test/readme.test.ts runs
+// the same comparison).
 // Run: npm run coverage-table
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,8 @@ import { HANDLERS as S3_HANDLERS, s3Model } from "../src/services/s3/index.ts";
 import { HANDLERS as KVS_HANDLERS, kvsModel } from "../src/services/kvs/index.ts";
 
 export const README = fileURLToPath(new URL("../README.md", import.meta.url));
+/** The file that holds the coverage tables. */
+export const COVERAGE = fileURLToPath(new URL("../docs/coverage.md", import.meta.url));
 
 interface Table {
   readonly id: string;
@@ -43,26 +46,27 @@ function table(t: Table): string {
   ].join("\n");
 }
 
-export function readmeWithTable(readme: string): string {
-  let out = readme;
+/** `text` (docs/coverage.md) with its coverage tables made anew. */
+export function withCoverageTables(text: string): string {
+  let out = text;
   for (const t of TABLES) {
     const a = out.indexOf(start(t.id));
     const b = out.indexOf(end(t.id));
-    if (a < 0 || b < 0) throw new Error(`README.md has no ${t.id} coverage markers`);
+    if (a < 0 || b < 0) throw new Error(`docs/coverage.md has no ${t.id} coverage markers`);
     out = out.slice(0, a) + table(t) + out.slice(b + end(t.id).length);
   }
   return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const current = readFileSync(README, "utf8");
-  const next = readmeWithTable(current);
+  const current = readFileSync(COVERAGE, "utf8");
+  const next = withCoverageTables(current);
   if (process.argv.includes("--check")) {
     if (next !== current) {
-      console.error("README.md coverage tables are out of date: run npm run coverage-table");
+      console.error("docs/coverage.md is out of date: run npm run coverage-table");
       process.exit(1);
     }
   } else {
-    writeFileSync(README, next);
+    writeFileSync(COVERAGE, next);
   }
 }

@@ -1,7 +1,7 @@
 // One AWS service behind the protocol layer: route → read body → parse → handler → serialize,
 // with the service's error envelope for every failure. Operations without a handler answer
 // through the single fallback below (an error naming the operation) and are listed as unsupported
-// in the README's coverage tables (scripts/coverage-table.ts).
+// in the coverage tables of docs/coverage.md (scripts/coverage-table.ts).
 //
 // What differs between services is a small profile: how a request finds its operation (CloudFront
 // by URI template; S3 also by bucket host), the error envelope, the request-id headers, the

@@ -77,7 +77,7 @@ describe("edge listeners, POPs, tiers and the disk tier", () => {
     it("serves distributions over HTTPS with a generated certificate for *.<domain-suffix>", async () => {
       const tls = t.emu.tls ?? assert.fail("no TLS material");
       assert.equal(tls.selfSigned, true);
-      assert.ok(tls.certPath.startsWith(t.emu.dataDir), "the generated certificate is kept in the data dir");
+      assert.ok(tls.certPath.startsWith(t.emu.options.tlsDir), "the generated local CA is kept in --tls-dir, not the data dir");
       const x = new X509Certificate(tls.cert);
       assert.match(x.subjectAltName ?? "", /DNS:\*\.cloudfront\.localhost/);
       origin.on("/tls/page", { body: "over tls", headers: { "Cache-Control": "max-age=60" } });

@@ -1,5 +1,6 @@
 // The published package (issue 16): `npm pack` (prepack builds dist/), installed from the tarball
-// into an empty project, then the CLI (`npx minifront --version`, `minifront start` → health) and
+// into an empty project, then the CLI (`npx minifront --version`, `minifront start` → health,
+// `npx minifront serve ./site` → curl before and after an edit) and
 // a node:test file using `minifront` and `minifront/testing`, on Node 24 (the project's own) and
 // Node 22 (the `node` package, exact version below, installed once into a temporary directory and
 // reused: as a devDependency alias it would put a second `node` into node_modules/.bin). npm runs
@@ -13,6 +14,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { curl, spawnLines } from "../helpers/cli-lines.ts";
+import { hasCurl } from "../helpers/curl.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -116,7 +119,7 @@ describe("the package, installed from its tarball", { timeout: 900_000 }, () => 
   it("ships compiled JavaScript, types, the run-time assets and no tests", async () => {
     const { stdout } = await run("tar", ["tzf", tarball]);
     const files = stdout.split("\n").filter(Boolean);
-    for (const f of ["package/dist/index.js", "package/dist/index.d.ts", "package/dist/testing/index.js", "package/dist/testing/index.d.ts", "package/dist/functions/sandbox-prelude.js", "package/LICENSE", "package/bin/minifront.js"]) {
+    for (const f of ["package/dist/index.js", "package/dist/index.d.ts", "package/dist/testing/index.js", "package/dist/testing/index.d.ts", "package/dist/functions/sandbox-prelude.js", "package/dist/ui/static/index.html", "package/dist/ui/static/app.js", "package/dist/ui/static/style.css", "package/LICENSE", "package/bin/minifront.js"]) {
       assert.ok(files.includes(f), `${f} is missing from the package`);
     }
     assert.deepEqual(files.filter((f) => /\.test\.|^package\/(src|test|bench|\.ci)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts"))), []);
@@ -144,6 +147,32 @@ describe("the package, installed from its tarball", { timeout: 900_000 }, () => 
         const health = (await startAndCheckHealth(project, node)) as { status: string; version: string };
         assert.equal(health.status, "running");
         assert.equal(health.version, VERSION);
+      });
+
+      it("npx minifront serve ./site serves the folder and picks up an edit (curl)", { skip: hasCurl() ? false : "curl is not installed" }, async () => {
+        const site = join(project, "site");
+        mkdirSync(site, { recursive: true });
+        writeFileSync(join(site, "index.html"), "<h1>one</h1>\n");
+        const proc = spawnLines([NPM_CLI, "exec", "--no", "--", "minifront", "serve", "./site", "--port", "0", "--host", "127.0.0.1", "--ephemeral", "--log-level", "warn"], { command: node, cwd: project, env: childEnv(dirname(node)), group: true });
+        let url = "";
+        try {
+          url = (await proc.waitFor(/Site +(http:\/\/\S+\/)/, 0, 60_000))[1] as string;
+          await proc.waitFor(/watching site for changes/);
+          assert.equal((await curl(url)).body, "<h1>one</h1>\n");
+          const from = proc.output().length;
+          writeFileSync(join(site, "index.html"), "<h1>two</h1>\n");
+          await proc.waitFor(/synced 1 changed \(index\.html\)/, from);
+          assert.equal((await curl(url)).body, "<h1>two</h1>\n");
+        } finally {
+          // npm exec does not pass SIGTERM on: the signal goes to the process group, as a
+          // terminal's Ctrl-C would. minifront stops, and nothing is left listening.
+          await proc.stop();
+        }
+        const deadline = Date.now() + 10_000;
+        while (await curl(url).then(() => true, () => false)) {
+          assert.ok(Date.now() < deadline, "minifront serve still answers 10 s after SIGTERM");
+          await new Promise((r) => setTimeout(r, 100));
+        }
       });
 
       it("a node:test file imports minifront and minifront/testing and passes", async () => {

@@ -4,19 +4,28 @@ import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { startEmulator, type Emulator, type StartOptions } from "../../src/index.ts";
 
 export const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
-/** Starts an ephemeral emulator before the file's tests and disposes it after them. */
+/**
+ * Starts an ephemeral emulator before the file's tests and disposes it after them. A generated
+ * TLS certificate goes to a temp dir of its own, not the user's (config.ts --tls-dir).
+ */
 export function useEmulator(options: StartOptions = {}): { readonly emu: Emulator; cloudfront(region?: string): CloudFrontClient } {
   let emu: Emulator | undefined;
+  let tlsDir: string | undefined;
   before(async () => {
-    emu = await startEmulator({ port: 0, ephemeral: true, logLevel: "warn", ...options });
+    tlsDir = options.tlsDir === undefined ? mkdtempSync(join(tmpdir(), "minifront-tls-")) : undefined;
+    emu = await startEmulator({ port: 0, ephemeral: true, logLevel: "warn", ...(tlsDir !== undefined ? { tlsDir } : {}), ...options });
   });
   after(async () => {
     await emu?.dispose();
+    if (tlsDir !== undefined) rmSync(tlsDir, { recursive: true, force: true });
   });
   return {
     get emu() {
