@@ -3,13 +3,26 @@
 // Update with: npx node --test --test-update-snapshots src/api/model.test.ts
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { cloudFrontModel } from "../services/cloudfront/index.ts";
+import { HANDLERS, cloudFrontModel } from "../services/cloudfront/index.ts";
+
+// Operations allowed to lack a handler while their family is being built (issue 17); empty since
+// all 167 have one. The list only shrinks: an operation without a handler that is not on it fails
+// the test, and so does one on it that has a handler (then take it off).
+const EXPECTED_MISSING = new Set<string>([
+]);
 
 describe("CloudFront service model", () => {
   const model = cloudFrontModel();
 
   it("has all 167 operations of API version 2020-05-31 (docs/control-plane.md §10)", () => {
     assert.equal(model.operations.size, 167);
+  });
+
+  it("has a handler for every operation but the ones still expected to be missing (issue 17)", () => {
+    const missing = [...model.operations.keys()].filter((name) => !(name in HANDLERS));
+    assert.deepEqual(missing.filter((name) => !EXPECTED_MISSING.has(name)), [], "operations without a handler that EXPECTED_MISSING does not name: give them one");
+    assert.deepEqual([...EXPECTED_MISSING].filter((name) => name in HANDLERS), [], "operations that have a handler now: take them off EXPECTED_MISSING");
+    assert.ok([...EXPECTED_MISSING].every((name) => model.operations.has(name)), "EXPECTED_MISSING names only operations of the model");
   });
 
   it("routes every operation as the snapshot says", (t) => {

@@ -16,6 +16,8 @@ import type { OriginAccessControlSettings } from "./stages/oac-sign.ts";
 import { compileResponseHeadersPolicy, type CompiledResponseHeadersPolicy } from "./stages/response-headers.ts";
 import { LEGACY_DEFAULT_TTL, LEGACY_MAX_TTL, DEFAULT_ERROR_CACHING_MIN_TTL } from "../services/cloudfront/distribution-defaults.ts";
 import { lambdaAssociations, type LambdaAssociations } from "./stages/lambda-edge-associations.ts";
+import { compileFieldLevelEncryption, type CompiledFieldLevelEncryption, type FieldLevelEncryptionLookup } from "./stages/field-level-encryption-compile.ts";
+import { vpcOriginAsCustom, type VpcOriginLookup, type VpcOriginRef } from "./vpc-origin-map.ts";
 
 export type Selection = "none" | "all" | "whitelist" | "allExcept";
 
@@ -59,6 +61,8 @@ export interface CompiledBehavior {
   readonly viewerResponseFunction: string | undefined;
   /** The Lambda@Edge associations by event type (stages/lambda-edge-event.ts). */
   readonly lambdaAssociations: LambdaAssociations;
+  /** The behavior's field-level encryption (stages/field-level-encryption.ts); undefined without one. */
+  readonly fieldLevelEncryption?: CompiledFieldLevelEncryption | undefined;
   /**
    * Nothing runs per request on this behavior (no functions, signed URLs, response headers policy
    * or CloudFront-* headers) and it caches: fresh hits can take the edge's fast path.
@@ -87,6 +91,8 @@ export interface CompiledOrigin {
   readonly access: OriginAccess | undefined;
   /** The origin's DomainName as configured (OAC takes the signing region from it). */
   readonly domainName: string;
+  /** The VPC origin an origin with a VpcOriginConfig names (vpc-origin-map.ts maps it to a local server). */
+  readonly vpcOrigin?: VpcOriginRef;
 }
 
 export type OriginAccess =
@@ -94,7 +100,13 @@ export type OriginAccess =
   | { readonly kind: "oai"; readonly id: string };
 
 export interface CompiledDistribution {
+  /** The id the edge keys its cache and notes by: a distribution's, or a tenant's (tenant-serving.ts). */
   readonly id: string;
+  /**
+   * The distribution whose identity signs OAC origin requests: for a tenant, its multi-tenant
+   * distribution (a bucket policy names the distribution's ARN, not the tenant's).
+   */
+  readonly signingId: string;
   readonly etag: string;
   readonly enabled: boolean;
   readonly behaviors: readonly CompiledBehavior[];
@@ -115,7 +127,7 @@ const NONE: ValueSelector = { behavior: "none", names: new Set() };
 const ALL: ValueSelector = { behavior: "all", names: new Set() };
 
 /** Finds cache and origin request policies by id, managed or custom. */
-export interface PolicyLookup {
+export interface PolicyLookup extends FieldLevelEncryptionLookup, VpcOriginLookup {
   cachePolicy(id: string): CachePolicyConfig | undefined;
   originRequestPolicy(id: string): OriginRequestPolicyConfig | undefined;
   responseHeadersPolicy(id: string): ResponseHeadersPolicyConfig | undefined;
@@ -140,6 +152,7 @@ export function compileDistribution(rec: DistributionRecord, s3: S3OriginSetting
   }
   return {
     id: rec.Id,
+    signingId: (rec as { distributionTenant?: { DistributionId: string } }).distributionTenant?.DistributionId ?? rec.Id,
     etag: rec.ETag,
     enabled: c.Enabled === true,
     behaviors,
@@ -269,11 +282,17 @@ function finish(
     viewerRequestFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-request")?.FunctionARN,
     viewerResponseFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-response")?.FunctionARN,
     lambdaAssociations: lambdaAssociations(b),
+    fieldLevelEncryption: b.FieldLevelEncryptionId ? compileFieldLevelEncryption(b.FieldLevelEncryptionId, policies) : undefined,
     plainHits: caching && !rhp && keyGroups.length === 0 && cloudFrontHeaders.length === 0 && !(b.FunctionAssociations?.Items ?? []).length && !(b.LambdaFunctionAssociations?.Items ?? []).length,
   };
 }
 
 function compileOrigin(o: Origin, s3: S3OriginSettings, policies: PolicyLookup): CompiledOrigin {
+  if (o.VpcOriginConfig) {
+    // A VPC origin is reached as a custom origin with its settings (vpc-origin-routing.ts).
+    const vpc = vpcOriginAsCustom(o, policies);
+    return { ...compileOrigin(vpc.origin, s3, policies), vpcOrigin: vpc.vpcOrigin };
+  }
   const common = {
     id: o.Id as string,
     customHeaders: (o.CustomHeaders?.Items ?? []).map((h) => [h.HeaderName as string, h.HeaderValue ?? ""] as const),

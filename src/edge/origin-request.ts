@@ -12,6 +12,10 @@ import { selectCookies, selects } from "./stages/cache-key.ts";
 import { fetchOrigin } from "./stages/origin-fetch.ts";
 import { signOriginRequest } from "./stages/oac-sign.ts";
 import { headerString } from "../http/headers.ts";
+import { createOriginOverrides, type OriginOverride } from "./origin-overrides.ts";
+import type { VpcOriginMapping } from "./vpc-origin-map.ts";
+import { createVpcOriginMapper } from "./vpc-origin-routing.ts";
+import type { Logger } from "../log.ts";
 
 /** Viewer headers CloudFront never forwards (docs/edge.md §7.2). */
 const NEVER_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "x-real-ip", "x-forwarded-proto", "x-http-method-override", "via", "x-amz-cf-id", "x-forwarded-for"]);
@@ -44,8 +48,19 @@ export interface OriginRequester {
   (dist: CompiledDistribution, origin: CompiledOrigin, ask: OriginAsk): Promise<IncomingMessage>;
 }
 
-export function createOriginRequester(deps: { readonly identity: CloudFrontIdentity; readonly clock: Clock }): OriginRequester {
-  return async (dist, origin, ask) => {
+export function createOriginRequester(deps: {
+  readonly identity: CloudFrontIdentity;
+  readonly clock: Clock;
+  readonly originOverrides?: readonly OriginOverride[];
+  readonly vpcOrigins?: readonly VpcOriginMapping[];
+  readonly log?: Logger;
+}): OriginRequester {
+  // --origin: a local dev server standing in for an origin (origin-overrides.ts).
+  const replace = createOriginOverrides(deps.originOverrides ?? []);
+  // --vpc-origin: the local server standing in for a VPC origin (vpc-origin-map.ts); throws 502 when unmapped.
+  const mapVpc = createVpcOriginMapper(deps.vpcOrigins ?? [], deps.log);
+  return async (dist, configured, ask) => {
+    const origin = mapVpc(replace(dist, configured));
     const headers: OutgoingHttpHeaders = { ...ask.headers };
     headers["host"] ??= origin.hostHeader;
     headers["user-agent"] ??= "Amazon CloudFront";
@@ -77,7 +92,7 @@ export function createOriginRequester(deps: { readonly identity: CloudFrontIdent
       { method, host: String(headers["host"]), path, query, headers: flat, body: hasBody ? "stream" : undefined },
       oai ? { SigningBehavior: "always", SigningProtocol: "sigv4", OriginAccessControlOriginType: "s3" } : access.settings,
       {
-        credentials: oai ? deps.identity.forOriginAccessIdentity(access.id) : deps.identity.forDistribution(dist.id),
+        credentials: oai ? deps.identity.forOriginAccessIdentity(access.id) : deps.identity.forDistribution(dist.signingId),
         now: deps.clock.now(),
         originDomain: o.domainName,
       },

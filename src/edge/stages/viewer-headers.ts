@@ -11,6 +11,7 @@
 // leaves out what it cannot determine. Not emulated: CloudFront-Viewer-JA3-Fingerprint/JA4.
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { VIEWER_CERT_HEADERS, viewerCertHeader } from "../viewer-cert.ts";
 
 /** The CloudFront-* header names this stage can produce, lower-cased. */
 export const CLOUDFRONT_HEADERS = [
@@ -37,6 +38,8 @@ export const CLOUDFRONT_HEADERS = [
   "cloudfront-viewer-postal-code",
   "cloudfront-viewer-time-zone",
   "cloudfront-viewer-tls",
+  // Viewer mTLS (viewer-cert.ts): only on connections of a distribution with a ViewerMtlsConfig.
+  ...VIEWER_CERT_HEADERS,
 ] as const;
 
 const KNOWN: ReadonlySet<string> = new Set(CLOUDFRONT_HEADERS);
@@ -141,6 +144,7 @@ function valueOf(name: string, req: IncomingMessage, facts: ViewerFacts, device:
     case "cloudfront-viewer-header-count":
       return String(req.rawHeaders.length / 2);
     default: {
+      if (name.startsWith("cloudfront-viewer-cert-")) return viewerCertHeader(socket, name);
       const override = GEO_OVERRIDES[name];
       const v = override ? req.headers[override] : undefined;
       return typeof v === "string" && v !== "" ? encodeNonAscii(v) : undefined;

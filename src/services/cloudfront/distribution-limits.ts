@@ -48,4 +48,10 @@ export interface ValidationContext {
   responseHeadersPolicyExists(id: string): boolean;
   /** Lambda@Edge: what the Lambda service knows of an associated version (lambda-associations.ts). */
   readonly edgeLambdas?: EdgeLambdaLookup;
+  /** Whether a real-time log configuration with this ARN exists (a behavior's RealtimeLogConfigArn must name one). */
+  realtimeLogConfigExists?(arn: string): boolean;
+  /** Whether a VPC origin with this id exists (an origin's VpcOriginConfig must name one). */
+  vpcOriginExists?(id: string): boolean;
+  /** How many other distributions name this field-level encryption configuration (at most 20 may). */
+  distributionsUsingFieldLevelEncryption?(id: string): number;
 }

@@ -3,7 +3,15 @@
 // functions a distribution refers to, and one configuration version that moves whenever any of
 // them changes, so the edge knows when to compile a distribution again. The edge imports this,
 // never the API handlers; only the control plane writes the state behind it.
-import type { CachePolicyConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
+import type {
+  CachePolicyConfig,
+  FieldLevelEncryptionConfig,
+  FieldLevelEncryptionProfileConfig,
+  OriginRequestPolicyConfig,
+  PublicKeyConfig,
+  ResponseHeadersPolicyConfig,
+  VpcOriginEndpointConfig,
+} from "@aws-sdk/client-cloudfront";
 import type { FunctionToRun } from "../../functions/types.ts";
 import type { CloudFrontState, DistributionRecord } from "./state.ts";
 import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "./handlers/policies.ts";
@@ -28,6 +36,12 @@ export interface EdgeConfigView {
   trustedKeys(keyGroupIds: readonly string[]): ReadonlyMap<string, string>;
   /** The LIVE stage of a function by ARN. */
   liveFunction(arn: string): FunctionToRun | undefined;
+  /** Field-level encryption configurations, profiles and the public keys they name, by id. */
+  fieldLevelEncryptionConfig(id: string): FieldLevelEncryptionConfig | undefined;
+  fieldLevelEncryptionProfile(id: string): FieldLevelEncryptionProfileConfig | undefined;
+  publicKey(id: string): PublicKeyConfig | undefined;
+  /** A VPC origin by id: its ARN and endpoint settings. */
+  vpcOrigin(id: string): { readonly Arn: string; readonly config: VpcOriginEndpointConfig } | undefined;
 }
 
 /** The view of one state (the reset endpoints replace the state, and with it the view). */
@@ -41,5 +55,9 @@ export function edgeView(state: CloudFrontState): EdgeConfigView {
     originAccessControl: (id) => state.originAccessControls.get(id)?.config as OriginAccessControlView | undefined,
     trustedKeys: (ids) => trustedPublicKeys(state, ids),
     liveFunction: (arn) => state.functions.live(arn),
+    fieldLevelEncryptionConfig: (id) => state.fieldLevelEncryptionConfigs.get(id)?.config,
+    fieldLevelEncryptionProfile: (id) => state.fieldLevelEncryptionProfiles.get(id)?.config,
+    publicKey: (id) => state.publicKeys.get(id)?.config,
+    vpcOrigin: (id) => state.vpcOrigins.get(id),
   };
 }

@@ -19,6 +19,23 @@ import * as keyGroups from "./handlers/key-groups.ts";
 import * as originAccessControls from "./handlers/origin-access-controls.ts";
 import * as originAccessIdentities from "./handlers/origin-access-identities.ts";
 import * as continuousDeployment from "./handlers/continuous-deployment.ts";
+import * as monitoringSubscriptions from "./handlers/monitoring-subscriptions.ts";
+import * as realtimeLogConfigs from "./handlers/realtime-log-configs.ts";
+import * as anycastIpLists from "./handlers/anycast-ip-lists.ts";
+import * as webAcls from "./handlers/web-acls.ts";
+import * as aliases from "./handlers/aliases.ts";
+import * as resourcePolicies from "./handlers/resource-policies.ts";
+import * as streamingDistributions from "./handlers/streaming-distributions.ts";
+import * as distributionsBy from "./handlers/distributions-by.ts";
+import * as fleConfigs from "./handlers/field-level-encryption-configs.ts";
+import * as fleProfiles from "./handlers/field-level-encryption-profiles.ts";
+import * as vpcOrigins from "./handlers/vpc-origins.ts";
+import * as distributionTenants from "./handlers/distribution-tenants.ts";
+import * as tenantInvalidations from "./handlers/tenant-invalidations.ts";
+import * as tenantDomains from "./handlers/tenant-domains.ts";
+import * as connectionGroups from "./handlers/connection-groups.ts";
+import * as trustStores from "./handlers/trust-stores.ts";
+import * as connectionFunctions from "./handlers/connection-functions.ts";
 
 export const CLOUDFRONT_XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
@@ -90,6 +107,93 @@ export const HANDLERS: HandlerTable<CloudFrontState> = {
   DeleteContinuousDeploymentPolicy: continuousDeployment.DeleteContinuousDeploymentPolicy,
   ListContinuousDeploymentPolicies: continuousDeployment.ListContinuousDeploymentPolicies,
   UpdateDistributionWithStagingConfig: continuousDeployment.UpdateDistributionWithStagingConfig,
+  CreateRealtimeLogConfig: realtimeLogConfigs.CreateRealtimeLogConfig,
+  GetRealtimeLogConfig: realtimeLogConfigs.GetRealtimeLogConfig,
+  UpdateRealtimeLogConfig: realtimeLogConfigs.UpdateRealtimeLogConfig,
+  DeleteRealtimeLogConfig: realtimeLogConfigs.DeleteRealtimeLogConfig,
+  ListRealtimeLogConfigs: realtimeLogConfigs.ListRealtimeLogConfigs,
+  CreateMonitoringSubscription: monitoringSubscriptions.CreateMonitoringSubscription,
+  GetMonitoringSubscription: monitoringSubscriptions.GetMonitoringSubscription,
+  DeleteMonitoringSubscription: monitoringSubscriptions.DeleteMonitoringSubscription,
+  CreateAnycastIpList: anycastIpLists.CreateAnycastIpList,
+  GetAnycastIpList: anycastIpLists.GetAnycastIpList,
+  UpdateAnycastIpList: anycastIpLists.UpdateAnycastIpList,
+  DeleteAnycastIpList: anycastIpLists.DeleteAnycastIpList,
+  ListAnycastIpLists: anycastIpLists.ListAnycastIpLists,
+  ListDistributionsByAnycastIpListId: anycastIpLists.ListDistributionsByAnycastIpListId,
+  AssociateDistributionWebACL: webAcls.AssociateDistributionWebACL,
+  DisassociateDistributionWebACL: webAcls.DisassociateDistributionWebACL,
+  ListDistributionsByWebACLId: distributionsBy.ListDistributionsByWebACLId,
+  AssociateAlias: aliases.AssociateAlias,
+  ListConflictingAliases: aliases.ListConflictingAliases,
+  PutResourcePolicy: resourcePolicies.PutResourcePolicy,
+  GetResourcePolicy: resourcePolicies.GetResourcePolicy,
+  DeleteResourcePolicy: resourcePolicies.DeleteResourcePolicy,
+  ListDistributionsByOwnedResource: resourcePolicies.ListDistributionsByOwnedResource,
+  CreateStreamingDistribution: streamingDistributions.CreateStreamingDistribution,
+  CreateStreamingDistributionWithTags: streamingDistributions.CreateStreamingDistributionWithTags,
+  GetStreamingDistribution: streamingDistributions.GetStreamingDistribution,
+  GetStreamingDistributionConfig: streamingDistributions.GetStreamingDistributionConfig,
+  UpdateStreamingDistribution: streamingDistributions.UpdateStreamingDistribution,
+  DeleteStreamingDistribution: streamingDistributions.DeleteStreamingDistribution,
+  ListStreamingDistributions: streamingDistributions.ListStreamingDistributions,
+  ListDistributionsByRealtimeLogConfig: distributionsBy.ListDistributionsByRealtimeLogConfig,
+  ListDistributionsByVpcOriginId: distributionsBy.ListDistributionsByVpcOriginId,
+  ListDistributionsByConnectionMode: distributionsBy.ListDistributionsByConnectionMode,
+  ListDistributionsByConnectionFunction: distributionsBy.ListDistributionsByConnectionFunction,
+  ListDistributionsByTrustStore: distributionsBy.ListDistributionsByTrustStore,
+  CreateFieldLevelEncryptionConfig: fleConfigs.CreateFieldLevelEncryptionConfig,
+  GetFieldLevelEncryption: fleConfigs.GetFieldLevelEncryption,
+  GetFieldLevelEncryptionConfig: fleConfigs.GetFieldLevelEncryptionConfig,
+  UpdateFieldLevelEncryptionConfig: fleConfigs.UpdateFieldLevelEncryptionConfig,
+  DeleteFieldLevelEncryptionConfig: fleConfigs.DeleteFieldLevelEncryptionConfig,
+  ListFieldLevelEncryptionConfigs: fleConfigs.ListFieldLevelEncryptionConfigs,
+  CreateFieldLevelEncryptionProfile: fleProfiles.CreateFieldLevelEncryptionProfile,
+  GetFieldLevelEncryptionProfile: fleProfiles.GetFieldLevelEncryptionProfile,
+  GetFieldLevelEncryptionProfileConfig: fleProfiles.GetFieldLevelEncryptionProfileConfig,
+  UpdateFieldLevelEncryptionProfile: fleProfiles.UpdateFieldLevelEncryptionProfile,
+  DeleteFieldLevelEncryptionProfile: fleProfiles.DeleteFieldLevelEncryptionProfile,
+  ListFieldLevelEncryptionProfiles: fleProfiles.ListFieldLevelEncryptionProfiles,
+  CreateVpcOrigin: vpcOrigins.CreateVpcOrigin,
+  GetVpcOrigin: vpcOrigins.GetVpcOrigin,
+  UpdateVpcOrigin: vpcOrigins.UpdateVpcOrigin,
+  DeleteVpcOrigin: vpcOrigins.DeleteVpcOrigin,
+  ListVpcOrigins: vpcOrigins.ListVpcOrigins,
+  CreateDistributionTenant: distributionTenants.CreateDistributionTenant,
+  GetDistributionTenant: distributionTenants.GetDistributionTenant,
+  GetDistributionTenantByDomain: distributionTenants.GetDistributionTenantByDomain,
+  UpdateDistributionTenant: distributionTenants.UpdateDistributionTenant,
+  DeleteDistributionTenant: distributionTenants.DeleteDistributionTenant,
+  ListDistributionTenants: distributionTenants.ListDistributionTenants,
+  ListDistributionTenantsByCustomization: distributionTenants.ListDistributionTenantsByCustomization,
+  AssociateDistributionTenantWebACL: distributionTenants.AssociateDistributionTenantWebACL,
+  DisassociateDistributionTenantWebACL: distributionTenants.DisassociateDistributionTenantWebACL,
+  CreateInvalidationForDistributionTenant: tenantInvalidations.CreateInvalidationForDistributionTenant,
+  GetInvalidationForDistributionTenant: tenantInvalidations.GetInvalidationForDistributionTenant,
+  ListInvalidationsForDistributionTenant: tenantInvalidations.ListInvalidationsForDistributionTenant,
+  GetManagedCertificateDetails: tenantDomains.GetManagedCertificateDetails,
+  UpdateDomainAssociation: tenantDomains.UpdateDomainAssociation,
+  VerifyDnsConfiguration: tenantDomains.VerifyDnsConfiguration,
+  ListDomainConflicts: tenantDomains.ListDomainConflicts,
+  CreateConnectionGroup: connectionGroups.CreateConnectionGroup,
+  GetConnectionGroup: connectionGroups.GetConnectionGroup,
+  GetConnectionGroupByRoutingEndpoint: connectionGroups.GetConnectionGroupByRoutingEndpoint,
+  UpdateConnectionGroup: connectionGroups.UpdateConnectionGroup,
+  DeleteConnectionGroup: connectionGroups.DeleteConnectionGroup,
+  ListConnectionGroups: connectionGroups.ListConnectionGroups,
+  CreateTrustStore: trustStores.CreateTrustStore,
+  GetTrustStore: trustStores.GetTrustStore,
+  UpdateTrustStore: trustStores.UpdateTrustStore,
+  DeleteTrustStore: trustStores.DeleteTrustStore,
+  ListTrustStores: trustStores.ListTrustStores,
+  CreateConnectionFunction: connectionFunctions.CreateConnectionFunction,
+  DescribeConnectionFunction: connectionFunctions.DescribeConnectionFunction,
+  GetConnectionFunction: connectionFunctions.GetConnectionFunction,
+  UpdateConnectionFunction: connectionFunctions.UpdateConnectionFunction,
+  PublishConnectionFunction: connectionFunctions.PublishConnectionFunction,
+  DeleteConnectionFunction: connectionFunctions.DeleteConnectionFunction,
+  ListConnectionFunctions: connectionFunctions.ListConnectionFunctions,
+  TestConnectionFunction: connectionFunctions.TestConnectionFunction,
   TagResource: tags.TagResource,
   UntagResource: tags.UntagResource,
   ListTagsForResource: tags.ListTagsForResource,

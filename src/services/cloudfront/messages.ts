@@ -1,17 +1,29 @@
-// Error messages, in one place. AWS's exact wording is unverified (docs/control-plane.md §5); these
-// paraphrase the model documentation and name the offending value.
+// Error messages, in one place. AWS's exact wording is unverified (docs/control-plane.md §5) unless a
+// comment says where it was seen; the others paraphrase the model documentation and name the value.
+//
+// Not-found errors carry AWS's text without the id (issue 17). Seen on the wire: NoSuchDistribution
+// "The specified distribution does not exist." (AWS CLI and SDK error output quoted in public bug
+// reports) and NoSuchCachePolicy "The specified cache policy does not exist." (CloudFormation
+// relaying CreateDistribution's 404). The others follow the same "The specified … does not exist."
+// form, which the model documents word for word for distributions, invalidations and origin access
+// identities; for the rest the form is unverified. The id parameters are kept for callers and unused.
+/** AWS's not-found sentence for a kind of resource. */
+const notFound = (what: string) => `The specified ${what} does not exist.`;
+
 export const messages = {
-  noSuchDistribution: (id: string) => `The specified distribution does not exist: ${id}.`,
-  noSuchResource: (arn: string) => `The specified resource does not exist: ${arn}.`,
+  noSuchDistribution: (_id?: string) => notFound("distribution"),
+  // NoSuchResource's model text: "A resource that was specified is not valid." (unverified on the wire).
+  noSuchResource: (_arn?: string) => "A resource that was specified is not valid.",
   distributionNotDisabled: (id: string) =>
     `The distribution you are trying to delete has not been disabled, or its last change has not finished deploying: ${id}.`,
+  // Seen on the wire (CreateDistributionWithTags, quoted by a deployment script that parses the id out).
   distributionAlreadyExists: (id: string) =>
-    `The caller reference that you are using to create a distribution is associated with another distribution: ${id}.`,
+    `The caller reference that you are using to create a distribution is associated with another distribution. Already exists: ${id}`,
   callerReferenceImmutable: () => "The CallerReference of a distribution cannot be changed.",
   tooManyDistributions: (max: number) => `Processing your request would cause you to exceed the maximum number of distributions allowed (${max}).`,
   ifMatchMissing: () => "The If-Match version is missing or not valid for the resource.",
   preconditionFailed: () => "The precondition given in one or more of the request header fields evaluated to false.",
-  noSuchInvalidation: (id: string) => `The specified invalidation does not exist: ${id}.`,
+  noSuchInvalidation: (_id?: string) => notFound("invalidation"),
   invalidationBatchAlreadyExists: (id: string) => `The CallerReference is already used by invalidation ${id} with different paths.`,
   batchTooLarge: (max: number) => `Invalidation batch specified is too large: at most ${max} paths.`,
   tooManyInvalidations: (paths: number, wildcards: number) =>
@@ -23,7 +35,7 @@ export const messages = {
   emptyCallerReference: (what: string) => `The CallerReference of the ${what} must not be empty.`,
   commentTooLong: (what: string, max: number) => `The Comment of the ${what} is longer than ${max} characters.`,
   badName: (what: string, name: string, max: number) => `The name "${name}" of the ${what} must be 1-${max} characters long.`,
-  noSuchPublicKey: (id: string) => `The specified public key does not exist: ${id}.`,
+  noSuchPublicKey: (_id?: string) => notFound("public key"),
   publicKeyNameExists: (name: string) =>
     `The name that you are using to create a CloudFront public key is associated with another public key in your account: ${name}.`,
   publicKeyCallerReferenceExists: (id: string) => `The CallerReference is already used by public key ${id}.`,
@@ -32,7 +44,7 @@ export const messages = {
   publicKeyImmutable: (field: string) => `Only the Comment of a public key can be changed, not its ${field}.`,
   publicKeyInUse: (id: string) => `The public key ${id} is in one or more key groups.`,
   tooManyPublicKeys: (max: number) => `You cannot create more than ${max} public keys.`,
-  noSuchKeyGroup: (id: string) => `The specified key group does not exist: ${id}.`,
+  noSuchKeyGroup: (_id?: string) => notFound("key group"),
   keyGroupNameExists: (name: string) => `A key group named ${name} already exists.`,
   keyGroupEmpty: () => "A key group must contain at least one public key.",
   keyGroupUnknownKey: (id: string) => `The public key ${id} does not exist.`,
@@ -40,7 +52,7 @@ export const messages = {
   tooManyPublicKeysInKeyGroup: (max: number) => `A key group can contain at most ${max} public keys.`,
   tooManyKeyGroups: (max: number) => `You cannot create more than ${max} key groups.`,
   keyGroupInUse: (id: string) => `The key group ${id} is trusted by one or more cache behaviors.`,
-  noSuchOriginAccessControl: (id: string) => `The specified origin access control does not exist: ${id}.`,
+  noSuchOriginAccessControl: (_id?: string) => notFound("origin access control"),
   originAccessControlNameExists: (name: string) => `An origin access control named ${name} already exists.`,
   badOriginAccessControlField: (field: string, value: string, allowed: readonly string[]) =>
     `The value of ${field} is invalid: "${value}". Valid values: ${allowed.join(", ")}.`,
@@ -49,7 +61,7 @@ export const messages = {
     `The OriginAccessControlOriginType of ${id} cannot change while a distribution uses the origin access control.`,
   originAccessControlInUse: (id: string) => `The origin access control ${id} is used by one or more distributions.`,
   tooManyOriginAccessControls: (max: number) => `You cannot create more than ${max} origin access controls.`,
-  noSuchOriginAccessIdentity: (id: string) => `The specified origin access identity does not exist: ${id}.`,
+  noSuchOriginAccessIdentity: (_id?: string) => notFound("origin access identity"),
   originAccessIdentityAlreadyExists: (id: string) =>
     `The CallerReference is already used by origin access identity ${id} with a different configuration.`,
   originAccessIdentityCallerReference: () => "The CallerReference of an origin access identity cannot be changed.",
@@ -87,8 +99,8 @@ export const messages = {
   kvsBadMaxResults: (value: number, max: number) => `Validation failed: MaxResults must be an integer from 1 to ${max}, not ${value}.`,
   kvsBadNextToken: () => "Validation failed: NextToken is not a token from a previous ListKeys answer.",
   kvsBadArn: (arn: string) => `Validation failed: the KvsARN must be 1 to 2048 characters, not ${arn.length}.`,
-  noSuchFunction: (name: string) => `The function ${name} does not exist.`,
-  noSuchFunctionStage: (name: string, stage: string) => `The function ${name} has no ${stage} stage.`,
+  noSuchFunction: (_name?: string) => notFound("function"),
+  noSuchFunctionStage: (_name?: string, _stage?: string) => notFound("function"),
   functionAlreadyExists: (name: string) => `A function with the name ${name} already exists.`,
   functionInUse: (name: string) => `The function ${name} is associated with one or more cache behaviors.`,
   tooManyFunctions: (max: number) => `Processing your request would cause you to exceed the maximum number of functions allowed (${max}).`,
@@ -104,7 +116,7 @@ export const messages = {
   functionTestFailed: (detail: string) => `The function could not be tested: ${detail}`,
   functionCouldNotRun: (detail: string) => `The CloudFront function associated with the CloudFront distribution is invalid or could not run. ${detail}`,
   // Continuous deployment (issue 17): policies, staging distributions and promotion.
-  noSuchContinuousDeploymentPolicy: () => "The specified continuous deployment policy does not exist.",
+  noSuchContinuousDeploymentPolicy: () => notFound("continuous deployment policy"),
   continuousDeploymentPolicyInUse: (id: string) => `The continuous deployment policy ${id} is associated with a primary distribution.`,
   tooManyContinuousDeploymentPolicies: (max: number) => `You cannot create more than ${max} continuous deployment policies.`,
   stagingDnsNamesCount: () => "StagingDistributionDnsNames must name exactly one staging distribution.",
@@ -118,4 +130,29 @@ export const messages = {
   promoteIfMatch: () => "The If-Match header must carry both ETags: <primary ETag>, <staging ETag>.",
   promoteNotStaging: (id: string) => `The distribution ${id} is not a staging distribution.`,
   promoteNotPrimary: (primaryId: string, stagingId: string) => `The distribution ${primaryId} has no continuous deployment policy that names the staging distribution ${stagingId}.`,
+  // Real-time log configurations (issue 15).
+  noSuchRealtimeLogConfig: (which: string) => `The real-time log configuration does not exist: ${which}.`,
+  realtimeLogConfigExists: (name: string) => `A real-time log configuration named ${name} already exists.`,
+  realtimeLogConfigInUse: (name: string) => `The real-time log configuration ${name} is attached to one or more cache behaviors.`,
+  tooManyRealtimeLogConfigs: (max: number) => `You cannot create more than ${max} real-time log configurations.`,
+  realtimeLogConfigWhich: () => "Name or ARN must identify the real-time log configuration (and name the same one when both are given).",
+  badRealtimeLogConfig: (detail: string) => `The real-time log configuration is not valid: ${detail}`,
+  // Anycast IP lists, web ACLs, aliases, resource policies, streaming distributions (issue 17).
+  noSuchPolicy: (label: string) => notFound(label),
+  // EntityNotFound's model text is "The entity was not found."; unverified on the wire.
+  entityNotFound: (what: string) => `The ${what} was not found.`,
+  entityAlreadyExists: (what: string, name: string) => `A ${what} named ${name} already exists.`,
+  entityInUse: (what: string, id: string) => `The ${what} ${id} cannot be deleted while a distribution uses it.`,
+  tooManyAnycastIpLists: (max: number) => `You cannot create more than ${max} Anycast static IP lists.`,
+  badAnycastIpList: (detail: string) => `The Anycast static IP list is not valid: ${detail}`,
+  badWebAclArn: (arn: string) => `The web ACL ${arn} is not a WAF web ACL ARN (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>).`,
+  badWebAclId: (id: string) => `A web ACL ID specified is not valid: ${id}.`,
+  aliasNeedsCertificate: (alias: string) =>
+    `To add the alternate domain name ${alias} to a CloudFront distribution, you must attach a trusted certificate that validates your authorization to use the domain name.`,
+  badAlias: (alias: string) => `The alias ${alias} is not a valid domain name.`,
+  tooManyAliases: (max: number) => `Your request contains more CNAMEs than are allowed per distribution (${max}).`,
+  badResourceArn: (arn: string) => `The resource ARN ${arn} does not name a CloudFront resource of this account that can have a resource policy.`,
+  badPolicyDocument: (detail: string) => `The PolicyDocument is not a valid JSON policy: ${detail}`,
+  noSuchStreamingDistribution: () => notFound("streaming distribution"),
+  rtmpDiscontinued: () => "CloudFront discontinued RTMP (streaming) distributions on December 31, 2020: they can no longer be created or changed.",
 };

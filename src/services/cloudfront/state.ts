@@ -12,22 +12,22 @@ import { KeyGroupStore } from "./stores/key-groups.ts";
 import { OriginAccessControlStore } from "./stores/origin-access-controls.ts";
 import { OriginAccessIdentityStore } from "./stores/origin-access-identities.ts";
 import { ContinuousDeploymentPolicyStore } from "./stores/continuous-deployment-policies.ts";
+import { RealtimeLogConfigStore } from "./stores/realtime-log-configs.ts";
+import { MonitoringSubscriptionStore } from "./stores/monitoring-subscriptions.ts";
+import { AnycastIpListStore } from "./stores/anycast-ip-lists.ts";
+import { ResourcePolicyStore } from "./stores/resource-policies.ts";
+import { FieldLevelEncryptionConfigStore, FieldLevelEncryptionProfileStore } from "./stores/field-level-encryption.ts";
+import { VpcOriginStore } from "./stores/vpc-origins.ts";
+import { DistributionTenantStore } from "./stores/distribution-tenants.ts";
+import { ConnectionGroupStore } from "./stores/connection-groups.ts";
+import { TrustStoreStore } from "./stores/trust-stores.ts";
+import { ConnectionFunctionStore } from "./stores/connection-functions.ts";
+import { servingRecordForHost } from "./tenant-serving.ts";
+import type { DistributionRecord } from "./distribution-record.ts";
 import { FunctionStore } from "./function-store.ts";
 import { ConfigVersion } from "./config-version.ts";
 
-/** A distribution as stored. Times are epoch milliseconds. */
-export interface DistributionRecord {
-  readonly Id: string;
-  readonly ARN: string;
-  readonly DomainName: string;
-  readonly ETag: string;
-  readonly createdAt: number;
-  readonly lastModified: number;
-  /** When the last change finishes deploying: Status is InProgress until then. */
-  readonly deployAt: number;
-  readonly config: DistributionConfig;
-  readonly tags: readonly Tag[];
-}
+export type { DistributionRecord };
 
 /** An invalidation as stored. */
 export interface InvalidationRecord {
@@ -77,6 +77,23 @@ export class CloudFrontState {
   readonly originAccessIdentities: OriginAccessIdentityStore;
   /** Continuous deployment policies (issue 17); the edge routes primaries by them. */
   readonly continuousDeploymentPolicies: ContinuousDeploymentPolicyStore;
+  /** Real-time log configurations (issue 15); behaviors name them by ARN. */
+  readonly realtimeLogConfigs: RealtimeLogConfigStore;
+  /** Monitoring subscriptions (issue 15): which distributions get the additional CloudWatch metrics. */
+  readonly monitoringSubscriptions: MonitoringSubscriptionStore;
+  /** Anycast static IP lists and resource policies (issue 17): stored, no edge behaviour. */
+  readonly anycastIpLists: AnycastIpListStore;
+  readonly resourcePolicies: ResourcePolicyStore;
+  /** Field-level encryption configs and profiles, and VPC origins (issue 17); the edge applies both. */
+  readonly fieldLevelEncryptionConfigs: FieldLevelEncryptionConfigStore;
+  readonly fieldLevelEncryptionProfiles: FieldLevelEncryptionProfileStore;
+  readonly vpcOrigins: VpcOriginStore;
+  /** Distribution tenants and connection groups (issue 17): tenants are served on their domains (tenant-serving.ts). */
+  readonly distributionTenants: DistributionTenantStore;
+  readonly connectionGroups: ConnectionGroupStore;
+  /** Trust stores and connection functions (issue 17): the HTTPS listener applies both (server/viewer-mtls.ts). */
+  readonly trustStores: TrustStoreStore;
+  readonly connectionFunctions: ConnectionFunctionStore;
   /** CloudFront Functions, both stages (docs/functions.md §1); the edge reads LIVE code through it. */
   readonly functions: FunctionStore;
   private readonly store: DocumentStore;
@@ -103,6 +120,17 @@ export class CloudFrontState {
     this.originAccessControls = new OriginAccessControlStore(store, this.configVersion);
     this.originAccessIdentities = new OriginAccessIdentityStore(store, this.configVersion);
     this.continuousDeploymentPolicies = new ContinuousDeploymentPolicyStore(store, this.configVersion);
+    this.realtimeLogConfigs = new RealtimeLogConfigStore(store, this.configVersion);
+    this.monitoringSubscriptions = new MonitoringSubscriptionStore(store);
+    this.anycastIpLists = new AnycastIpListStore(store, this.configVersion);
+    this.resourcePolicies = new ResourcePolicyStore(store, this.configVersion);
+    this.fieldLevelEncryptionConfigs = new FieldLevelEncryptionConfigStore(store, this.configVersion);
+    this.fieldLevelEncryptionProfiles = new FieldLevelEncryptionProfileStore(store, this.configVersion);
+    this.vpcOrigins = new VpcOriginStore(store, this.configVersion);
+    this.distributionTenants = new DistributionTenantStore(store, this.configVersion);
+    this.connectionGroups = new ConnectionGroupStore(store, this.configVersion);
+    this.trustStores = new TrustStoreStore(store, this.configVersion);
+    this.connectionFunctions = new ConnectionFunctionStore(store, this.configVersion);
     this.onInvalidation = onInvalidation;
     for (const rec of store.list<DistributionRecord>(DISTRIBUTION)) this.index(rec);
     for (const inv of store.list<InvalidationRecord>(INVALIDATION)) this.listInvalidations(inv.distributionId).push(inv);
@@ -148,6 +176,18 @@ export class CloudFrontState {
     this.store.put(INVALIDATION, `${inv.distributionId}/${inv.Id}`, inv);
     this.listInvalidations(inv.distributionId).push(inv);
     this.onInvalidation(inv.distributionId, inv.batch.Paths?.Items ?? []);
+    // A multi-tenant distribution's invalidation reaches every tenant's objects (tenant-serving.ts).
+    for (const t of this.distributionTenants.list()) {
+      if (t.DistributionId === inv.distributionId) this.onInvalidation(t.Id, inv.batch.Paths?.Items ?? []);
+    }
+  }
+
+  /** Forgets the invalidations of a distribution or tenant (a deleted tenant's). */
+  deleteInvalidations(ownerId: string): void {
+    this.store.transaction(() => {
+      for (const inv of this.invalidations.get(ownerId) ?? []) this.store.delete(INVALIDATION, `${ownerId}/${inv.Id}`);
+    });
+    this.invalidations.delete(ownerId);
   }
 
   /** Invalidations of a distribution still InProgress. */
@@ -174,16 +214,18 @@ export class CloudFrontState {
     return id === undefined ? undefined : this.distributions.get(id);
   }
 
-  /** The distribution serving `host` (its domain name or one of its aliases), if any. */
+  /** The distribution serving `host` (its domain name or one of its aliases, or a tenant's domain), if any. */
   distributionForHost(host: string): DistributionRecord | undefined {
     const id = this.hosts.get(host.toLowerCase());
-    return id === undefined ? undefined : this.distributions.get(id);
+    return id === undefined ? (this.distributionTenants.size === 0 ? undefined : servingRecordForHost(this, host)) : this.distributions.get(id);
   }
 
   aliasOwner(alias: string): string | undefined {
     const id = this.hosts.get(alias.toLowerCase());
     const rec = id === undefined ? undefined : this.distributions.get(id);
-    return rec && rec.DomainName !== alias.toLowerCase() ? rec.Id : undefined;
+    if (rec && rec.DomainName !== alias.toLowerCase()) return rec.Id;
+    // A distribution tenant's domain is taken too (CNAMEAlreadyExists either way).
+    return this.distributionTenants.byDomain(alias)?.Id;
   }
 
   putDistribution(rec: DistributionRecord): void {
@@ -217,7 +259,9 @@ export class CloudFrontState {
 
   private index(rec: DistributionRecord): void {
     this.distributions.set(rec.Id, rec);
-    this.hosts.set(rec.DomainName, rec.Id);
+    // A multi-tenant distribution has no routing endpoint of its own: only its tenants' domains
+    // reach it (Developer Guide "Understand how multi-tenant distributions work").
+    if (rec.config.ConnectionMode !== "tenant-only") this.hosts.set(rec.DomainName, rec.Id);
     // The first distribution with a reference keeps it (CallerReference is immutable on update).
     const ref = rec.config.CallerReference;
     if (ref !== undefined && !this.callerReferences.has(ref)) this.callerReferences.set(ref, rec.Id);

@@ -5,8 +5,8 @@
 // Cache policy, origin request policy and response headers policy ids must exist (managed or
 // custom), and so must origin access controls (of the origin's type), origin access identities and
 // trusted key groups (validateOriginAccess, validateBehavior). Function associations and field-level
-// encryption ids are checked against the (so far empty) sets of those resources, so a reference to
-// one is rejected as unknown, as CloudFront would.
+// encryption ids are checked against the resources that exist; field-level encryption's HTTPS and
+// method rules and VPC origin references are in validate-encryption-vpc.ts.
 import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig, Origin } from "@aws-sdk/client-cloudfront";
 import {
   GeoRestrictionType,
@@ -23,6 +23,7 @@ import { validateOriginAccess, validateOriginGroups, validateOrigins } from "./v
 
 export { LIMITS, type ValidationContext };
 import { validateLambdaAssociations } from "./lambda-associations.ts";
+import { validateEncryptionAndVpcOrigins } from "./validate-encryption-vpc.ts";
 
 
 const ALLOWED_METHOD_SETS = [
@@ -67,6 +68,7 @@ export function validateDistributionConfig(config: DistributionConfig, ctx: Vali
   validateRestrictions(config);
   validateCertificateAndProtocols(config);
   validateLogging(config);
+  validateEncryptionAndVpcOrigins(config, ctx);
 }
 
 
@@ -106,13 +108,13 @@ function validateBehavior(b: DefaultCacheBehavior | CacheBehavior, targets: Set<
     fail("InvalidArgument", `${where} needs either a CachePolicyId or ForwardedValues.`);
   }
   if (b.CachePolicyId && !ctx.cachePolicyExists(b.CachePolicyId)) {
-    fail("NoSuchCachePolicy", `The cache policy ${b.CachePolicyId} used by ${where} does not exist.`);
+    fail("NoSuchCachePolicy", "The specified cache policy does not exist."); // seen on the wire (messages.ts)
   }
   if (b.OriginRequestPolicyId && !ctx.originRequestPolicyExists(b.OriginRequestPolicyId)) {
-    fail("NoSuchOriginRequestPolicy", `The origin request policy ${b.OriginRequestPolicyId} used by ${where} does not exist.`);
+    fail("NoSuchOriginRequestPolicy", "The specified origin request policy does not exist.");
   }
   if (b.ResponseHeadersPolicyId && !ctx.responseHeadersPolicyExists(b.ResponseHeadersPolicyId)) {
-    fail("NoSuchResponseHeadersPolicy", `The response headers policy ${b.ResponseHeadersPolicyId} used by ${where} does not exist.`);
+    fail("NoSuchResponseHeadersPolicy", "The specified response headers policy does not exist.");
   }
   if (legacy) {
     oneOf(legacy.Cookies?.Forward, ItemSelection, `Cookies.Forward of ${where}`, "InvalidForwardCookies");
@@ -158,6 +160,9 @@ function validateBehavior(b: DefaultCacheBehavior | CacheBehavior, targets: Set<
   // Signed URLs are required with no key to verify them: every request would be refused (unverified error).
   if (b.TrustedKeyGroups?.Enabled && keyGroups.length === 0) {
     fail("InvalidArgument", `${where} enables TrustedKeyGroups but lists no key group.`);
+  }
+  if (b.RealtimeLogConfigArn && ctx.realtimeLogConfigExists && !ctx.realtimeLogConfigExists(b.RealtimeLogConfigArn)) {
+    fail("NoSuchRealtimeLogConfig", `The real-time log configuration ${b.RealtimeLogConfigArn} named by ${where} does not exist.`);
   }
   if (b.FieldLevelEncryptionId && !ctx.fieldLevelEncryptionIds().has(b.FieldLevelEncryptionId)) {
     fail("NoSuchFieldLevelEncryptionConfig", `The field-level encryption configuration ${b.FieldLevelEncryptionId} does not exist.`);

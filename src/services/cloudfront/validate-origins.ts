@@ -32,7 +32,8 @@ function validateOrigin(origin: Origin): void {
   if (kinds.length !== 1) {
     fail("InvalidOrigin", `Specify exactly one of S3OriginConfig, CustomOriginConfig or VpcOriginConfig for ${where}.`);
   }
-  if (!origin.DomainName || !/^[A-Za-z0-9.-]+$/.test(origin.DomainName) || origin.DomainName.length > 253) {
+  // A multi-tenant distribution's origin may hold {{parameter}} placeholders (validate-multi-tenant.ts).
+  if (!origin.DomainName || !/^[A-Za-z0-9.-]+$/.test(origin.DomainName.replace(/\{\{[A-Za-z0-9_-]+\}\}/g, "p")) || origin.DomainName.length > 253) {
     fail("InvalidArgument", `The parameter origin DomainName "${origin.DomainName}" of ${where} is not a valid domain name.`);
   }
   const path = origin.OriginPath ?? "";

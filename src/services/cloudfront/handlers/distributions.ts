@@ -4,9 +4,10 @@
 // deploy delay (default 0, so the first waiter poll already sees Deployed); the response to the
 // change itself always says InProgress, as CloudFront's does.
 //
-// CallerReference reuse: an identical (defaults-filled) config returns the existing distribution,
-// a different one is DistributionAlreadyExists. AWS's API reference says any reuse is an error;
-// we follow the project's issue here so an SDK retry after a lost response succeeds.
+// CallerReference reuse is DistributionAlreadyExists (409) whatever the config, as AWS's API
+// reference says ("If CallerReference is a value that you already sent in a previous request to
+// create a distribution, CloudFront returns a DistributionAlreadyExists error"; issue 17).
+// Invalidations keep their idempotent reuse (invalidations.ts), as AWS's do.
 import type {
   CopyDistributionRequest,
   CopyDistributionResult,
@@ -33,12 +34,15 @@ import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, DistributionRecord } from "../state.ts";
 import { withDistributionDefaults } from "../distribution-defaults.ts";
 import { validateDistributionConfig } from "../validate-distribution.ts";
+import { validateViewerMtls } from "../validate-viewer-mtls.ts";
 import { CACHE, ORIGIN_REQUEST, RESPONSE_HEADERS, findPolicy } from "./policies.ts";
 import { messages } from "../messages.ts";
 import { activeTrustedKeyGroups } from "./key-groups.ts";
 import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 import { validateTags } from "./tags.ts";
 import { checkContinuousDeployment, checkDeletable } from "../continuous-deployment-checks.ts";
+import { checkConnectionMode, checkNoTenants } from "../validate-multi-tenant.ts";
+import { usesEncryptionConfig } from "./field-level-encryption-configs.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
@@ -114,6 +118,7 @@ export function DeleteDistribution({ Id, IfMatch }: DeleteDistributionRequest, c
     fail("DistributionNotDisabled", messages.distributionNotDisabled(rec.Id));
   }
   checkDeletable(state, rec);
+  checkNoTenants(state, rec);
   state.deleteDistribution(rec.Id);
   return {};
 }
@@ -144,12 +149,7 @@ function createDistribution(config: DistributionConfig, tags: readonly Tag[], ct
   const state = ctx.service;
   const filled = withDistributionDefaults(config);
   const existing = state.findDistributionByCallerReference(config.CallerReference as string);
-  if (existing) {
-    if (sameConfig(existing.config, filled)) {
-      return { Distribution: view(existing, state), ETag: existing.ETag, Location: location(ctx, existing.Id) };
-    }
-    fail("DistributionAlreadyExists", messages.distributionAlreadyExists(existing.Id));
-  }
+  if (existing) fail("DistributionAlreadyExists", messages.distributionAlreadyExists(existing.Id));
   validate(state, config, undefined);
   checkContinuousDeployment(state, config, undefined);
   if (state.distributionCount >= MAX_DISTRIBUTIONS) {
@@ -173,21 +173,24 @@ function createDistribution(config: DistributionConfig, tags: readonly Tag[], ct
 }
 
 function validate(state: CloudFrontState, config: DistributionConfig, selfId: string | undefined): void {
+  checkConnectionMode(config, selfId === undefined ? undefined : state.getDistribution(selfId));
   validateDistributionConfig(config, {
     selfId,
     aliasOwner: (alias) => state.aliasOwner(alias),
-    // Field-level encryption configs arrive in a later issue; until then there are none, so any
-    // reference to one is to a resource that does not exist.
     liveFunctionArns: () => state.functions.liveArns(),
     keyGroupIds: () => state.keyGroups.ids(),
     originAccessControlType: (id) => state.originAccessControls.get(id)?.config.OriginAccessControlOriginType,
     originAccessIdentityExists: (id) => state.originAccessIdentities.has(id),
-    fieldLevelEncryptionIds: () => new Set(),
+    fieldLevelEncryptionIds: () => new Set(state.fieldLevelEncryptionConfigs.list().map((c) => c.Id)),
     cachePolicyExists: (id) => findPolicy(state, CACHE, id) !== undefined,
     originRequestPolicyExists: (id) => findPolicy(state, ORIGIN_REQUEST, id) !== undefined,
     responseHeadersPolicyExists: (id) => findPolicy(state, RESPONSE_HEADERS, id) !== undefined,
     edgeLambdas: state.settings.edgeLambdas,
+    realtimeLogConfigExists: (arn) => state.realtimeLogConfigs.byArn(arn) !== undefined,
+    vpcOriginExists: (id) => state.vpcOrigins.has(id),
+    distributionsUsingFieldLevelEncryption: (id) => state.listDistributions().filter((d) => d.Id !== selfId && usesEncryptionConfig(d.config, id)).length,
   });
+  validateViewerMtls(config, state);
 }
 
 export function mustGet(state: CloudFrontState, id: string | undefined): DistributionRecord {
@@ -213,7 +216,8 @@ export function view(rec: DistributionRecord, state: CloudFrontState, forceStatu
   };
 }
 
-function summary(rec: DistributionRecord, state: CloudFrontState): DistributionSummary {
+/** A distribution as ListDistributions and the ListDistributionsBy… operations that answer summaries show it. */
+export function summary(rec: DistributionRecord, state: CloudFrontState): DistributionSummary {
   const c = rec.config;
   return {
     Id: rec.Id,
@@ -244,14 +248,3 @@ function location(ctx: Ctx, id: string): string {
   return `${ctx.baseUrl}/2020-05-31/distribution/${id}`;
 }
 
-function sameConfig(a: DistributionConfig, b: DistributionConfig): boolean {
-  return stableJson(a) === stableJson(b);
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}

@@ -34,9 +34,10 @@ import type { FunctionRecord, FunctionStage, FunctionStageRecord } from "../func
 import { messages } from "../messages.ts";
 import { EXTRA_HEADERS } from "../../../api/rest-xml.ts";
 import { checkIfMatch, pageAfterMarker } from "./common.ts";
+import { checkFunctionConfig, decodeFunctionCode, stageEntries, stageOf } from "./function-checks.ts";
 import { validateTags } from "./tags.ts";
 import { formatFunctionOutput } from "../../../functions/output.ts";
-import { MAX_FUNCTION_CODE_BYTES, type FunctionEvent, type FunctionRunResult, type FunctionRuntimeName } from "../../../functions/types.ts";
+import type { FunctionEvent, FunctionRunResult, FunctionRuntimeName } from "../../../functions/types.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
@@ -44,14 +45,9 @@ type Ctx = RequestContext<CloudFrontState>;
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** Quota: functions per account (CloudFront guide "Quotas", docs/control-plane.md §9). */
 export const MAX_FUNCTIONS = 100;
-/** FunctionConfig.Comment: 128 characters, as for the other CloudFront resources. */
-const MAX_COMMENT = 128;
-/** docs/functions.md §1/§3: one KeyValueStore per function. */
-const MAX_KEY_VALUE_STORES = 1;
 /** Model: FunctionEventObject is a blob of at most 40,960 bytes. */
 const MAX_EVENT_OBJECT_BYTES = 40_960;
 const RUNTIMES: readonly string[] = ["cloudfront-js-1.0", "cloudfront-js-2.0"];
-const STAGES: readonly string[] = ["DEVELOPMENT", "LIVE"];
 /** GetFunction's Content-Type (the value AWS sends is unverified, docs/control-plane.md §2). */
 const CODE_CONTENT_TYPE = "application/octet-stream";
 
@@ -136,13 +132,8 @@ export function DeleteFunction({ Name, IfMatch }: DeleteFunctionRequest, ctx: Ct
 
 export function ListFunctions({ Marker, MaxItems, Stage }: ListFunctionsRequest, ctx: Ctx): ListFunctionsResult {
   const state = ctx.service;
-  if (Stage !== undefined && !STAGES.includes(Stage)) fail("InvalidArgument", `Stage must be DEVELOPMENT or LIVE, not ${Stage}.`);
   // Without a Stage filter a published function is listed once per stage.
-  const entries: Array<{ rec: FunctionRecord; stage: FunctionStage }> = [];
-  for (const rec of state.functions.list()) {
-    if (Stage === undefined || Stage === "DEVELOPMENT") entries.push({ rec, stage: "DEVELOPMENT" });
-    if ((Stage === undefined || Stage === "LIVE") && rec.live) entries.push({ rec, stage: "LIVE" });
-  }
+  const entries = stageEntries(state.functions.list(), Stage);
   const page = pageAfterMarker(entries, (e) => `${e.rec.Name}:${e.stage}`, Marker, MaxItems);
   return {
     FunctionList: {
@@ -202,13 +193,6 @@ function mustGet(state: CloudFrontState, name: string | undefined): FunctionReco
   return state.functions.get(name) ?? fail("NoSuchFunctionExists", messages.noSuchFunction(name ?? ""));
 }
 
-/** DEVELOPMENT when Stage is omitted (docs/control-plane.md §3: the DescribeFunction default). */
-function stageOf(stage: string | undefined): FunctionStage {
-  if (stage === undefined) return "DEVELOPMENT";
-  if (!STAGES.includes(stage)) fail("InvalidArgument", `Stage must be DEVELOPMENT or LIVE, not ${stage}.`);
-  return stage as FunctionStage;
-}
-
 /** Asking for LIVE of an unpublished function is NoSuchFunctionExists (docs/functions.md §1). */
 function stageRecord(rec: FunctionRecord, stage: FunctionStage): FunctionStageRecord {
   const s = stage === "LIVE" ? rec.live : rec.development;
@@ -231,38 +215,16 @@ function summary(state: CloudFrontState, rec: FunctionRecord, stage: FunctionSta
 }
 
 function validateConfig(config: FunctionConfig | undefined, state: CloudFrontState): FunctionConfig {
-  const runtime = config?.Runtime ?? "";
-  if (!RUNTIMES.includes(runtime)) fail("InvalidArgument", messages.functionBadRuntime(runtime));
-  const comment = config?.Comment ?? "";
-  if (comment.length > MAX_COMMENT) fail("InvalidArgument", messages.functionCommentTooLong(MAX_COMMENT));
-  const stores = config?.KeyValueStoreAssociations?.Items ?? [];
-  if (stores.length > MAX_KEY_VALUE_STORES) fail("InvalidArgument", messages.functionTooManyKeyValueStores(MAX_KEY_VALUE_STORES));
-  for (const s of stores) {
-    const arn = s.KeyValueStoreARN ?? "";
-    if (!state.keyValueStores.exists(arn)) fail("EntityNotFound", messages.noSuchKeyValueStore(arn));
-  }
-  return {
-    Comment: comment,
-    Runtime: runtime as FunctionConfig["Runtime"],
-    ...(config?.KeyValueStoreAssociations ? { KeyValueStoreAssociations: config.KeyValueStoreAssociations } : {}),
-  };
+  return checkFunctionConfig(config, state, RUNTIMES, messages.functionBadRuntime);
 }
 
 /** Size, then UTF-8, then the runtime's rules and a compile; returns the code as base64. */
 async function checkCode(code: Uint8Array | undefined, runtime: FunctionRuntimeName, state: CloudFrontState): Promise<string> {
-  const bytes = code ?? new Uint8Array();
-  if (bytes.length === 0) fail("InvalidArgument", messages.functionCodeEmpty());
   // docs/functions.md §3: 10 KB per the quotas page (the model allows 40,960 bytes).
-  if (bytes.length > MAX_FUNCTION_CODE_BYTES) fail("FunctionSizeLimitExceeded", messages.functionCodeTooLarge(MAX_FUNCTION_CODE_BYTES));
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    fail("InvalidArgument", messages.functionCodeNotUtf8());
-  }
+  const text = decodeFunctionCode(code, "FunctionSizeLimitExceeded");
   const checked = await state.functions.runtime().check(text, runtime);
   if (!checked.ok) fail("InvalidArgument", messages.functionCodeInvalid(checked.message));
-  return Buffer.from(bytes).toString("base64");
+  return Buffer.from(code as Uint8Array).toString("base64");
 }
 
 /** TestFunction's EventObject: JSON with a viewer-request or viewer-response context and a request. */

@@ -28,15 +28,25 @@ export const MAX_PATH_LENGTH = 4000;
 export function CreateInvalidation({ DistributionId, InvalidationBatch: batch }: CreateInvalidationRequest, ctx: Ctx): CreateInvalidationResult {
   const state = ctx.service;
   const dist = state.getDistribution(DistributionId ?? "") ?? fail("NoSuchDistribution", messages.noSuchDistribution(DistributionId ?? ""));
+  const { inv, reused } = addInvalidationFor(state, dist.Id, batch);
+  return { Invalidation: view(inv, state, reused ? undefined : "InProgress"), Location: location(ctx, inv) };
+}
+
+/**
+ * Validates and stores an invalidation of a distribution's (or a distribution tenant's) cached
+ * objects and purges them; a CallerReference already used with the same paths answers the earlier
+ * invalidation (`reused`).
+ */
+export function addInvalidationFor(state: CloudFrontState, ownerId: string, batch: InvalidationBatch | undefined): { inv: InvalidationRecord; reused: boolean } {
   const paths = batch?.Paths?.Items ?? [];
   validatePaths(paths);
-  const existing = state.listInvalidations(dist.Id).find((i) => i.batch.CallerReference === batch?.CallerReference);
+  const existing = state.listInvalidations(ownerId).find((i) => i.batch.CallerReference === batch?.CallerReference);
   if (existing) {
-    if (samePaths(existing.batch, batch as InvalidationBatch)) return { Invalidation: view(existing, state), Location: location(ctx, existing) };
+    if (samePaths(existing.batch, batch as InvalidationBatch)) return { inv: existing, reused: true };
     fail("InvalidationBatchAlreadyExists", messages.invalidationBatchAlreadyExists(existing.Id), 409);
   }
   if (paths.length > MAX_PATHS_IN_PROGRESS) fail("BatchTooLarge", messages.batchTooLarge(MAX_PATHS_IN_PROGRESS));
-  const inFlight = state.invalidationsInProgress(dist.Id).flatMap((i) => i.batch.Paths?.Items ?? []);
+  const inFlight = state.invalidationsInProgress(ownerId).flatMap((i) => i.batch.Paths?.Items ?? []);
   const wildcards = [...inFlight, ...paths].filter((p) => p.endsWith("*")).length;
   if (inFlight.length + paths.length > MAX_PATHS_IN_PROGRESS || wildcards > MAX_WILDCARDS_IN_PROGRESS) {
     fail("TooManyInvalidationsInProgress", messages.tooManyInvalidations(MAX_PATHS_IN_PROGRESS, MAX_WILDCARDS_IN_PROGRESS));
@@ -44,13 +54,13 @@ export function CreateInvalidation({ DistributionId, InvalidationBatch: batch }:
   const now = state.clock.now();
   const inv: InvalidationRecord = {
     Id: state.ids.resourceId("I"),
-    distributionId: dist.Id,
+    distributionId: ownerId,
     createdAt: now,
     completeAt: now + state.settings.invalidationDelayMs,
     batch: { CallerReference: batch?.CallerReference, Paths: { Quantity: paths.length, Items: [...paths] } },
   };
   state.addInvalidation(inv);
-  return { Invalidation: view(inv, state, "InProgress"), Location: location(ctx, inv) };
+  return { inv, reused: false };
 }
 
 export function GetInvalidation({ DistributionId, Id }: GetInvalidationRequest, ctx: Ctx): GetInvalidationResult {
@@ -64,13 +74,14 @@ export function ListInvalidations({ DistributionId, Marker, MaxItems }: ListInva
   const state = ctx.service;
   const dist = state.getDistribution(DistributionId ?? "") ?? fail("NoSuchDistribution", messages.noSuchDistribution(DistributionId ?? ""));
   // Newest first, as CloudFront lists them.
-  const all = [...state.listInvalidations(dist.Id)].reverse();
-  const page = pageAfterMarker(all, (i) => i.Id, Marker, MaxItems);
-  return {
-    InvalidationList: {
-      ...markerList(page, Marker, (i) => ({ Id: i.Id, CreateTime: new Date(i.createdAt), Status: status(i, state) })),
-    },
-  };
+  return { InvalidationList: invalidationList(state, dist.Id, Marker, MaxItems) };
+}
+
+/** The InvalidationList of a distribution or tenant: newest first, as CloudFront lists them. */
+export function invalidationList(state: CloudFrontState, ownerId: string, marker: string | undefined, maxItems: number | undefined) {
+  const all = [...state.listInvalidations(ownerId)].reverse();
+  const page = pageAfterMarker(all, (i) => i.Id, marker, maxItems);
+  return markerList(page, marker, (i) => ({ Id: i.Id, CreateTime: new Date(i.createdAt), Status: status(i, state) }));
 }
 
 /** Paths start with `/`, `*` only as the last character, at most 4,000 characters (docs/control-plane.md §6). */
@@ -91,7 +102,7 @@ export function status(inv: InvalidationRecord, state: CloudFrontState): "InProg
   return state.clock.now() >= inv.completeAt ? "Completed" : "InProgress";
 }
 
-function view(inv: InvalidationRecord, state: CloudFrontState, forceStatus?: "InProgress"): Invalidation {
+export function view(inv: InvalidationRecord, state: CloudFrontState, forceStatus?: "InProgress"): Invalidation {
   return { Id: inv.Id, Status: forceStatus ?? status(inv, state), CreateTime: new Date(inv.createdAt), InvalidationBatch: inv.batch };
 }
 

@@ -33,6 +33,7 @@ import type {
   ResponseHeadersPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
 import { fail } from "../../../api/errors.ts";
+import { messages } from "../messages.ts";
 import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, PolicyRecord } from "../state.ts";
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_RESPONSE_HEADERS_POLICIES } from "../managed-policies.ts";
@@ -184,7 +185,7 @@ export function findPolicy(state: CloudFrontState, k: Kind, id: string): PolicyR
 }
 
 function mustFind(state: CloudFrontState, k: Kind, id: string | undefined): PolicyRecord {
-  return findPolicy(state, k, id ?? "") ?? fail(k.codes.noSuch, `The ${k.label} ${id ?? ""} does not exist.`);
+  return findPolicy(state, k, id ?? "") ?? fail(k.codes.noSuch, messages.noSuchPolicy(k.label));
 }
 
 function validate(state: CloudFrontState, k: Kind, config: AnyConfig, selfId: string | undefined): void {

@@ -9,8 +9,7 @@
 //   with another public key in your account").
 // - UpdatePublicKey changes the Comment only ("The only field you can update is the key's comment");
 //   anything else is CannotChangeImmutablePublicKeyFields.
-// - A key listed in a key group cannot be deleted (PublicKeyInUse).
-// Not done: field-level encryption profiles as users of a key (FLE is not emulated).
+// - A key listed in a key group or used by a field-level encryption profile cannot be deleted (PublicKeyInUse).
 import { createPublicKey } from "node:crypto";
 import type {
   CreatePublicKeyRequest,
@@ -84,6 +83,7 @@ export function DeletePublicKey({ Id, IfMatch }: DeletePublicKeyRequest, ctx: Ct
   const rec = mustGet(state, Id);
   checkIfMatch(IfMatch, rec.ETag);
   if (state.keyGroups.usesPublicKey(rec.Id)) fail("PublicKeyInUse", messages.publicKeyInUse(rec.Id));
+  if (state.fieldLevelEncryptionProfiles.usesPublicKey(rec.Id)) fail("PublicKeyInUse", `The public key ${rec.Id} is used by one or more field-level encryption profiles.`);
   state.publicKeys.delete(rec.Id);
   return {};
 }
