@@ -1,7 +1,7 @@
 // `npm test`'s runner: every test file through node --test, in two runners side by side.
 // The Terraform suites (test/terraform/) spend minutes in the AWS provider's own deployment
 // sleeps and barely use a CPU; run in the same queue they would hold test slots idle while the
-// CPU-bound suites wait, so they get a runner of their own and the rest keeps its two slots.
+// CPU-bound suites wait, so they get a runner of their own and the rest keeps its own slots.
 // `--quick` (npm run test:quick, the inner loop) leaves out Terraform, the aws CLI suites and the
 // pack-and-install test. Exit status: non-zero when a runner fails. Other arguments go to node --test.
 import { spawn } from "node:child_process";
@@ -16,8 +16,10 @@ const run = (concurrency: number, files: string[]) =>
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 
-/** The slow suites --quick leaves out: those driving the aws CLI as a whole, and the package test. */
-const SLOW = /(^|\/)(aws-cli|[\w-]*-cli|package)\.e2e\.test\.ts$/;
+/** The slow suites --quick leaves out: those driving the aws CLI as a whole (the README's blocks too), and the package test. */
+const SLOW = /(^|\/)(aws-cli|[\w-]*-cli|package|readme)\.e2e\.test\.ts$/;
 const main = ["src/**/*.test.ts", "test/*.test.ts", "test/e2e/**/*.test.ts"].flatMap((g) => globSync(g)).filter((f) => !quick || !SLOW.test(f));
-const [a, b] = await Promise.all([run(2, main), run(4, quick ? [] : globSync("test/terraform/*.test.ts"))]);
+// Main suites: three at a time on two cores, since most e2e time is spent waiting on child
+// processes and sockets. Terraform suites: six at a time; they mostly sleep in the provider.
+const [a, b] = await Promise.all([run(3, main), run(6, quick ? [] : globSync("test/terraform/*.test.ts"))]);
 process.exit(a !== 0 ? a : b);

@@ -1,6 +1,8 @@
 // Options, resolved once: explicit options (CLI flags or library caller) > MINIFRONT_* environment
 // > defaults. Nothing else in the product reads process.env. Every option is documented in the
 // README's reference table, which test/readme.test.ts keeps in step with OPTION_SPECS.
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { EmulatorError } from "./errors.ts";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
 
@@ -36,6 +38,16 @@ export interface EmulatorOptions {
   s3Endpoint?: string;
   /** Lambda@Edge functions run from local directories: `name=dir[@module.function]`, comma-separated (issue 14). Default none. */
   edgeLambdas?: string;
+  /** Another emulator's Lambda (e.g. LocalStack) that runs Lambda@Edge functions minifront has none of; "" = none. */
+  lambdaEndpoint?: string;
+  /** Kinesis (a real one, or e.g. kinesalite) that real-time log records go to with PutRecords; "" = none (issue 15). */
+  kinesisEndpoint?: string;
+  /** A seed file (JSON) whose buckets, functions, stores and distributions are made at start; "" = none. */
+  init?: string;
+  /** Local servers standing in for origins at the edge: `[<distributionId>/]<originId>=<url>`, comma-separated. Default none. */
+  origins?: string;
+  /** Local servers standing in for VPC origins: `<VPC origin id or ARN, or its endpoint ARN>=host[:port]`, comma-separated. Default none. */
+  vpcOrigins?: string;
   /** How long an invalidation stays InProgress, in ms. Default 0. */
   invalidationDelayMs?: number;
   /** Memory the edge cache may use, in bytes. Default 256 MiB. */
@@ -54,6 +66,8 @@ export interface EmulatorOptions {
   /** PEM certificate and key files for HTTPS; "" = a self-signed pair generated in the data dir. */
   tlsCert?: string;
   tlsKey?: string;
+  /** Where the generated local CA and leaf certificate are kept; "" = $XDG_DATA_HOME/minifront/tls or ~/.local/share/minifront/tls. */
+  tlsDir?: string;
   /** The viewer country when neither the request header nor the map says (ISO code). Default US. */
   viewerCountry?: string;
   /** A JSON file mapping CIDR ranges to ISO country codes for viewers; "" = none. */
@@ -68,6 +82,8 @@ export interface EmulatorOptions {
   requestIdleTimeoutMs?: number;
   /** Open viewer connections per listener; more are closed when accepted. 0 = no bound. Default 4096. */
   maxConnections?: number;
+  /** Edge worker processes sharing the port (`--workers`, src/workers/): a count, or `auto` for one per core. The CLI reads it; startEmulator is one process. Default 1. */
+  workers?: string;
 }
 
 export type ResolvedOptions = Readonly<Required<EmulatorOptions>>;
@@ -105,6 +121,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "httpsPort", flag: "https-port", env: "MINIFRONT_HTTPS_PORT", kind: "port", default: null, help: "An HTTPS port serving the edge, the API and S3 (0 picks a free port)" },
   { key: "tlsCert", flag: "tls-cert", env: "MINIFRONT_TLS_CERT", kind: "path", default: "", help: "PEM certificate (chain) for HTTPS; default: a self-signed one generated in the data directory" },
   { key: "tlsKey", flag: "tls-key", env: "MINIFRONT_TLS_KEY", kind: "path", default: "", help: "PEM private key for --tls-cert" },
+  // Per user, not per data dir (issue 16): a CA trusted once stays trusted across --ephemeral runs.
+  { key: "tlsDir", flag: "tls-dir", env: "MINIFRONT_TLS_DIR", kind: "path", default: "", help: "Where the generated local CA and certificate are kept (default $XDG_DATA_HOME/minifront/tls, else ~/.local/share/minifront/tls)" },
   { key: "viewerCountry", flag: "viewer-country", env: "MINIFRONT_VIEWER_COUNTRY", kind: "string", default: "US", help: "Country of viewers whose country no X-Minifront-Viewer-Country header or map entry gives" },
   { key: "viewerCountryMap", flag: "viewer-country-map", env: "MINIFRONT_VIEWER_COUNTRY_MAP", kind: "path", default: "", help: "JSON file mapping viewer IP ranges to countries, e.g. {\"10.1.0.0/16\": \"DE\"}" },
   { key: "diskCacheBytes", flag: "disk-cache-size", env: "MINIFRONT_DISK_CACHE_SIZE", kind: "int", default: 1024 * 1024 * 1024, help: "Bytes of disk the edge's large-object tier may use (under the data directory)" },
@@ -117,11 +135,25 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   // the file-descriptor limit.
   { key: "headerTimeoutMs", flag: "header-timeout", env: "MINIFRONT_HEADER_TIMEOUT", kind: "int", default: 10_000, help: "Milliseconds a viewer may take to send a request line and headers; then 408 and the connection is closed" },
   { key: "requestIdleTimeoutMs", flag: "request-idle-timeout", env: "MINIFRONT_REQUEST_IDLE_TIMEOUT", kind: "int", default: 30_000, help: "Milliseconds a request in progress may wait on the viewer (no body bytes arriving, or the response not read); then the connection is closed (408 if nothing was answered)" },
+  { key: "workers", flag: "workers", env: "MINIFRONT_WORKERS", kind: "string", default: "1", help: "Edge worker processes sharing the port, each with its own memory cache (auto: one per core); the API, S3 and the state stay in one primary process" },
   { key: "maxConnections", flag: "max-connections", env: "MINIFRONT_MAX_CONNECTIONS", kind: "int", default: 4096, help: "Open connections per listening port; connections beyond it are closed when accepted (0 = no bound)" },
   { key: "s3Access", flag: "s3-access", env: "MINIFRONT_S3_ACCESS", kind: "string", default: "warn", help: "warn: a request S3 would refuse (no bucket policy allows it) is served, and a warning says once per caller and bucket what AWS would answer and the fix; enforce: refused with 403 AccessDenied, as on S3; open: anyone may do anything, silently (LocalStack's behaviour)" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
+  { key: "init", flag: "init", env: "MINIFRONT_INIT", kind: "path", default: "", help: "A seed file (JSON, see \"A seed file\") whose buckets, objects, policies, functions, key value stores and distributions are made at start, idempotently" },
+  { key: "origins", flag: "origin", env: "MINIFRONT_ORIGIN", kind: "string", default: "", help: "Local dev servers standing in for origins at the edge, comma-separated [<distributionId>/]<originId>=http://localhost:5173 (without a distribution id: that origin id in every distribution); behaviors, policies and functions still apply" },
+  { key: "vpcOrigins", flag: "vpc-origin", env: "MINIFRONT_VPC_ORIGIN", kind: "string", default: "", help: "Local servers standing in for VPC origins at the edge, comma-separated <target>=host[:port], the target a VPC origin id or ARN or the load balancer or instance ARN it fronts (the VPC origin's protocol policy picks http or https; without a port, its HTTPPort or HTTPSPort); an unmapped VPC origin answers 502" },
   { key: "edgeLambdas", flag: "edge-lambda", env: "MINIFRONT_EDGE_LAMBDA", kind: "string", default: "", help: "Lambda@Edge functions run from local directories, comma-separated name=dir or name=dir@module.function; associate one as arn:aws:lambda:us-east-1:<account>:function:<name>:1 and edits apply on the next request" },
+  { key: "lambdaEndpoint", flag: "lambda-endpoint", env: "MINIFRONT_LAMBDA_ENDPOINT", kind: "url", default: "", help: "Another emulator's Lambda API (e.g. http://localhost:4566 for LocalStack) that runs the Lambda@Edge functions a distribution associates and minifront does not have, through its Invoke API" },
+  { key: "kinesisEndpoint", flag: "kinesis-endpoint", env: "MINIFRONT_KINESIS_ENDPOINT", kind: "url", default: "", help: "Kinesis API (e.g. http://localhost:4567 for kinesalite) that real-time log records are delivered to with PutRecords, in the stream the real-time log configuration names; they are always written under <data-dir>/realtime-logs/ too" },
 ];
+
+/**
+ * Where the generated TLS certificates live: --tls-dir, else the per-user data directory
+ * ($XDG_DATA_HOME/minifront/tls, else ~/.local/share/minifront/tls), read from `env`.
+ */
+export function tlsDirOf(options: ResolvedOptions, env: NodeJS.ProcessEnv = {}): string {
+  return options.tlsDir !== "" ? options.tlsDir : join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "minifront", "tls");
+}
 
 /**
  * Merges explicit options over `MINIFRONT_*` variables of `env` over the defaults, checking each.
@@ -154,6 +186,7 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
   if (resolved.logDeliveryIntervalMs < 1) throw new EmulatorError("ERR_CONFIG", "--log-delivery-interval must be at least 1 ms");
   if (!/^[A-Z]{2}$/.test(resolved.viewerCountry)) throw new EmulatorError("ERR_CONFIG", `viewer country must be a two-letter ISO code such as US, not "${resolved.viewerCountry}"`);
   if (resolved.headerTimeoutMs < 1 || resolved.requestIdleTimeoutMs < 1) throw new EmulatorError("ERR_CONFIG", "--header-timeout and --request-idle-timeout must be at least 1 ms");
+  if (!/^(auto|[1-9]\d{0,2})$/.test(String(resolved.workers))) throw new EmulatorError("ERR_CONFIG", `--workers must be a number from 1 or auto, not "${String(resolved.workers)}"`);
   if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");
   return Object.freeze(resolved);
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
-import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from "./config.ts";
+import { resolveOptions, tlsDirOf, type EmulatorOptions, type ResolvedOptions } from "./config.ts";
 import { EmulatorError } from "./errors.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { randomIds, type Ids } from "./ids.ts";
@@ -24,6 +24,7 @@ import { CloudFrontState } from "./services/cloudfront/state.ts";
 import { createCloudFrontApi } from "./services/cloudfront/index.ts";
 import { MAX_STORE_BYTES, type ImportReader } from "./services/cloudfront/key-value-stores.ts";
 import { createHttpServer } from "./server/http-server.ts";
+import { HttpsWarnings } from "./edge/https-warnings.ts";
 import type { Server } from "node:http";
 import type { TlsMaterial } from "./server/tls.ts";
 import { countryResolver } from "./edge/stages/geo.ts";
@@ -35,7 +36,16 @@ import { createRequire } from "node:module";
 import type { AwsService } from "./server/aws-services.ts";
 import { lazyLambdaPlatform } from "./services/lambda/lazy-platform.ts";
 import { parseLocalFunctions } from "./services/lambda/local-functions.ts";
+import { parseOriginOverrides } from "./edge/origin-overrides.ts";
+import { parseVpcOriginMappings } from "./edge/vpc-origin-map.ts";
 import { startObserving } from "./observe/observing.ts";
+import type { Dashboard } from "./ui/dashboard.ts";
+import { LogsState } from "./services/logs/state.ts";
+import { lazyTaggingService } from "./services/tagging/lazy-service.ts";
+import { taggableResources } from "./services/cloudfront/taggable-resources.ts";
+import { lazyLogsService } from "./services/logs/lazy-service.ts";
+import { lazyCloudWatchService } from "./services/cloudwatch/lazy-service.ts";
+import { watchStore, type ChangeBus } from "./workers/change-bus.ts";
 
 export type { EmulatorOptions, ResolvedOptions } from "./config.ts";
 export { ManualClock, type Clock } from "./clock.ts";
@@ -48,8 +58,17 @@ export interface StartOptions extends EmulatorOptions {
   ids?: Ids;
   /** Where log lines go. Default: stderr at `logLevel`. */
   logger?: Logger;
+  /** false: edge requests are not observed (no request log, standard logs or metrics); for `npm run bench`'s baseline. Default: true. */
+  observeEdge?: boolean;
   /** Environment to read MINIFRONT_* settings from. Default: none (the CLI passes process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Internal: this process is the primary of `--workers N` (src/workers/start-workers.ts). */
+  cluster?: {
+    /** The key the edge signs S3 origin requests with, shared with the workers (cloudfront-identity.ts). */
+    readonly identityKey: Buffer;
+    /** Told of every control-plane write, invalidation and reset, for the edge workers. */
+    readonly bus: ChangeBus;
+  };
 }
 
 export interface Emulator {
@@ -104,6 +123,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const countryMap = readCountryMap(options.viewerCountryMap);
   // --edge-lambda directories are checked before anything is opened (a bad one stops the start).
   const localFunctions = parseLocalFunctions(options.edgeLambdas);
+  const originOverrides = parseOriginOverrides(options.origins);
+  const vpcOrigins = parseVpcOriginMappings(options.vpcOrigins);
   const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), "minifront-")) : resolve(options.dataDir);
 
   // One instance per data directory, taken before anything in it is read or swept
@@ -114,7 +135,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   let storage;
   try {
     db = openDatabase(dataDir, { durable: !options.ephemeral });
-    store = openDocumentStore(db);
+    store = opts.cluster ? watchStore(openDocumentStore(db), opts.cluster.bus) : openDocumentStore(db);
     storage = new S3Storage(db, dataDir);
   } catch (err) {
     db?.close();
@@ -143,7 +164,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     now: () => clock.now(),
   });
   // How the edge signs OAC/OAI requests to the embedded S3, and how that S3 knows them (#6).
-  const cloudFrontIdentity = new CloudFrontIdentity(options.accountId);
+  const cloudFrontIdentity = new CloudFrontIdentity(options.accountId, opts.cluster?.identityKey);
   // The disk store's files do not outlive the process's index of them: it starts empty (disk-store.ts).
   const cache = new EdgeCache({ memoryBytes: options.cacheBytes, diskBytes: options.diskCacheBytes, memoryObjectBytes: options.memoryObjectBytes, diskDir: join(dataDir, "edge-cache") });
   const listening: { https?: number } = {};
@@ -159,14 +180,20 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       memoryObjectBytes: options.memoryObjectBytes,
       httpsPort: () => listening.https,
       identity: cloudFrontIdentity,
-      functions,
+      // Counted for the function metrics (observe/function-runs.ts); the edge is built after observing.
+      functions: observing.cloudWatch.observeFunctions(functions),
       countryOf,
       log,
+      originOverrides,
+      vpcOrigins,
       // Lambda@Edge runs deployed versions in the Lambda platform's runtime (issue 14).
-      lambdas: { code: (arn) => lambda.edgeCode(arn), invoke: (code, event, opts) => lambda.runtime().invoke(code, event, opts) },
+      lambdas: { code: (arn) => lambda.edgeCode(arn), invoke: (code, event, opts) => lambda.runtime().invoke(code, event, opts), remote: (arn, event, opts) => lambda.edgeRemote(arn, event, opts) },
     }),
   );
-  const onInvalidation = (id: string, paths: readonly string[]) => void edge.invalidate(id, paths);
+  const onInvalidation = (id: string, paths: readonly string[]) => {
+    edge.invalidate(id, paths);
+    opts.cluster?.bus.invalidated(id, paths);
+  };
   const accessWarnings = new AccessWarnings(log, options.accountId);
   const s3Service: S3Service = {
     storage,
@@ -194,16 +221,26 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   live.cloudfront.keyValueStores.setImportReader(readKvsImport);
 
   // Lambda, IAM and STS (issue 14), loaded on their first request.
-  const lambda = lazyLambdaPlatform({ store, storage, dataDir, accountId: options.accountId, clock, ids, log, localFunctions });
+  const lambda = lazyLambdaPlatform({ store, storage, dataDir, accountId: options.accountId, clock, ids, log, localFunctions, lambdaEndpoint: options.lambdaEndpoint });
   // Further AWS services on the same port, by credential-scope name (server/aws-services.ts).
   const services = new Map<string, AwsService>();
+  // CloudWatch Logs' vended-log deliveries (standard logging v2): the state now, the API on first use.
+  const logsState = new LogsState(store, options.accountId);
+  services.set("logs", lazyLogsService({ state: logsState, ids, distributionExists: (id) => live.cloudfront.getDistribution(id) !== undefined }, log));
   // What the edge does, request by request (src/observe/; issue 15).
-  const observing = startObserving({ clock, log, options, cloudfront: () => live.cloudfront, s3: () => live.s3, s3Url: () => `http://${s3Origins.embedded.hostname}:${s3Origins.embedded.port}` });
+  const observing = startObserving({ clock, log, options, cloudfront: () => live.cloudfront, s3: () => live.s3, s3Url: () => `http://${s3Origins.embedded.hostname}:${s3Origins.embedded.port}`, vendedDeliveries: (id) => logsState.deliveriesForDistribution(id), dataDir, countryOf: (r) => countryOf(r.requestHeaders, r.viewerIp) });
+  // CloudWatch (issue 15): the AWS/CloudFront metrics, read from the edge's minute history.
+  services.set("monitoring", { ...lazyCloudWatchService({ source: () => observing.cloudWatch.series(), now: () => clock.now() }, log), reset: () => observing.cloudWatch.clear() });
+  // The Resource Groups Tagging API (issue 17) over the CloudFront API's own tags.
+  services.set("tagging", lazyTaggingService({ resources: () => taggableResources(live.cloudfront).map((r) => ({ ...r, resourceType: `cloudfront:${r.type}` })) }, log));
+  let dashboard: Dashboard | undefined;
   const internal = createInternalEndpoints({
     version: VERSION,
     cacheSize: () => cache.usage(),
     flushLogs: () => observing.flushLogs(),
     metrics: () => observing.metrics.prometheus(),
+    // The dashboard (src/ui/), loaded on its first request.
+    dashboard: (req, res) => (dashboard ??= (require("./ui/dashboard.ts") as typeof import("./ui/dashboard.ts")).createDashboard({ clock, cloudfront: () => live.cloudfront, storage: () => storage, cache, pops: options.pop.split(",").map((p) => p.trim()), metrics: observing.metrics, observer: observing.observer, warnings: accessWarnings, realtimeLogs: observing.realtimeLogs }))(req, res),
     reset() {
       void live.cloudfront.functions.dispose();
       store.clear();
@@ -213,10 +250,11 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       cache.clear();
       live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
       live.cloudfront.keyValueStores.setImportReader(readKvsImport);
+      opts.cluster?.bus.reset();
     },
   });
   const serverDeps = {
-    observer: observing.observer,
+    observer: opts.observeEdge === false ? undefined : observing.observer,
     cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
     s3: onFirstUse(() => (require("./services/s3/index.ts") as typeof import("./services/s3/index.ts")).createS3Api(log)),
     lambda,
@@ -227,6 +265,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     log,
     internal,
     limits: options,
+    version: VERSION,
+    httpsWarnings: new HttpsWarnings(log, () => listening.https),
   };
   const servers: Server[] = [];
   let tls: TlsMaterial | undefined;
@@ -248,7 +288,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     if (options.edgePort !== null) edgePort = await listen(createHttpServer(serverDeps, { edgeOnly: true }), options.edgePort);
     if (options.httpsPort !== null) {
       const { loadTlsMaterial } = require("./server/tls.ts") as typeof import("./server/tls.ts");
-      tls = loadTlsMaterial({ certPath: options.tlsCert, keyPath: options.tlsKey, dataDir, domainSuffix: options.domainSuffix, now: Date.now() });
+      tls = loadTlsMaterial({ certPath: options.tlsCert, keyPath: options.tlsKey, tlsDir: tlsDirOf(options, opts.env), domainSuffix: options.domainSuffix, now: Date.now() });
       listening.https = await listen(createHttpServer(serverDeps, { tls }), options.httpsPort);
     }
   } catch (err) {
@@ -266,7 +306,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const lifecycle = startLifecycleSchedule(storage, clock, log);
   const urlHost = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host.includes(":") ? `[${options.host}]` : options.host;
   let disposed = false;
-  return {
+  const emulator: Emulator = {
     controlUrl: `http://${urlHost}:${port}`,
     s3Url: `http://${urlHost}:${port}`,
     edgeUrl: `http://<distribution-domain>:${port}/`,
@@ -302,6 +342,18 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  // --init: the seed file's resources, made through the APIs once listening (src/seed/); its
+  // SDK clients load only when there is a seed file.
+  if (options.init !== "") {
+    try {
+      const { applySeedFile, seedSummary } = await import("./seed/apply-seed.ts");
+      log.info(seedSummary(options.init, await applySeedFile(options.init, emulator.controlUrl, options.accountId)));
+    } catch (err) {
+      await emulator.dispose();
+      throw err;
+    }
+  }
+  return emulator;
 }
 
 // Start-up loads only what a health check and the CloudFront API need. The edge's request
@@ -341,7 +393,7 @@ function onFirstEdgeRequest(build: () => Edge): Edge {
 }
 
 /** `--viewer-country-map`: a JSON object of CIDR range → ISO country code. */
-function readCountryMap(path: string): Record<string, string> {
+export function readCountryMap(path: string): Record<string, string> {
   if (path === "") return {};
   let map: unknown;
   try {

@@ -33,8 +33,11 @@ import { normalizeAcceptEncoding } from "./stages/compress.ts";
 import type { CachedResponse } from "./cache/cached-response.ts";
 import type { CacheStore } from "./cache/cache-store.ts";
 import { sendPrerendered } from "./cache/prerendered-head.ts";
-import { EdgeLocations, lookUp, tiersOf } from "./cache/tiers.ts";
+import { EdgeLocations, layerOf, lookUp, tiersOf } from "./cache/tiers.ts";
 import { createOriginRequester } from "./origin-request.ts";
+import type { OriginOverride } from "./origin-overrides.ts";
+import type { VpcOriginMapping } from "./vpc-origin-map.ts";
+import { chooseProfile, encryptRequestBody } from "./stages/field-level-encryption.ts";
 import { createErrorPages } from "./error-pages.ts";
 import { createEdgeAnswers } from "./edge-answers.ts";
 import { createFetchThrough, type WayOut } from "./fetch-through.ts";
@@ -43,6 +46,8 @@ import { carriesBody, headerString } from "../http/headers.ts";
 import { generatedHeaders, lambdaViewerRequest, lambdaViewerResponse, readRequestBody, type EdgeLambdas } from "./lambda-edge.ts";
 import type { LambdaFailure } from "./stages/lambda-edge-result.ts";
 import { routeToStaging } from "./staging-route.ts";
+import { HttpsWarnings } from "./https-warnings.ts";
+import { noteFunction, noteHit, noteMatch } from "./request-notes.ts";
 
 export { POP_HEADER } from "./cache/tiers.ts";
 
@@ -67,6 +72,10 @@ export interface EdgeDeps {
   readonly log: Logger;
   /** Runs Lambda@Edge functions (lambda-edge.ts); without it, associations are not run. */
   readonly lambdas?: EdgeLambdas;
+  /** `--origin`: local servers standing in for origins (origin-overrides.ts). */
+  readonly originOverrides?: readonly OriginOverride[];
+  /** `--vpc-origin`: local servers standing in for VPC origins (vpc-origin-map.ts). */
+  readonly vpcOrigins?: readonly VpcOriginMapping[];
 }
 
 export interface Edge {
@@ -87,6 +96,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   const ask = createOriginRequester(deps);
   const errorPages = createErrorPages({ cache: deps.cache, ask, memoryObjectBytes: deps.memoryObjectBytes });
   const answers = createEdgeAnswers({ clock: deps.clock, log: deps.log, errorPages });
+  const httpsWarnings = new HttpsWarnings(deps.log, deps.httpsPort);
   const fetchThrough = createFetchThrough({ ...deps, ask, errorPages, refuse: answers.refuse });
 
   return {
@@ -151,7 +161,9 @@ export function createEdge(deps: EdgeDeps): Edge {
     const hit = found.entry;
     // A GET or HEAD has normally been read whole already; resuming costs a tick per request.
     if (!req.readableEnded && !req.complete) req.resume();
+    noteMatch(req, behavior.pathPattern, key, layerOf(found.tier));
     const id = nextId();
+    noteHit(req, pop.code, id);
     if (hit.head && sendPrerendered(res, hit.head, `${pop.lines}X-Amz-Cf-Id: ${id}\r\nX-Cache: Hit from cloudfront\r\nAge: ${ageSeconds(now, hit)}\r\n`, hit.file ? undefined : hit.body)) {
       if (hit.file && method === "HEAD") res.end();
       else if (hit.file) sendFile(res, hit.file.path);
@@ -174,6 +186,7 @@ export function createEdge(deps: EdgeDeps): Edge {
 
     // 2. The behavior, and the checks it makes (docs/edge.md §4, §5, §1 step 10).
     const behavior = matchBehavior(dist, viewerPath);
+    noteMatch(req, behavior.pathPattern, undefined);
     const decor = decorator(x, behavior, sessionCookie);
     const verdict = checkViewer(behavior, {
       method: x.method,
@@ -184,7 +197,10 @@ export function createEdge(deps: EdgeDeps): Edge {
       rawUrl,
       httpsPort: deps.httpsPort(),
     });
-    if (verdict) return answers.refuse(x, verdict, decor);
+    if (verdict) {
+      if (verdict.kind === "redirect") httpsWarnings.redirected(dist.id, verdict.location);
+      return answers.refuse(x, verdict, decor);
+    }
 
     // 3. Signed URLs and cookies (docs/signed-urls.md): the signing parameters are not part of the key
     // or the origin request.
@@ -227,9 +243,10 @@ export function createEdge(deps: EdgeDeps): Edge {
       // In-thread functions answer synchronously: no await (and no microtask) for them.
       const ran = runViewerRequest(deps.functions, fn, facts);
       const out = ran instanceof Promise ? await ran : ran;
+      noteFunction(req, { event: "viewer-request", kind: "CloudFront Function", name: behavior.viewerRequestFunction ?? "", input: facts, output: out });
       if (out.kind !== "continue") req.resume();
       if (out.kind === "failed") {
-        deps.log.debug(`edge ${dist.id} viewer-request function failed: ${out.message}`);
+        deps.log.warn(`edge ${dist.id} ${method} ${facts.uri}: viewer-request function ${behavior.viewerRequestFunction ?? ""} failed: ${out.message} (X-Amz-Cf-Id ${x.id})`);
         return void sendError(res, method, out.status, FUNCTION_FAILED, x.base, decor, out.xCache);
       }
       if (out.kind === "generated") {
@@ -262,6 +279,17 @@ export function createEdge(deps: EdgeDeps): Edge {
       body = out.body ?? body;
     }
     if (!origin) return void sendError(res, method, 502, "The origin for this behavior is not configured.", x.base);
+    // Field-level encryption (stages/field-level-encryption.ts): the profile's form fields are
+    // encrypted before the origin sees the body.
+    if (behavior.fieldLevelEncryption) {
+      const plan = chooseProfile(behavior.fieldLevelEncryption, method, headerString(headers["content-type"]), rawQuery);
+      const sealed = plan.kind === "encrypt" ? await encryptRequestBody(req, body, plan.profile) : plan.kind === "refuse" ? plan : body;
+      if (sealed && "kind" in sealed) {
+        req.resume();
+        return void (await answers.refuse(x, sealed, decor));
+      }
+      body = sealed;
+    }
     return { uri, path: rootObject(dist, uri), rawQuery, headers, origin, group, body };
   }
 
@@ -272,7 +300,12 @@ export function createEdge(deps: EdgeDeps): Edge {
     const lambda = behavior.lambdaAssociations["viewer-response"];
     let failure: LambdaFailure | undefined;
     const viewerResponse = fn
-      ? async (entry: CachedResponse) => runViewerResponse(deps.functions, fn, facts, entry)
+      ? async (entry: CachedResponse) => {
+          const shown = await runViewerResponse(deps.functions, fn, facts, entry);
+          noteFunction(x.req, { event: "viewer-response", kind: "CloudFront Function", name: behavior.viewerResponseFunction ?? "", input: entry, output: shown });
+          if (!shown) deps.log.warn(`edge ${x.dist.id} ${x.method} ${facts.uri}: viewer-response function ${behavior.viewerResponseFunction ?? ""} failed (X-Amz-Cf-Id ${x.id})`);
+          return shown;
+        }
       : lambda && lambdas
         ? async (entry: CachedResponse) => {
             const out = await lambdaViewerResponse(lambdas, deps.log, lambda, x, facts, entry);

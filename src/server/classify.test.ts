@@ -39,6 +39,15 @@ describe("classifyRequest (one port, three kinds of traffic)", () => {
     assert.equal(classifyRequest({ path: "/", host: "localhost:4566", authorization: sig("monitoring"), rawQuery: "" }, () => false, registered), "s3");
   });
 
+  it("gives an unsigned request for a name under the distribution suffix that no distribution has to the edge's 403", () => {
+    const underSuffix = (h: string) => h.endsWith(".cloudfront.localhost");
+    const unsigned = (host: string, authorization?: string) => classifyRequest({ path: "/index.html", host, authorization, rawQuery: "" }, (h) => distributions.has(h), undefined, underSuffix);
+    assert.equal(unsigned("unknown.cloudfront.localhost:4566"), "unknown-distribution");
+    assert.equal(unsigned("e123.cloudfront.localhost:4566"), "edge");
+    assert.equal(unsigned("unknown.cloudfront.localhost:4566", sig("s3")), "s3");
+    assert.equal(unsigned("bucket.s3.localhost:4566"), "s3");
+  });
+
   it("reads the service from SigV4 and SigV4A credential scopes", () => {
     assert.equal(credentialService(sig("cloudfront"), ""), "cloudfront");
     assert.equal(credentialService("AWS4-ECDSA-P256-SHA256 Credential=A/20250101/cloudfront-keyvaluestore/aws4_request", ""), "cloudfront-keyvaluestore");

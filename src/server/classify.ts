@@ -2,8 +2,9 @@
 // apart"). Order matters:
 // 1. minifront's own endpoints and the LocalStack/moto compatibility endpoints;
 // 2. a SigV4/SigV4A credential scope names the service outright (header or presigned query);
-// 3. a Host that is a distribution's domain name or alias is edge traffic;
-//    a `<bucket>.s3-website.localhost` host is the S3 website endpoint;
+// 3. a Host that is a distribution's domain name or alias is edge traffic; a Host under the
+//    distributions' domain suffix that is no distribution's gets CloudFront's own 403 (issue 16),
+//    not S3's NoSuchBucket; a `<bucket>.s3-website.localhost` host is the S3 website endpoint;
 // 4. an unsigned `/2020-05-31/...` path is the CloudFront API (a bucket may be named 2020-05-31,
 //    so this comes after the signature check);
 // 5. everything else addressed to the endpoint is S3 (path-style or bucket.s3.localhost...).
@@ -14,7 +15,7 @@ import { websiteBucketFromHost } from "../services/s3/router.ts";
 export { hostWithoutPort };
 
 /** "service": a service registered in aws-services.ts, named by the credential scope. */
-export type Traffic = "internal" | "cloudfront" | "kvs" | "lambda" | "iam" | "sts" | "service" | "s3" | "website" | "edge";
+export type Traffic = "internal" | "cloudfront" | "kvs" | "lambda" | "iam" | "sts" | "service" | "s3" | "website" | "edge" | "unknown-distribution";
 
 export interface ClassifyInput {
   readonly path: string;
@@ -32,7 +33,12 @@ export function isInternalPath(path: string): boolean {
   return false;
 }
 
-export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: string) => boolean, isService: (name: string) => boolean = () => false): Traffic {
+export function classifyRequest(
+  req: ClassifyInput,
+  isDistributionHost: (host: string) => boolean,
+  isService: (name: string) => boolean = () => false,
+  isDistributionDomain: (host: string) => boolean = () => false,
+): Traffic {
   if (isInternalPath(req.path)) return "internal";
   const service = credentialService(req.authorization, req.rawQuery);
   if (service === "cloudfront") return "cloudfront";
@@ -42,6 +48,7 @@ export function classifyRequest(req: ClassifyInput, isDistributionHost: (host: s
   if (service !== undefined) return isService(service) ? "service" : "s3";
   const host = hostWithoutPort(req.host);
   if (isDistributionHost(host)) return "edge";
+  if (isDistributionDomain(host)) return "unknown-distribution";
   if (websiteBucketFromHost(host) !== undefined) return "website";
   if (req.path.startsWith("/2020-05-31/")) return "cloudfront";
   return "s3";

@@ -18,6 +18,10 @@ import { badFraming, BAD_REQUEST_PAGE } from "./framing.ts";
 import type { Edge } from "../edge/pipeline.ts";
 import type { EdgeObserver } from "../observe/observer.ts";
 import type { LambdaPlatform } from "../services/lambda/platform.ts";
+import { rootPage, wantsRootPage } from "./root-page.ts";
+import type { HttpsWarnings } from "../edge/https-warnings.ts";
+import type { InternalResult } from "./internal-endpoints.ts";
+import { installViewerTlsGate } from "./viewer-mtls.ts";
 
 /** The services' current state; replaced wholesale by the reset endpoints. */
 export interface LiveState {
@@ -38,11 +42,17 @@ export interface ServerDeps {
   readonly edge: Edge;
   readonly log: Logger;
   /** `/_minifront/*`, `/_localstack/*`, `/moto-api/*`; undefined when no such endpoint. */
-  readonly internal: (method: string, path: string) => Promise<{ status: number; body: unknown } | undefined>;
+  readonly internal: (method: string, path: string) => Promise<InternalResult | undefined>;
   /** Sees each edge request's outcome (src/observe/: request log, standard logs, metrics). */
   readonly observer?: EdgeObserver;
   /** Viewer connection limits (config.ts: --header-timeout, --request-idle-timeout, --max-connections). */
   readonly limits: ViewerLimits;
+  /** minifront's version, shown on the root page (root-page.ts). */
+  readonly version?: string;
+  /** Warns about behaviors that need HTTPS while no HTTPS listener runs (edge/https-warnings.ts). */
+  readonly httpsWarnings?: HttpsWarnings;
+  /** An edge worker of `--workers N` relays all but edge traffic to its primary (src/workers/forward.ts). */
+  readonly forward?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 export interface ViewerLimits {
@@ -84,7 +94,13 @@ export function createHttpServer(deps: ServerDeps, listener: ListenerOptions = {
   };
   // handshakeTimeout: a TLS handshake that stalls is a slowloris before the headers' clock starts
   // (tls's default is 120 s); the idle sweep only sees connections once they are secure.
-  const server: Server = listener.tls ? nodeHttps().createServer({ ...options, handshakeTimeout: headerTimeoutMs, cert: listener.tls.cert, key: listener.tls.key }) : nodeHttp.createServer(options);
+  // rejectUnauthorized false: client certificates (asked for only while a distribution has viewer
+  // mTLS) are verified per distribution by viewer-mtls.ts, not against a listener-wide CA list.
+  const server: Server = listener.tls
+    ? nodeHttps().createServer({ ...options, handshakeTimeout: headerTimeoutMs, cert: listener.tls.cert, key: listener.tls.key, requestCert: false, rejectUnauthorized: false })
+    : nodeHttp.createServer(options);
+  // Viewer mTLS and connection functions decide each TLS connection before HTTP reads from it.
+  if (listener.tls) installViewerTlsGate(server, () => deps.state().cloudfront, deps.log);
   // node emits tlsClientError for a handshake that timed out or failed, and leaves the socket open.
   if (listener.tls) server.on("tlsClientError", (_err, socket) => socket.destroy());
   // node:http closes a connection accepted beyond the bound at once; those already open go on.
@@ -166,8 +182,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     { path, host, authorization: req.headers.authorization, rawQuery },
     (h) => state.cloudfront.distributionForHost(h) !== undefined,
     (name) => deps.services.has(name),
+    (h) => h.endsWith(`.${state.cloudfront.settings.domainSuffix}`),
   );
   if (traffic !== "edge") deps.log.debug(`${method} ${host}${rawUrl} → ${traffic}`);
+  if (deps.forward && traffic !== "edge") return deps.forward(req, res);
   const apiRequest = (): ApiRequest => ({ method, path, query: new URLSearchParams(rawQuery), rawQuery, headers: req.headers, body: req, requestId: randomUUID(), baseUrl: `http://${host}`, ...client(req) });
 
   switch (traffic) {
@@ -176,6 +194,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       if (code) return send(res, method, code);
       const result = await deps.internal(method, path);
       if (!result) return sendJson(res, 404, { error: `No minifront endpoint ${method} ${path}` });
+      if ("serve" in result) return result.serve(req, res);
       // A text body (Prometheus metrics) goes out as it is.
       if (typeof result.body === "string") return send(res, method, { status: result.status, headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }, body: result.body });
       return sendJson(res, result.status, result.body);
@@ -183,9 +202,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     case "cloudfront": {
       const out = await deps.cloudfront.handle(apiRequest(), state.cloudfront);
       deps.log.debug(`${out.operation ?? "?"} → ${out.status}`);
+      deps.httpsWarnings?.afterOperation(out.operation, out.status, () => state.cloudfront.listDistributions());
       return send(res, method, out);
     }
     case "s3": {
+      if (wantsRootPage({ method, path, rawQuery, host, headers: req.headers })) {
+        return send(res, method, rootPage({ version: deps.version ?? "", host, secure: client(req).secure, distributions: state.cloudfront.listDistributions() }));
+      }
       const out = await deps.s3.handle(apiRequest(), state.s3);
       deps.log.debug(`S3 ${out.operation ?? "?"} → ${out.status}`);
       return send(res, method, out);
@@ -217,6 +240,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       deps.log.debug(`${name} ${out.operation ?? "?"} → ${out.status}`);
       return send(res, method, out);
     }
+    case "unknown-distribution":
+      return deps.edge.unknownHost(req, res);
     case "edge": {
       const dist = state.cloudfront.distributionForHost(hostWithoutPort(host));
       if (!dist) return sendJson(res, 404, { error: "no such distribution" });
