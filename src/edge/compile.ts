@@ -68,6 +68,11 @@ export interface CompiledBehavior {
    * or CloudFront-* headers) and it caches: fresh hits can take the edge's fast path.
    */
   readonly plainHits: boolean;
+  /**
+   * As plainHits, but for a viewer-request CloudFront Function, the only thing that runs: a hit
+   * can take the fast path when the function lets the request through untouched.
+   */
+  readonly plainHitsAfterViewerRequest: boolean;
 }
 
 export interface CompiledOrigin {
@@ -283,8 +288,14 @@ function finish(
     viewerResponseFunction: b.FunctionAssociations?.Items?.find((f) => f.EventType === "viewer-response")?.FunctionARN,
     lambdaAssociations: lambdaAssociations(b),
     fieldLevelEncryption: b.FieldLevelEncryptionId ? compileFieldLevelEncryption(b.FieldLevelEncryptionId, policies) : undefined,
-    plainHits: caching && !rhp && keyGroups.length === 0 && cloudFrontHeaders.length === 0 && !(b.FunctionAssociations?.Items ?? []).length && !(b.LambdaFunctionAssociations?.Items ?? []).length,
+    ...hitPaths(b, caching && !rhp && keyGroups.length === 0 && cloudFrontHeaders.length === 0 && !(b.LambdaFunctionAssociations?.Items ?? []).length),
   };
+}
+
+/** plainHits and plainHitsAfterViewerRequest, given that nothing but CloudFront Functions runs on the behavior. */
+function hitPaths(b: DefaultCacheBehavior | CacheBehavior, plain: boolean): Pick<CompiledBehavior, "plainHits" | "plainHitsAfterViewerRequest"> {
+  const functions = b.FunctionAssociations?.Items ?? [];
+  return { plainHits: plain && functions.length === 0, plainHitsAfterViewerRequest: plain && functions.length === 1 && functions[0]?.EventType === "viewer-request" };
 }
 
 function compileOrigin(o: Origin, s3: S3OriginSettings, policies: PolicyLookup): CompiledOrigin {

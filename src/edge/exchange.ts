@@ -63,7 +63,7 @@ export function beginExchange(
     protocol: (req.socket as TLSSocket).encrypted ? "https" : "http",
     dist,
     rec,
-    viewerIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+    viewerIp: viewerIpOf(req),
     country: () => (country ??= countryOf(req.headers, req.socket.remoteAddress ?? "")),
     layer: "EDGE",
   };
@@ -93,4 +93,9 @@ export function decorator(x: Exchange, behavior: CompiledBehavior, cookie?: stri
 /** Only a request for exactly `/` gets the default root object (docs/edge.md §10). */
 export function rootObject(dist: CompiledDistribution, path: string): string {
   return path === "/" && dist.defaultRootObject ? `/${dist.defaultRootObject}` : path;
+}
+
+/** The viewer's address as CloudFront reports it (an IPv4-mapped IPv6 address as IPv4). */
+export function viewerIpOf(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
 }

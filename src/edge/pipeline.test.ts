@@ -264,6 +264,29 @@ describe("the edge pipeline, in process", () => {
     assert.deepEqual(origin.received.map((r) => r.path), ["/rewritten/page"]);
   });
 
+  it("a viewer-request function runs on every hit; an untouched request is served from the cache, any other outcome as the function says", async () => {
+    const code = `function handler(event) {
+      var r = event.request;
+      if (r.headers["x-block"]) return { statusCode: 403, statusDescription: "Blocked", headers: { "x-seen-id": { value: event.context.requestId } } };
+      return r;
+    }`;
+    const arn = liveFunction("gate", code);
+    const rec = distribution((c) => (c.DefaultCacheBehavior!.FunctionAssociations = { Quantity: 1, Items: [{ EventType: "viewer-request", FunctionARN: arn }] }));
+    origin.on("/gated", { body: "gated page", headers: { "Cache-Control": "max-age=60" } });
+    assert.equal((await send(rec, { url: "/gated" })).headers["x-cache"], "Miss from cloudfront");
+    // Several runs, so the function also runs in-thread after its probation (functions/fuel.ts).
+    for (let i = 0; i < 5; i++) {
+      const hit = await send(rec, { url: "/gated" });
+      assert.equal(hit.headers["x-cache"], "Hit from cloudfront");
+      assert.equal(hit.body.toString(), "gated page");
+      const blocked = await send(rec, { url: "/gated", headers: { "x-block": "1" } });
+      assert.equal(blocked.status, 403, "the function answers although the object is cached");
+      assert.equal(blocked.headers["x-cache"], "FunctionGeneratedResponse from cloudfront");
+      assert.equal(blocked.headers["x-seen-id"], blocked.headers["x-amz-cf-id"], "the function saw the request's own id");
+    }
+    assert.equal(origin.hits("/gated"), 1);
+  });
+
   it("a viewer-response function sees successful responses and may add headers", async () => {
     const arn = liveFunction("stamp", `function handler(event) { event.response.headers["x-stamped"] = { value: "yes" }; return event.response; }`);
     const rec = distribution((c) => (c.DefaultCacheBehavior!.FunctionAssociations = { Quantity: 1, Items: [{ EventType: "viewer-response", FunctionARN: arn }] }));

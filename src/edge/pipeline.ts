@@ -21,12 +21,12 @@ import { edgeView, type EdgeConfigView } from "../services/cloudfront/edge-view.
 import type { S3OriginSettings } from "../services/s3/origin-address.ts";
 import type { FunctionRuntime } from "../functions/index.ts";
 import { compileDistribution, type CompiledBehavior, type CompiledDistribution } from "./compile.ts";
-import { beginExchange, decorator, rootObject, type EdgeRequest, type Exchange } from "./exchange.ts";
+import { beginExchange, decorator, rootObject, viewerIpOf, type EdgeRequest, type Exchange } from "./exchange.ts";
 import { requestIds } from "./request-ids.ts";
 import { matchBehavior } from "./stages/match-behavior.ts";
 import { checkDistribution, checkViewer } from "./stages/viewer-checks.ts";
 import type { CountryOf } from "./stages/geo.ts";
-import { runViewerRequest, runViewerResponse, type FunctionRequestFacts } from "./stages/viewer-functions.ts";
+import { runViewerRequest, runViewerResponse, type FunctionRequestFacts, type ViewerRequestOutcome } from "./stages/viewer-functions.ts";
 import { applyOriginChanges } from "./stages/origin-changes.ts";
 import { edgeCacheKey } from "./stages/cache-key.ts";
 import { normalizeAcceptEncoding } from "./stages/compress.ts";
@@ -124,46 +124,65 @@ export function createEdge(deps: EdgeDeps): Edge {
           return handleFully(req, res, rec, state, route.setCookie);
         }
       }
-      return tryHit(req, res, rec, state) ? undefined : handleFully(req, res, rec, state);
+      const hit = tryHit(req, res, rec, state);
+      return hit === true ? undefined : handleFully(req, res, rec, state, undefined, hit || undefined);
     },
   };
 
   /**
    * The cache-hit fast path (docs/style.md: "a cache hit should be a few lookups"): a plain GET or HEAD
    * for a fresh cached 2xx/3xx object, on a behavior with nothing that runs per request (compile.ts
-   * `plainHits`: no functions, signed URLs, response headers policy or CloudFront-* headers) and a
+   * `plainHits`: no functions, signed URLs, response headers policy or CloudFront-* headers) or only
+   * a viewer-request CloudFront Function that lets the request through untouched, and a
    * distribution without geo restriction. The same answer handleFully gives (the same POP, key and
-   * tiers code), without its promises and closures; false for anything else.
+   * tiers code), without its promises and closures; false for anything else, or the function's run
+   * for handleFully to go on with.
    */
-  function tryHit(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): boolean {
+  function tryHit(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState): boolean | RanFirst {
     const method = req.method;
     if (method !== "GET" && method !== "HEAD") return false;
     const h = req.headers;
     if (h["if-none-match"] !== undefined || h["if-modified-since"] !== undefined || h.range !== undefined) return false;
     // A body (or a framing header announcing one) is refused by the full path (docs/edge.md §1 step 10).
     if (h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return false;
-    const dist = compile(rec, state).dist;
+    const { dist, view } = compile(rec, state);
     if (!dist.enabled || dist.geo.type !== "none") return false;
     const rawUrl = req.url ?? "/";
     const q = rawUrl.indexOf("?");
     const viewerPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const behavior = matchBehavior(dist, viewerPath);
-    if (!behavior.plainHits) return false;
+    if (!behavior.plainHits && !behavior.plainHitsAfterViewerRequest) return false;
     if (behavior.viewerProtocolPolicy !== "allow-all" && !(req.socket as TLSSocket).encrypted) return false;
     const origin = dist.origins.get(behavior.targetOriginId);
     if (!origin) return false;
-    const path = rootObject(dist, viewerPath);
-    const key = edgeCacheKey(dist.id, behavior, method, path, q < 0 ? "" : rawUrl.slice(q + 1), h, normalizeAcceptEncoding(headerString(h["accept-encoding"]), behavior.encodings));
+    const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
     const pop = locations.popFor(h);
+    let id: string | undefined;
+    let ran: { readonly facts: FunctionRequestFacts; readonly outcome: ViewerRequestOutcome } | undefined;
+    if (!behavior.plainHits) {
+      // The viewer-request function runs first (after the checks above, as on the full path). Only
+      // an in-thread run that leaves the request untouched goes on here; any other outcome, or a
+      // run still pending, continues on the full path with this run and request id (no second run).
+      const fn = view.liveFunction(behavior.viewerRequestFunction as string);
+      if (!fn) return false;
+      id = nextId();
+      const facts = functionFacts(req, rec, dist.id, viewerPath, q < 0 ? undefined : rawQuery, id, pop.code);
+      const outcome = runViewerRequest(deps.functions, fn, facts);
+      if (outcome instanceof Promise || !untouched(outcome, facts)) return { id, outcome };
+      ran = { facts, outcome };
+    }
+    const path = rootObject(dist, viewerPath);
+    const key = edgeCacheKey(dist.id, behavior, method, path, rawQuery, h, normalizeAcceptEncoding(headerString(h["accept-encoding"]), behavior.encodings));
     const now = deps.clock.now();
     const found = lookUp(deps.cache, tiersOf(pop, origin.originShield), dist.id, key, now);
-    if (!found || found.entry.status >= 400) return false;
+    if (!found || found.entry.status >= 400) return id === undefined || ran === undefined ? false : { id, outcome: ran.outcome };
     const hit = found.entry;
     // A GET or HEAD has normally been read whole already; resuming costs a tick per request.
     if (!req.readableEnded && !req.complete) req.resume();
     noteMatch(req, behavior.pathPattern, key, layerOf(found.tier));
-    const id = nextId();
+    id ??= nextId();
     noteHit(req, pop.code, id);
+    if (ran) noteFunction(req, { event: "viewer-request", kind: "CloudFront Function", name: behavior.viewerRequestFunction ?? "", input: ran.facts, output: ran.outcome });
     if (hit.head && sendPrerendered(res, hit.head, `${pop.lines}X-Amz-Cf-Id: ${id}\r\nX-Cache: Hit from cloudfront\r\nAge: ${ageSeconds(now, hit)}\r\n`, hit.file ? undefined : hit.body)) {
       if (hit.file && method === "HEAD") res.end();
       else if (hit.file) sendFile(res, hit.file.path);
@@ -173,11 +192,14 @@ export function createEdge(deps: EdgeDeps): Edge {
     return true;
   }
 
-  /** `sessionCookie`: a continuous deployment session cookie the response carries beside the origin's own. */
-  async function handleFully(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState, sessionCookie?: string): Promise<void> {
+  /**
+   * `sessionCookie`: a continuous deployment session cookie the response carries beside the origin's own.
+   * `ranFirst`: the viewer-request function already ran on the fast path (tryHit), with this request id.
+   */
+  async function handleFully(req: IncomingMessage, res: ServerResponse, rec: DistributionRecord, state: CloudFrontState, sessionCookie?: string, ranFirst?: RanFirst): Promise<void> {
     // 1. The distribution and the request's facts.
     const { dist, view } = compile(rec, state);
-    const x = beginExchange(req, res, rec, dist, nextId(), locations.popFor(req.headers), deps.countryOf);
+    const x = beginExchange(req, res, rec, dist, ranFirst?.id ?? nextId(), locations.popFor(req.headers), deps.countryOf);
     const refused = checkDistribution(dist, x.country);
     if (refused) return answers.refuse(x, refused, undefined);
     const rawUrl = req.url ?? "/";
@@ -212,18 +234,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     }
 
     // 4. The viewer-request function may rewrite the request or answer it (docs/functions.md).
-    const facts: FunctionRequestFacts = {
-      method: x.method,
-      uri: viewerPath,
-      rawQuery: q < 0 ? undefined : rawQuery,
-      headers: req.headers,
-      viewerIp: x.viewerIp,
-      distributionId: dist.id,
-      distributionDomainName: rec.DomainName,
-      requestId: x.id,
-      pop: x.pop.code,
-    };
-    const request = await viewerRequest(x, behavior, view, facts, decor);
+    const facts = functionFacts(req, rec, dist.id, viewerPath, q < 0 ? undefined : rawQuery, x.id, x.pop.code);
+    const request = await viewerRequest(x, behavior, view, facts, decor, ranFirst?.outcome);
     if (!request) return;
 
     // 5–7. The cache, and on a miss the origin; on the way out the viewer-response function (on
@@ -232,7 +244,14 @@ export function createEdge(deps: EdgeDeps): Edge {
   }
 
   /** Step 4: the request the cache and origin see, or undefined when the request was answered. */
-  async function viewerRequest(x: Exchange, behavior: CompiledBehavior, view: EdgeConfigView, facts: FunctionRequestFacts, decor: Decorate | undefined): Promise<EdgeRequest | undefined> {
+  async function viewerRequest(
+    x: Exchange,
+    behavior: CompiledBehavior,
+    view: EdgeConfigView,
+    facts: FunctionRequestFacts,
+    decor: Decorate | undefined,
+    ranFirst: RanFirst["outcome"] | undefined,
+  ): Promise<EdgeRequest | undefined> {
     const { req, res, dist, method } = x;
     let origin = dist.origins.get(behavior.targetOriginId);
     let group = method === "GET" || method === "HEAD" || method === "OPTIONS" ? dist.failover.get(behavior.targetOriginId) : undefined;
@@ -241,7 +260,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     const fn = behavior.viewerRequestFunction ? view.liveFunction(behavior.viewerRequestFunction) : undefined;
     if (fn) {
       // In-thread functions answer synchronously: no await (and no microtask) for them.
-      const ran = runViewerRequest(deps.functions, fn, facts);
+      const ran = ranFirst ?? runViewerRequest(deps.functions, fn, facts);
       const out = ran instanceof Promise ? await ran : ran;
       noteFunction(req, { event: "viewer-request", kind: "CloudFront Function", name: behavior.viewerRequestFunction ?? "", input: facts, output: out });
       if (out.kind !== "continue") req.resume();
@@ -350,4 +369,20 @@ interface Compiled {
   readonly version: number;
   readonly view: EdgeConfigView;
   readonly dist: CompiledDistribution;
+}
+
+/** The viewer-request function's run on the fast path, handed to the full path with its request id. */
+interface RanFirst {
+  readonly id: string;
+  readonly outcome: ViewerRequestOutcome | Promise<ViewerRequestOutcome>;
+}
+
+/** What a viewer-request function is given (the full path builds the same from its exchange). */
+function functionFacts(req: IncomingMessage, rec: DistributionRecord, distributionId: string, uri: string, rawQuery: string | undefined, requestId: string, pop: string): FunctionRequestFacts {
+  return { method: req.method ?? "GET", uri, rawQuery, headers: req.headers, viewerIp: viewerIpOf(req), distributionId, distributionDomainName: rec.DomainName, requestId, pop };
+}
+
+/** The function let the request through as it came: same URI, query and headers object, no origin change. */
+function untouched(out: ViewerRequestOutcome, facts: FunctionRequestFacts): boolean {
+  return out.kind === "continue" && out.uri === facts.uri && out.rawQuery === (facts.rawQuery ?? "") && out.headers === facts.headers && out.originChanges.length === 0;
 }
