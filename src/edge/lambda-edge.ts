@@ -57,7 +57,7 @@ async function invokeEvent(lambdas: EdgeLambdas, log: Logger, assoc: LambdaAssoc
   }
   const failure = invocationFailure(outcome);
   if (failure) log.warn(`edge ${x.dist.id} ${eventType} ${assoc.arn} failed: ${outcome.payload} (X-Amz-Cf-Id ${x.id})`);
-  noteFunction(x.req, { event: eventType, kind: "Lambda@Edge", name: assoc.arn, input: event, output: failure ?? outcome.payload });
+  noteFunction(x.req, eventType, "Lambda@Edge", assoc.arn, event, failure ?? outcome.payload);
   return failure ?? outcome.payload;
 }
 

@@ -89,10 +89,10 @@ export function noteMatch(req: IncomingMessage, behavior: string, cacheKey: stri
   }
 }
 
-/** Notes a function run (CloudFront Function or Lambda@Edge) with its input and output. */
-export function noteFunction(req: IncomingMessage, note: FunctionNote): void {
+/** Notes a function run (CloudFront Function or Lambda@Edge) with its input and output (nothing is made when nobody watches). */
+export function noteFunction(req: IncomingMessage, event: string, kind: FunctionNote["kind"], name: string, input: unknown, output: unknown): void {
   const n = (req as Noted)[NOTES];
-  if (n) (n.functions ??= []).push(note);
+  if (n) (n.functions ??= []).push({ event, kind, name, input, output });
 }
 
 /** Notes the origin request made and its status. */

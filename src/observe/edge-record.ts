@@ -69,7 +69,17 @@ export interface Watched extends RequestNotes {
 
 /** Byte counters of a keep-alive connection at the end of its previous request, kept on the socket. */
 const COUNTED = Symbol("minifront.counted");
-type CountedSocket = TLSSocket & { [COUNTED]?: { read: number; written: number } };
+type CountedSocket = TLSSocket & { [COUNTED]?: { read: number; written: number }; _bytesDispatched?: number; _pendingData?: unknown };
+
+/**
+ * socket.bytesWritten, without its cost when nothing waits to be written (the usual case once a
+ * response is done): the getter copies the socket's write queue into a new array on every call.
+ */
+function bytesWritten(socket: CountedSocket): number {
+  const dispatched = socket._bytesDispatched;
+  if (typeof dispatched === "number" && socket.writableLength === 0 && socket._pendingData == null) return dispatched;
+  return socket.bytesWritten ?? 0;
+}
 
 /**
  * Builds the record of a request whose response is done (or whose connection closed). Counters
@@ -79,7 +89,7 @@ type CountedSocket = TLSSocket & { [COUNTED]?: { read: number; written: number }
 export function recordOf(req: IncomingMessage, res: ServerResponse, w: Watched, now: number): EdgeRecord {
   const socket = req.socket as CountedSocket;
   const read = socket.bytesRead ?? 0;
-  const written = socket.bytesWritten ?? 0;
+  const written = bytesWritten(socket);
   let counted = socket[COUNTED];
   if (!counted) socket[COUNTED] = counted = { read: 0, written: 0 };
   const record = new FinishedRequest(req, res, w, now, written - counted.written, read - counted.read);
@@ -193,8 +203,9 @@ class FinishedRequest implements EdgeRecord {
   get host(): string {
     const raw = this.req.headers.host ?? "";
     // Most requests name the distribution's own (lower-case) domain: no lower-casing copy for them.
+    // (`lastIndexOf(domain, 0) === 0` is startsWith, at a third of its cost on Node 24.)
     const domain = this.distributionDomain;
-    if (raw.startsWith(domain) && (raw.length === domain.length || raw.charCodeAt(domain.length) === 58)) return domain;
+    if ((raw.length === domain.length || raw.charCodeAt(domain.length) === 58) && raw.lastIndexOf(domain, 0) === 0) return domain;
     return hostOnly(raw);
   }
   get path(): string {

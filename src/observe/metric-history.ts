@@ -6,9 +6,12 @@
 // a new minute starts. Only minutes with traffic are kept (CloudFront publishes no datapoint for a
 // minute without requests). The additional metrics are counted in the minutes during which the
 // distribution has a monitoring subscription (looked up once a minute, not per request).
+// The same pass adds to the distribution's running totals (metrics.ts: Prometheus, the dashboard),
+// which the reset endpoints do not clear (Prometheus counters only go up).
 // Not emulated: Lambda@Edge's metrics (they are Lambda's, in the Lambda namespace and region).
 import type { EdgeRecord } from "./edge-record.ts";
 import type { RecordSink } from "./observer.ts";
+import { DistributionTotals, type DistributionCounters } from "./metrics.ts";
 
 export const MINUTE_MS = 60_000;
 /** How much history is kept: a day of minutes. */
@@ -68,20 +71,30 @@ export interface MetricHistory {
   recordFunction(name: string, time: number, run: FunctionRunFacts): void;
   /** The kept minutes of each distribution that had traffic, oldest first. */
   distributions(): ReadonlyMap<string, readonly DistributionMinute[]>;
+  /** Each distribution's totals since start (kept through clear()). */
+  totals(): ReadonlyMap<string, DistributionCounters>;
   /** The kept minutes of each function that ran, oldest first. */
   functions(): ReadonlyMap<string, readonly FunctionMinute[]>;
-  /** Forgets everything (the reset endpoints). */
+  /** Forgets the minutes (the reset endpoints). */
   clear(): void;
+}
+
+/** What is kept per distribution: its minutes and its totals, found with one lookup per request. */
+interface DistributionEntry {
+  readonly minutes: DistributionMinute[];
+  readonly totals: DistributionTotals;
 }
 
 /** `subscribed`: whether a distribution has a monitoring subscription (asked when one of its minutes starts). */
 export function createMetricHistory(subscribed: (distributionId: string) => boolean): MetricHistory {
-  const byDistribution = new Map<string, DistributionMinute[]>();
+  const byDistribution = new Map<string, DistributionEntry>();
   const byFunction = new Map<string, FunctionMinute[]>();
 
   const sink: RecordSink = (r: EdgeRecord) => {
     const minute = Math.floor(r.time / MINUTE_MS);
-    const list = listOf(byDistribution, r.distributionId);
+    let d = byDistribution.get(r.distributionId);
+    if (!d) byDistribution.set(r.distributionId, (d = { minutes: [], totals: new DistributionTotals() }));
+    const list = d.minutes;
     let m = list[list.length - 1];
     // A record a little older than the newest minute (requests finish out of order) counts in it.
     if (m === undefined || m.minute < minute) {
@@ -90,10 +103,27 @@ export function createMetricHistory(subscribed: (distributionId: string) => bool
     }
     const status = r.status;
     const method = r.method;
+    const x = r.xCache;
+    const origin = r.originMs;
+    const t = d.totals;
     m.requests++;
+    t.requests++;
     // BytesDownloaded: GET, HEAD and OPTIONS responses; BytesUploaded: POST and PUT requests (metrics.ts).
-    if (method === "GET" || method === "HEAD" || method === "OPTIONS") m.bytesDownloaded += r.bytesSent;
-    else if (method === "POST" || method === "PUT") m.bytesUploaded += r.bytesReceived;
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") {
+      const sent = r.bytesSent;
+      m.bytesDownloaded += sent;
+      t.bytesDownloaded += sent;
+    } else if (method === "POST" || method === "PUT") {
+      const received = r.bytesReceived;
+      m.bytesUploaded += received;
+      t.bytesUploaded += received;
+    }
+    t.statusTally.count(status);
+    t.resultTally.count(x || "-");
+    if (origin !== undefined) {
+      t.originRequests++;
+      t.originSeconds += origin / 1000;
+    }
     if (status >= 400 && status < 500) m.errors4xx++;
     else if (status >= 500) m.errors5xx++;
     if (!m.additional) return;
@@ -106,10 +136,8 @@ export function createMetricHistory(subscribed: (distributionId: string) => bool
     // CacheHitRate: "HTTP POST and PUT requests, and errors, are not considered cacheable requests."
     if (method !== "POST" && method !== "PUT" && status > 0 && status < 400) {
       m.cacheable++;
-      const x = r.xCache;
       if (x === "Hit" || x === "RefreshHit") m.hits++;
     }
-    const origin = r.originMs;
     if (origin !== undefined) {
       m.originCount++;
       m.originSum += origin;
@@ -139,10 +167,11 @@ export function createMetricHistory(subscribed: (distributionId: string) => bool
       if (u < m.utilizationMin) m.utilizationMin = u;
       if (u > m.utilizationMax) m.utilizationMax = u;
     },
-    distributions: () => byDistribution,
+    distributions: () => new Map([...byDistribution].filter(([, d]) => d.minutes.length > 0).map(([id, d]) => [id, d.minutes])),
+    totals: () => new Map([...byDistribution].map(([id, d]) => [id, d.totals])),
     functions: () => byFunction,
     clear() {
-      byDistribution.clear();
+      for (const d of byDistribution.values()) d.minutes.length = 0;
       byFunction.clear();
     },
   };

@@ -1,18 +1,20 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { EdgeRecord } from "./edge-record.ts";
-import { createEdgeMetrics } from "./metrics.ts";
+import { edgeMetrics } from "./metrics.ts";
+import { createMetricHistory } from "./metric-history.ts";
 import { requestLine } from "./request-log.ts";
 import { headField } from "./edge-record.ts";
 
 const base = { time: Date.UTC(2026, 0, 2, 3, 4, 5, 6), distributionId: "E1", distributionDomain: "e1.cloudfront.localhost", host: "e1.cloudfront.localhost", pop: "LOC50-C1", method: "GET", path: "/a", query: "", status: 200, xCache: "Hit", completed: true, bytesSent: 100, bytesReceived: 50, totalMs: 0.25, originMs: undefined } as unknown as EdgeRecord;
 
 describe("metrics", () => {
-  it("counts per distribution: requests, bytes by method, statuses, results, origin latency", () => {
-    const m = createEdgeMetrics();
-    m.sink(base);
-    m.sink({ ...base, xCache: "Miss", originMs: 20 } as EdgeRecord);
-    m.sink({ ...base, method: "POST", status: 403, xCache: "Error" } as EdgeRecord);
+  it("counts per distribution in the minute history's pass: requests, bytes by method, statuses, results, origin latency", () => {
+    const h = createMetricHistory(() => false);
+    const m = edgeMetrics(() => h.totals());
+    h.sink(base);
+    h.sink({ ...base, xCache: "Miss", originMs: 20 } as EdgeRecord);
+    h.sink({ ...base, method: "POST", status: 403, xCache: "Error" } as EdgeRecord);
     const c = m.of("E1")!;
     assert.equal(c.requests, 3);
     assert.equal(c.bytesDownloaded, 200);
@@ -24,6 +26,11 @@ describe("metrics", () => {
     assert.match(text, /^cloudfront_responses_total\{distribution_id="E1",status="200"\} 2$/m);
     assert.match(text, /^cloudfront_origin_latency_seconds_sum\{distribution_id="E1"\} 0.02$/m);
     assert.match(text, /^# TYPE cloudfront_origin_latency_seconds summary$/m);
+    assert.match(text, /^cloudfront_cache_results_total\{distribution_id="E1",result="Hit"\} 1$/m);
+    // The reset endpoints forget the minutes, never the totals: Prometheus counters only go up.
+    h.clear();
+    assert.equal(h.distributions().size, 0);
+    assert.equal(m.of("E1")!.requests, 3);
   });
 });
 

@@ -8,57 +8,79 @@
 // BytesUploaded what POST and PUT requests carried, headers included (AWS counts bodies only).
 // The same metrics by minute, the function metrics and the CloudWatch API (GetMetricStatistics,
 // GetMetricData, ListMetrics) are metric-history.ts, cloudfront-series.ts and services/cloudwatch/.
-import type { EdgeRecord } from "./edge-record.ts";
-import type { RecordSink } from "./observer.ts";
+// The totals are counted by the minute history's sink in the same pass as the minute (one lookup
+// per request, no Map updates: a distribution has a handful of statuses and results).
 
+/** A distribution's totals since start, as the dashboard and the Prometheus text read them. */
 export interface DistributionCounters {
-  requests: number;
-  bytesDownloaded: number;
-  bytesUploaded: number;
+  readonly requests: number;
+  readonly bytesDownloaded: number;
+  readonly bytesUploaded: number;
   /** Responses per status code (0: none sent). */
-  readonly statuses: Map<number, number>;
+  readonly statuses: ReadonlyMap<number, number>;
   /** Requests per X-Cache result (Hit, Miss, RefreshHit, Error...). */
-  readonly results: Map<string, number>;
+  readonly results: ReadonlyMap<string, number>;
   /** Requests that asked the origin, and their summed latency (seconds). */
-  originRequests: number;
-  originSeconds: number;
+  readonly originRequests: number;
+  readonly originSeconds: number;
+}
+
+/** Counts per key, in parallel lists scanned on each count: fewer than ten distinct keys in practice, cheaper than hashing. */
+class Tally<K> {
+  private readonly keys: K[] = [];
+  private readonly counts: number[] = [];
+
+  count(key: K): void {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) return void (this.counts[i] = (this.counts[i] as number) + 1);
+    }
+    keys.push(key);
+    this.counts.push(1);
+  }
+
+  toMap(): ReadonlyMap<K, number> {
+    return new Map(this.keys.map((k, i) => [k, this.counts[i] as number]));
+  }
+}
+
+/** The running totals of one distribution, added to per request (metric-history.ts). */
+export class DistributionTotals implements DistributionCounters {
+  requests = 0;
+  bytesDownloaded = 0;
+  bytesUploaded = 0;
+  originRequests = 0;
+  originSeconds = 0;
+  readonly statusTally = new Tally<number>();
+  readonly resultTally = new Tally<string>();
+
+  get statuses(): ReadonlyMap<number, number> {
+    return this.statusTally.toMap();
+  }
+
+  get results(): ReadonlyMap<string, number> {
+    return this.resultTally.toMap();
+  }
 }
 
 export interface EdgeMetrics {
-  readonly sink: RecordSink;
   /** The counters of one distribution, undefined before its first request. */
   of(distributionId: string): DistributionCounters | undefined;
   /** Prometheus text exposition format (version 0.0.4). */
   prometheus(): string;
 }
 
-export function createEdgeMetrics(): EdgeMetrics {
-  const byDistribution = new Map<string, DistributionCounters>();
-  const sink: RecordSink = (r: EdgeRecord) => {
-    let c = byDistribution.get(r.distributionId);
-    if (!c) byDistribution.set(r.distributionId, (c = { requests: 0, bytesDownloaded: 0, bytesUploaded: 0, statuses: new Map(), results: new Map(), originRequests: 0, originSeconds: 0 }));
-    c.requests++;
-    const m = r.method;
-    if (m === "GET" || m === "HEAD" || m === "OPTIONS") c.bytesDownloaded += r.bytesSent;
-    else if (m === "POST" || m === "PUT") c.bytesUploaded += r.bytesReceived;
-    c.statuses.set(r.status, (c.statuses.get(r.status) ?? 0) + 1);
-    const result = r.xCache || "-";
-    c.results.set(result, (c.results.get(result) ?? 0) + 1);
-    if (r.originMs !== undefined) {
-      c.originRequests++;
-      c.originSeconds += r.originMs / 1000;
-    }
-  };
+/** The Prometheus view of the totals the minute history keeps (MetricHistory.totals). */
+export function edgeMetrics(totals: () => ReadonlyMap<string, DistributionCounters>): EdgeMetrics {
   return {
-    sink,
-    of: (id) => byDistribution.get(id),
-    prometheus: () => prometheusText(byDistribution),
+    of: (id) => totals().get(id),
+    prometheus: () => prometheusText(totals()),
   };
 }
 
 type Samples = (d: string, c: DistributionCounters) => string[];
 const one = (value: (c: DistributionCounters) => number): Samples => (d, c) => [`{${d}} ${value(c)}`];
-const each = <K>(label: string, map: (c: DistributionCounters) => Map<K, number>, shown: (k: K) => string = String): Samples => (d, c) => [...map(c)].map(([k, n]) => `{${d},${label}="${shown(k)}"} ${n}`);
+const each = <K>(label: string, map: (c: DistributionCounters) => ReadonlyMap<K, number>, shown: (k: K) => string = String): Samples => (d, c) => [...map(c)].map(([k, n]) => `{${d},${label}="${shown(k)}"} ${n}`);
 
 /** Metric families: name, help, type, samples per distribution. */
 const FAMILIES: ReadonlyArray<[name: string, help: string, type: string, samples: Samples]> = [

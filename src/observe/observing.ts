@@ -10,11 +10,12 @@ import type { S3Service } from "../services/s3/context.ts";
 import { aclGrants, LOG_DELIVERY } from "../services/s3/acl.ts";
 import { createEdgeObserver, type EdgeObserver, type RecordSink } from "./observer.ts";
 import { requestLog } from "./request-log.ts";
-import { createEdgeMetrics, type EdgeMetrics } from "./metrics.ts";
+import type { EdgeMetrics } from "./metrics.ts";
 import { createCloudWatchMetrics, type CloudWatchMetrics } from "./cloudwatch-metrics.ts";
 import { createStandardLogs, type LoggingSettings } from "./standard-logs.ts";
 import { createRealtimeLogs, type RealtimeLogs } from "./realtime-logs.ts";
 import type { EdgeRecord } from "./edge-record.ts";
+import type { FunctionRunFacts } from "./metric-history.ts";
 import type { ActiveDelivery } from "../services/logs/state.ts";
 import { createVendedLogs } from "./vended-logs.ts";
 
@@ -32,6 +33,13 @@ export interface Observing {
   readonly cloudWatch: CloudWatchMetrics;
   /** Real-time log records (realtime-logs.ts); `subscribe(listener)` feeds the dashboard. */
   readonly realtimeLogs: Pick<RealtimeLogs, "subscribe">;
+  /**
+   * Takes the record of a request served elsewhere (an edge worker of `--workers N`, which prints
+   * its own request-log line): every sink but the terminal request log.
+   */
+  ingest(record: EdgeRecord): void;
+  /** Counts a CloudFront Function run made elsewhere (an edge worker) for the function metrics. */
+  ingestFunctionRun(name: string, time: number, run: FunctionRunFacts): void;
   /** Delivers the buffered standard-log lines now. */
   flushLogs(): Promise<void>;
   /** Stops the delivery timer after a last delivery. */
@@ -74,14 +82,19 @@ export function startObserving(deps: ObservingDeps): Observing {
   };
   const realtime = createRealtimeLogs({ cloudfront: deps.cloudfront, log: deps.log, dataDir: deps.dataDir, kinesisEndpoint: options.kinesisEndpoint, countryOf: deps.countryOf });
   sinks.push(realtime.sink);
-  const metrics = createEdgeMetrics();
-  sinks.push(metrics.sink);
+  // The minute history's sink counts the Prometheus totals too (one pass per request).
   const cloudWatch = createCloudWatchMetrics(deps.clock, deps.cloudfront);
   sinks.push(cloudWatch.sink);
+  const metrics = cloudWatch.metrics;
   const timer = setInterval(() => void flushLogs(), options.logDeliveryIntervalMs);
   timer.unref();
+  const elsewhere = sinks.filter((s) => s !== terminal);
   return {
     observer: createEdgeObserver(deps.clock, sinks),
+    ingest(record) {
+      for (const sink of elsewhere) sink(record);
+    },
+    ingestFunctionRun: (name, time, run) => cloudWatch.recordFunction(name, time, run),
     flushLogs,
     metrics,
     cloudWatch,

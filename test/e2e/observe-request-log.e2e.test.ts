@@ -172,3 +172,27 @@ describe("minifront start --log-format json", { skip: !hasCurl() && "curl is not
     }
   });
 });
+
+describe("minifront start", { skip: !hasCurl() && "curl is not on PATH" }, () => {
+  it("prints the request log on stderr at its default level, a line per edge request in batches", async () => {
+    const cli = await spawnCli(["--port", "0", "--ephemeral"]);
+    try {
+      origin.on("/cli-text.txt", { headers: { "cache-control": "max-age=60" }, body: "cli" });
+      const { id, domain } = await createDistribution(cloudFrontClient(cli.url));
+      const port = Number(new URL(cli.url).port);
+      await curl(port, domain, "/cli-text.txt?v=%C3%A9");
+      await curl(port, domain, "/cli-text.txt?v=%C3%A9");
+      const pattern = new RegExp(`^\\[minifront\\] info: \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${id} LOC50-C1 GET /cli-text\\.txt\\?v=%C3%A9 200 (Miss|Hit) \\d+B [\\d.]+ms`);
+      let found: string[] = [];
+      for (let i = 0; i < 200 && found.length < 2; i++) {
+        found = cli.stderr().split("\n").filter((l) => pattern.test(l));
+        if (found.length < 2) await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.equal(found.length, 2, cli.stderr());
+      assert.match(found[0]!, / 200 Miss \d+B [\d.]+ms origin [\d.]+ms$/);
+      assert.match(found[1]!, / 200 Hit \d+B [\d.]+ms$/);
+    } finally {
+      assert.equal(await cli.stop("SIGTERM"), 0);
+    }
+  });
+});
