@@ -13,6 +13,14 @@
 // Wall-clock figures swing with whatever else runs on the host; so each phase also reads the
 // server process's CPU time from /proc ("server CPU", ms per call), and "CPU ratio" is moto's CPU
 // per call over minifront's, a steadier comparison of the servers' own cost on a shared machine.
+// "client CPU" is this process's own CPU per call in the same phase: in SDK mode a call takes at
+// least client CPU + server CPU, so the SDK ratio can be no better than
+// (moto's client + server CPU) / (minifront's client + server CPU), whatever the server does:
+// the "bound" row.
+// "conns" counts the connections each workload opened. The client offers both servers the same
+// single keep-alive connection; minifront keeps it (1), moto_server answers every call with
+// `Connection: close` (one connection per call), so each moto call also pays a loopback connect,
+// a small cost next to its ~10 ms of server CPU per call.
 // Each workload runs against a fresh server (a child process on a free loopback port, stopped by
 // its PID), so both see the same state.
 // Run: npm run -s bench:api [-- --distributions 200 --lists 20 --runs 1]; with --runs N it also
@@ -137,10 +145,24 @@ function distributionConfig(i: number) {
 }
 
 type Phase = "create" | "get" | "list";
-/** `cpuMs`: the server process's CPU time (user + system, all threads) over the phase, when known. */
-type Timing = { ops: number; ms: number; cpuMs?: number };
-type Result = Record<Phase, Timing | undefined> & { listed: number };
+/**
+ * `cpuMs`: the server process's CPU time (user + system, all threads) over the phase, when known;
+ * `clientCpuMs`: this process's.
+ */
+type Timing = { ops: number; ms: number; cpuMs?: number; clientCpuMs: number };
+type Result = Record<Phase, Timing | undefined> & { listed: number; connections: number };
 type Mode = "SDK" | "HTTP";
+
+/** One keep-alive connection at most, counting the connections it opens. */
+function keepAliveAgent(): Agent & { opened: number } {
+  const agent = Object.assign(new Agent({ keepAlive: true, maxSockets: 1 }), { opened: 0 });
+  const connect = agent.createConnection.bind(agent);
+  agent.createConnection = ((...args: Parameters<typeof connect>) => {
+    agent.opened++;
+    return connect(...args);
+  }) as typeof agent.createConnection;
+  return agent;
+}
 
 function client(endpoint: string, requestHandler?: unknown): CloudFrontClient {
   return new CloudFrontClient({
@@ -148,8 +170,14 @@ function client(endpoint: string, requestHandler?: unknown): CloudFrontClient {
     region: "us-east-1",
     credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
     maxAttempts: 1,
-    requestHandler: (requestHandler ?? new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) })) as never,
+    requestHandler: (requestHandler ?? new NodeHttpHandler({ httpAgent: keepAliveAgent() })) as never,
   });
+}
+
+/** This process's CPU time so far (ms). */
+function clientCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Runs the phases in order until the budget is spent; `call` does one operation. */
@@ -161,19 +189,21 @@ async function phases(cpu: () => number | undefined, call: {
   list(): Promise<number>;
 }): Promise<Result> {
   const deadline = performance.now() + BUDGET_MS;
-  const result: Result = { create: undefined, get: undefined, list: undefined, listed: 0 };
+  const result: Result = { create: undefined, get: undefined, list: undefined, listed: 0, connections: 0 };
   const ids: string[] = [];
   let t = performance.now();
   let c = cpu();
+  let own = clientCpuMs();
   const timing = (ops: number): Timing => {
     const used = cpu();
-    return { ops, ms: performance.now() - t, ...(used !== undefined && c !== undefined ? { cpuMs: used - c } : {}) };
+    return { ops, ms: performance.now() - t, clientCpuMs: clientCpuMs() - own, ...(used !== undefined && c !== undefined ? { cpuMs: used - c } : {}) };
   };
   for (let i = 0; i < distributions && performance.now() < deadline; i++) ids.push(await call.create(i));
   result.create = timing(ids.length);
   await call.beforeGets?.(ids);
   t = performance.now();
   c = cpu();
+  own = clientCpuMs();
   let got = 0;
   for (const id of ids) {
     if (performance.now() >= deadline) break;
@@ -184,6 +214,7 @@ async function phases(cpu: () => number | undefined, call: {
   // One call lists all of them (MaxItems above the count), as a console page or Terraform would.
   t = performance.now();
   c = cpu();
+  own = clientCpuMs();
   let listed = 0;
   for (let i = 0; i < lists && performance.now() < deadline; i++) {
     result.listed = await call.list();
@@ -194,13 +225,15 @@ async function phases(cpu: () => number | undefined, call: {
 }
 
 async function sdkWorkload(endpoint: string, cpu: () => number | undefined): Promise<Result> {
-  const cf = client(endpoint);
+  const agent = keepAliveAgent();
+  const cf = client(endpoint, new NodeHttpHandler({ httpAgent: agent }));
   try {
-    return await phases(cpu, {
+    const result = await phases(cpu, {
       create: async (i) => (await cf.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig(i) }))).Distribution?.Id as string,
       get: async (Id) => void (await cf.send(new GetDistributionCommand({ Id }))),
       list: async () => (await cf.send(new ListDistributionsCommand({ MaxItems: distributions + 100 }))).DistributionList?.Items?.length ?? 0,
     });
+    return { ...result, connections: agent.opened };
   } finally {
     cf.destroy();
   }
@@ -248,13 +281,13 @@ function sendWire(agent: Agent, endpoint: string, req: WireRequest): Promise<str
 }
 
 async function httpWorkload(endpoint: string, cpu: () => number | undefined): Promise<Result> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = keepAliveAgent();
   const creates: WireRequest[] = [];
   for (let i = 0; i < distributions; i++) creates.push(await captureRequest(endpoint, new CreateDistributionCommand({ DistributionConfig: distributionConfig(i) })));
   const gets = new Map<string, WireRequest>();
   const list = await captureRequest(endpoint, new ListDistributionsCommand({ MaxItems: distributions + 100 }));
   try {
-    return await phases(cpu, {
+    const result = await phases(cpu, {
       async create(i) {
         const answer = await sendWire(agent, endpoint, creates[i] as WireRequest);
         return /<Id>([^<]+)<\/Id>/.exec(answer)?.[1] ?? "";
@@ -265,6 +298,7 @@ async function httpWorkload(endpoint: string, cpu: () => number | undefined): Pr
       get: async (id) => void (await sendWire(agent, endpoint, gets.get(id) as WireRequest)),
       list: async () => (await sendWire(agent, endpoint, list)).split("<DistributionSummary>").length - 1,
     });
+    return { ...result, connections: agent.opened };
   } finally {
     agent.destroy();
   }
@@ -304,15 +338,15 @@ async function run(): Promise<Map<string, Result>> {
   return results;
 }
 
-console.log(`\nclient: @aws-sdk/client-cloudfront (SDK) or node:http (HTTP) in one node ${process.version} process, sequential calls, one keep-alive connection`);
+console.log(`\nclient: @aws-sdk/client-cloudfront (SDK) or node:http (HTTP) in one node ${process.version} process, sequential calls, one keep-alive connection offered`);
 const ratios = new Map<string, number[]>();
 for (let r = 1; r <= runs; r++) {
   const results = await run();
   if (runs > 1) console.log(`\nrun ${r} of ${runs}`);
-  console.log(`${"mode server".padEnd(16)} ${allPhases.map((p) => `${p} ops/s`.padStart(14)).join(" ")} ${"ms per list".padStart(12)} ${"listed".padStart(7)}`);
+  console.log(`${"mode server".padEnd(16)} ${allPhases.map((p) => `${p} ops/s`.padStart(14)).join(" ")} ${"ms per list".padStart(12)} ${"listed".padStart(7)} ${"conns".padStart(6)}`);
   for (const [name, res] of results) {
     const perList = res.list && res.list.ops > 0 ? res.list.ms / res.list.ops : undefined;
-    console.log(`${name.padEnd(16)} ${allPhases.map((p) => (rate(res[p])?.toFixed(0) ?? "-").padStart(14)).join(" ")} ${(perList?.toFixed(1) ?? "-").padStart(12)} ${String(res.listed).padStart(7)}`);
+    console.log(`${name.padEnd(16)} ${allPhases.map((p) => (rate(res[p])?.toFixed(0) ?? "-").padStart(14)).join(" ")} ${(perList?.toFixed(1) ?? "-").padStart(12)} ${String(res.listed).padStart(7)} ${String(res.connections).padStart(6)}`);
   }
   for (const mode of modes) {
     const mf = results.get(`${mode} minifront`);
@@ -336,6 +370,9 @@ function printCpu(results: Map<string, Result>): void {
   if (![...results.values()].some((r) => perCall(r.create) !== undefined)) return;
   console.log(`${"server CPU".padEnd(16)} ${allPhases.map((p) => `${p} ms/call`.padStart(14)).join(" ")}`);
   for (const [name, res] of results) console.log(`${name.padEnd(16)} ${allPhases.map((p) => (perCall(res[p])?.toFixed(2) ?? "-").padStart(14)).join(" ")}`);
+  const clientPerCall = (t: Timing | undefined) => (t && t.ops > 0 ? t.clientCpuMs / t.ops : undefined);
+  console.log(`${"client CPU".padEnd(16)} ${allPhases.map((p) => `${p} ms/call`.padStart(14)).join(" ")}`);
+  for (const [name, res] of results) console.log(`${name.padEnd(16)} ${allPhases.map((p) => (clientPerCall(res[p])?.toFixed(2) ?? "-").padStart(14)).join(" ")}`);
   for (const mode of modes) {
     const mf = results.get(`${mode} minifront`);
     const mo = results.get(`${mode} moto_server`);
@@ -349,16 +386,29 @@ function printCpu(results: Map<string, Result>): void {
       return `${(b / a).toFixed(1)}x`;
     });
     console.log(`${`${mode} CPU ratio`.padEnd(16)} ${cells.map((c) => c.padStart(14)).join(" ")}`);
+    if (mode !== "SDK") continue;
+    // The best wall-clock ratio these CPU costs allow: each call costs at least client + server CPU.
+    const bound = allPhases.map((p) => {
+      const a = perCall(mf[p]);
+      const b = perCall(mo[p]);
+      const ca = clientPerCall(mf[p]);
+      const cb = clientPerCall(mo[p]);
+      if (a === undefined || b === undefined || ca === undefined || cb === undefined) return "-";
+      const key = `${mode} bound ${p}`;
+      ratios.set(key, [...(ratios.get(key) ?? []), (b + cb) / (a + ca)]);
+      return `${((b + cb) / (a + ca)).toFixed(1)}x`;
+    });
+    console.log(`${`${mode} bound`.padEnd(16)} ${bound.map((c) => c.padStart(14)).join(" ")}`);
   }
 }
 
 if (runs > 1 && ratios.size > 0) {
   console.log(`\nmedian ratio over ${runs} runs`);
-  for (const label of modes.flatMap((m) => [m, `${m} CPU`])) {
+  for (const label of modes.flatMap((m) => (m === "SDK" ? [m, `${m} CPU`, `${m} bound`] : [m, `${m} CPU`]))) {
     const cells = allPhases.map((p) => {
       const xs = ratios.get(`${label} ${p}`);
       return xs ? `${(median(xs) as number).toFixed(1)}x` : "-";
     });
-    console.log(`${`${label} ratio`.padEnd(16)} ${cells.map((c) => c.padStart(14)).join(" ")}`);
+    console.log(`${(label.endsWith("bound") ? label : `${label} ratio`).padEnd(16)} ${cells.map((c) => c.padStart(14)).join(" ")}`);
   }
 }

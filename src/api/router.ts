@@ -1,7 +1,9 @@
 // Maps an HTTP request (method, path, query) to an operation of a service model, from the URI
 // templates in the model. Labels are percent-decoded; `{Label+}` is greedy. When two templates
 // match (`POST /distribution` and `POST /distribution?WithTags`), the one with more literal path
-// segments, then more literal query members, wins.
+// segments, then more literal query members, wins. The routes a path of n segments could match
+// are listed once per method and n, in that order, so a request tries a handful of templates, not
+// every one of its method.
 import type { OperationModel, ServiceModel } from "./model.ts";
 
 type Segment = { literal: string } | { label: string; greedy: boolean };
@@ -10,6 +12,10 @@ interface Route {
   readonly op: OperationModel;
   readonly segments: readonly Segment[];
   readonly specificity: number;
+  /** op.literalQuery's entries. */
+  readonly query: ReadonlyArray<readonly [string, string]>;
+  /** Whether the last segment is a greedy label (`{Key+}`), which takes one or more segments. */
+  readonly greedy: boolean;
 }
 
 export interface RouteMatch {
@@ -26,16 +32,31 @@ export function createRouter(model: ServiceModel): Router {
   for (const op of model.operations.values()) {
     const segments = parsePathTemplate(op.pathTemplate);
     const literalSegments = segments.filter((s) => "literal" in s).length;
+    const last = segments[segments.length - 1];
     const route: Route = {
       op,
       segments,
       specificity: literalSegments * 100 + Object.keys(op.literalQuery).length,
+      query: Object.entries(op.literalQuery),
+      greedy: last !== undefined && "greedy" in last && last.greedy,
     };
     const list = byMethod.get(op.method) ?? [];
     list.push(route);
     byMethod.set(op.method, list);
   }
   for (const list of byMethod.values()) list.sort((a, b) => b.specificity - a.specificity);
+  // Method → segment count → the routes that can match that many segments, in specificity order.
+  const byLength = new Map<string, Map<number, readonly Route[]>>();
+  const candidates = (method: string, routes: readonly Route[], length: number): readonly Route[] => {
+    let lengths = byLength.get(method);
+    if (!lengths) byLength.set(method, (lengths = new Map()));
+    let list = lengths.get(length);
+    if (!list) {
+      list = routes.filter((r) => (r.greedy ? length >= r.segments.length : length === r.segments.length));
+      lengths.set(length, list);
+    }
+    return list;
+  };
 
   return {
     match(method, path, query) {
@@ -43,8 +64,8 @@ export function createRouter(model: ServiceModel): Router {
       if (!routes) return undefined;
       const parts = splitPath(path);
       if (!parts) return undefined;
-      for (const route of routes) {
-        if (!queryMatches(route.op.literalQuery, query)) continue;
+      for (const route of candidates(method, routes, Math.min(parts.length, MAX_INDEXED_LENGTH))) {
+        if (!queryMatches(route.query, query)) continue;
         const labels = matchSegments(route.segments, parts);
         if (labels) return { op: route.op, labels };
       }
@@ -52,6 +73,13 @@ export function createRouter(model: ServiceModel): Router {
     },
   };
 }
+
+/**
+ * Segment counts are indexed up to this (no template has more segments); a longer path (an S3 key
+ * with many slashes) uses this count's list, which holds every greedy route, and matchSegments
+ * refuses the fixed-length ones.
+ */
+const MAX_INDEXED_LENGTH = 32;
 
 function parsePathTemplate(template: string): Segment[] {
   return template
@@ -75,8 +103,8 @@ function splitPath(path: string): string[] | undefined {
   }
 }
 
-function queryMatches(literal: Readonly<Record<string, string>>, query: URLSearchParams): boolean {
-  for (const [k, v] of Object.entries(literal)) {
+function queryMatches(literal: ReadonlyArray<readonly [string, string]>, query: URLSearchParams): boolean {
+  for (const [k, v] of literal) {
     if (!query.has(k)) return false;
     if (v !== "" && query.get(k) !== v) return false;
   }

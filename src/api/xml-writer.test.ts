@@ -9,7 +9,7 @@ import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
 import { cloudFrontModel } from "../services/cloudfront/index.ts";
 import { s3Model } from "../services/s3/index.ts";
 import type { ServiceModel } from "./model.ts";
-import { writeXmlDocument } from "./xml-writer.ts";
+import { unchangingXmlValue, writeXmlDocument } from "./xml-writer.ts";
 import { xmlSafeText } from "./xml-chars.ts";
 import { prng } from "../../test/helpers/random.ts";
 
@@ -112,5 +112,43 @@ describe("xml-writer writes what the SDK's XmlShapeSerializer writes", () => {
       assert.throws(() => sdkWrite(cloudFrontModel(), schema, bad));
       assert.throws(() => writeXmlDocument(schema, bad, cloudFrontModel().xmlNamespace));
     }
+  });
+});
+
+describe("unchanging values", () => {
+  const model = cloudFrontModel();
+  const list = () => {
+    const op = model.operations.get("ListDistributions");
+    assert.ok(op);
+    return op.output.getMemberSchema("DistributionList");
+  };
+  const summary = (Id: string) => ({ Id, ARN: `arn:aws:cloudfront::123456789012:distribution/${Id}`, Status: "Deployed", Comment: "a & b" });
+  const page = (items: object[]) => ({ Marker: "", MaxItems: 100, IsTruncated: false, Quantity: items.length, Items: items });
+
+  it("are written as the SDK writes them, and their XML is reused as it was first written", () => {
+    const kept = unchangingXmlValue(summary("E1"));
+    const fresh = summary("E2");
+    const first = writeXmlDocument(list(), page([kept, fresh]), model.xmlNamespace);
+    assert.equal(first, sdkWrite(model, list(), page([summary("E1"), summary("E2")])));
+    // Breaking the promise shows what is kept: the marked item keeps its first XML, the other does not.
+    kept.Comment = "changed";
+    fresh.Comment = "changed";
+    const second = writeXmlDocument(list(), page([kept, fresh]), model.xmlNamespace);
+    assert.match(second, /<Id>E1<\/Id>.*<Comment>a &amp; b<\/Comment>.*<Id>E2<\/Id>.*<Comment>changed<\/Comment>/);
+  });
+
+  it("are written afresh as a document root, and with their own element name inside another structure", () => {
+    const op = model.operations.get("GetDistributionConfig");
+    assert.ok(op);
+    const payload = op.output.getMemberSchema("DistributionConfig");
+    const config = unchangingXmlValue({ CallerReference: "r", Comment: "c", Enabled: true });
+    const asRoot = writeXmlDocument(payload, config, model.xmlNamespace);
+    assert.match(asRoot, /^<DistributionConfig xmlns="http:\/\/cloudfront\.amazonaws\.com\/doc\/2020-05-31\/">/);
+    const get = model.operations.get("GetDistribution");
+    assert.ok(get);
+    const distribution = get.output.getMemberSchema("Distribution");
+    const inside = writeXmlDocument(distribution, { Id: "E1", DistributionConfig: config }, model.xmlNamespace);
+    assert.match(inside, /<Distribution xmlns="[^"]+"><Id>E1<\/Id><DistributionConfig><CallerReference>r<\/CallerReference>/);
+    assert.equal(writeXmlDocument(payload, config, model.xmlNamespace), asRoot);
   });
 });

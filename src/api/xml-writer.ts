@@ -14,6 +14,10 @@
 // per distribution, most of a control-plane call (issue #12, "Control plane"). Here the schema is
 // walked once per shape into closures that append straight to a string.
 //
+// A structure value marked with `unchangingXmlValue` has its XML kept by the writer that wrote it
+// (until the value is collected), so a list that repeats the same items (ListDistributions' summaries
+// of stored records) writes each item once, not on every call.
+//
 // Not done (no handler returns them): a union's `$unknown` member, and the SDK's string/blob
 // shortcut for a payload that is not a structure (rest-xml.ts writes those itself).
 import type { NormalizedSchema } from "@smithy/core/schema";
@@ -29,6 +33,19 @@ type WriteStruct = (value: Record<string, unknown>, name: string, rootXmlns?: st
 
 // As rest-xml.ts configures the SDK's serializer: timestamp traits win, ISO 8601 otherwise.
 const TIMESTAMP_SETTINGS = { timestampFormat: { useTrait: true, default: 5 }, httpBindings: true } as Parameters<typeof determineTimestampFormat>[1];
+
+/** Structure values whose XML may be kept: their owners never change them nor anything they hold. */
+const UNCHANGING = new WeakSet<object>();
+
+/**
+ * Marks `value` (a structure) as never changing, so that its XML is written once per writer and
+ * element name and then reused. The caller promises that neither `value` nor anything reachable
+ * from it is ever modified; a changed resource must be a new object.
+ */
+export function unchangingXmlValue<T extends object>(value: T): T {
+  UNCHANGING.add(value);
+  return value;
+}
 
 /**
  * The XML of a structure `value` of `schema`: the operation's output shape, or its payload member.
@@ -109,8 +126,10 @@ function compileStruct(schema: NormalizedSchema, own: ReturnType<typeof xmlnsOf>
   }
   // The SDK adds the service namespace to the root unless the shape declares its own default one.
   const rootNeedsXmlns = own.name !== "xmlns";
+  // The XML of unchanging values (unchangingXmlValue) this writer has written, with their element name.
+  const kept = new WeakMap<object, { readonly name: string; readonly xml: string }>();
 
-  return (value, name, rootXmlns) => {
+  const write: WriteStruct = (value, name, rootXmlns) => {
     let attrs = "";
     for (const a of attributes) attrs += a(value);
     attrs += own.attr;
@@ -119,6 +138,25 @@ function compileStruct(schema: NormalizedSchema, own: ReturnType<typeof xmlnsOf>
     for (const c of children) body += c(value);
     return wrap(name, attrs, body);
   };
+  return (value, name, rootXmlns) => {
+    if (rootXmlns !== undefined || !UNCHANGING.has(value)) return write(value, name, rootXmlns);
+    const known = kept.get(value);
+    if (known?.name === name) return known.xml;
+    const xml = flattened(write(value, name));
+    kept.set(value, { name, xml });
+    return xml;
+  };
+}
+
+/**
+ * `text` made one flat string. Written by `+=`, it is a tree of hundreds of small pieces that V8
+ * joins when the document is sent; a kept piece would be joined again in every document that
+ * reuses it (a list of 400 kept summaries cost more to send than to write afresh). Converting a
+ * string to a number makes V8 flatten it in place (the "flatstr" technique); the number is unused.
+ */
+function flattened(text: string): string {
+  Number(text);
+  return text;
 }
 
 /** A list member: a wrapper element with an item per value, or, flattened, the items alone. */

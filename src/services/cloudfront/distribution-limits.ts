@@ -20,9 +20,18 @@ export const LIMITS = {
   keyGroupsPerDistribution: 4,
 } as const;
 
+// Each enum's values as a set, made on first use (a config is checked against a dozen enums).
+const ENUM_VALUES = new WeakMap<object, ReadonlySet<string>>();
+
+function enumValues(allowed: Record<string, string>): ReadonlySet<string> {
+  let values = ENUM_VALUES.get(allowed);
+  if (!values) ENUM_VALUES.set(allowed, (values = new Set(Object.values(allowed))));
+  return values;
+}
+
 /** Fails with CloudFront's message when `value` is set and not one of the model's enum values. */
 export function oneOf<T extends string>(value: string | undefined, allowed: Record<string, T>, field: string, code = "InvalidArgument"): void {
-  if (value !== undefined && !Object.values(allowed).includes(value as T)) {
+  if (value !== undefined && !enumValues(allowed).has(value)) {
     fail(code, `The value of ${field} is invalid: "${value}". Valid values: ${Object.values(allowed).join(", ")}.`);
   }
 }

@@ -60,6 +60,15 @@ export interface CloudFrontSettings {
 /** Called when an invalidation is created: the edge purges the paths before the call answers. */
 export type InvalidationListener = (distributionId: string, paths: readonly string[]) => void;
 
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/** The field-level encryption configs a distribution's behaviors name. */
+function encryptionConfigIds(config: DistributionConfig): Set<string> {
+  const ids = new Set<string>();
+  for (const b of [config.DefaultCacheBehavior, ...(config.CacheBehaviors?.Items ?? [])]) if (b?.FieldLevelEncryptionId) ids.add(b.FieldLevelEncryptionId);
+  return ids;
+}
+
 const DISTRIBUTION = "cloudfront/distribution";
 const INVALIDATION = "cloudfront/invalidation";
 const POLICY = (kind: PolicyRecord["kind"]) => `cloudfront/${kind}-policy`;
@@ -102,6 +111,8 @@ export class CloudFrontState {
   private readonly hosts = new Map<string, string>();
   /** CallerReference → distribution id: a create looks its reference up instead of scanning. */
   private readonly callerReferences = new Map<string, string>();
+  /** Field-level encryption config id → the distributions whose behaviors name it (at most 20 may). */
+  private readonly encryptionConfigUsers = new Map<string, Set<string>>();
   /** Distribution id → its invalidations, oldest first. */
   private readonly invalidations = new Map<string, InvalidationRecord[]>();
   private readonly onInvalidation: InvalidationListener;
@@ -220,6 +231,11 @@ export class CloudFrontState {
     return id === undefined ? (this.distributionTenants.size === 0 ? undefined : servingRecordForHost(this, host)) : this.distributions.get(id);
   }
 
+  /** The ids of the distributions that name this field-level encryption configuration in a behavior. */
+  distributionsUsingEncryptionConfig(configId: string): ReadonlySet<string> {
+    return this.encryptionConfigUsers.get(configId) ?? NO_IDS;
+  }
+
   aliasOwner(alias: string): string | undefined {
     const id = this.hosts.get(alias.toLowerCase());
     const rec = id === undefined ? undefined : this.distributions.get(id);
@@ -248,6 +264,7 @@ export class CloudFrontState {
     this.distributions.clear();
     this.hosts.clear();
     this.callerReferences.clear();
+    this.encryptionConfigUsers.clear();
     this.invalidations.clear();
     this.policies.clear();
     this.configVersion.bump();
@@ -266,6 +283,11 @@ export class CloudFrontState {
     const ref = rec.config.CallerReference;
     if (ref !== undefined && !this.callerReferences.has(ref)) this.callerReferences.set(ref, rec.Id);
     for (const alias of rec.config.Aliases?.Items ?? []) this.hosts.set(alias.toLowerCase(), rec.Id);
+    for (const configId of encryptionConfigIds(rec.config)) {
+      let users = this.encryptionConfigUsers.get(configId);
+      if (!users) this.encryptionConfigUsers.set(configId, (users = new Set()));
+      users.add(rec.Id);
+    }
   }
 
   private unindex(id: string): void {
@@ -277,6 +299,11 @@ export class CloudFrontState {
     if (ref !== undefined && this.callerReferences.get(ref) === id) this.callerReferences.delete(ref);
     for (const alias of old.config.Aliases?.Items ?? []) {
       if (this.hosts.get(alias.toLowerCase()) === id) this.hosts.delete(alias.toLowerCase());
+    }
+    for (const configId of encryptionConfigIds(old.config)) {
+      const users = this.encryptionConfigUsers.get(configId);
+      users?.delete(id);
+      if (users?.size === 0) this.encryptionConfigUsers.delete(configId);
     }
   }
 }

@@ -150,9 +150,10 @@ function validateBehavior(b: DefaultCacheBehavior | CacheBehavior, targets: Set<
 
   validateFunctionAssociations(b, ctx, where);
   const keyGroups = b.TrustedKeyGroups?.Items ?? [];
-  const known = ctx.keyGroupIds();
+  // The account's key groups are only listed for a behavior that names some.
+  const known = keyGroups.length > 0 ? ctx.keyGroupIds() : undefined;
   for (const id of keyGroups) {
-    if (!known.has(id)) fail("TrustedKeyGroupDoesNotExist", `The key group ${id} trusted by ${where} does not exist.`);
+    if (!known?.has(id)) fail("TrustedKeyGroupDoesNotExist", `The key group ${id} trusted by ${where} does not exist.`);
   }
   if (keyGroups.length > LIMITS.keyGroupsPerDistribution) {
     fail("TooManyKeyGroupsAssociatedToDistribution", `${where} trusts more than ${LIMITS.keyGroupsPerDistribution} key groups.`);
@@ -174,7 +175,7 @@ const LAMBDA_VERSION_ARN = /^arn:aws:lambda:us-east-1:\d{12}:function:[A-Za-z0-9
 function validateFunctionAssociations(b: DefaultCacheBehavior | CacheBehavior, ctx: ValidationContext, where: string): void {
   const functions = b.FunctionAssociations?.Items ?? [];
   const lambdas = b.LambdaFunctionAssociations?.Items ?? [];
-  const live = ctx.liveFunctionArns();
+  const live = functions.length > 0 ? ctx.liveFunctionArns() : undefined;
   const seen = new Set<string>();
   for (const f of functions) {
     if (f.EventType !== "viewer-request" && f.EventType !== "viewer-response") {
@@ -182,7 +183,7 @@ function validateFunctionAssociations(b: DefaultCacheBehavior | CacheBehavior, c
     }
     if (seen.has(f.EventType)) fail("InvalidFunctionAssociation", `${where} associates more than one function with ${f.EventType}.`);
     seen.add(f.EventType);
-    if (!live.has(f.FunctionARN as string)) {
+    if (!live?.has(f.FunctionARN as string)) {
       fail("InvalidFunctionAssociation", `The function ${f.FunctionARN} associated with ${where} does not exist or is not published.`);
     }
   }

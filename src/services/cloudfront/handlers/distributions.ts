@@ -30,6 +30,7 @@ import type {
   UpdateDistributionResult,
 } from "@aws-sdk/client-cloudfront";
 import { fail } from "../../../api/errors.ts";
+import { unchangingXmlValue } from "../../../api/xml-writer.ts";
 import type { RequestContext } from "../../../api/service.ts";
 import type { CloudFrontState, DistributionRecord } from "../state.ts";
 import { withDistributionDefaults } from "../distribution-defaults.ts";
@@ -42,7 +43,6 @@ import { checkIfMatch, pageAfterMarker, markerList } from "./common.ts";
 import { validateTags } from "./tags.ts";
 import { checkContinuousDeployment, checkDeletable } from "../continuous-deployment-checks.ts";
 import { checkConnectionMode, checkNoTenants } from "../validate-multi-tenant.ts";
-import { usesEncryptionConfig } from "./field-level-encryption-configs.ts";
 
 type Ctx = RequestContext<CloudFrontState>;
 
@@ -188,7 +188,10 @@ function validate(state: CloudFrontState, config: DistributionConfig, selfId: st
     edgeLambdas: state.settings.edgeLambdas,
     realtimeLogConfigExists: (arn) => state.realtimeLogConfigs.byArn(arn) !== undefined,
     vpcOriginExists: (id) => state.vpcOrigins.has(id),
-    distributionsUsingFieldLevelEncryption: (id) => state.listDistributions().filter((d) => d.Id !== selfId && usesEncryptionConfig(d.config, id)).length,
+    distributionsUsingFieldLevelEncryption: (id) => {
+      const users = state.distributionsUsingEncryptionConfig(id);
+      return users.size - (selfId !== undefined && users.has(selfId) ? 1 : 0);
+    },
   });
   validateViewerMtls(config, state);
 }
@@ -212,18 +215,33 @@ export function view(rec: DistributionRecord, state: CloudFrontState, forceStatu
     DomainName: rec.DomainName,
     ActiveTrustedSigners: { Enabled: behaviors.some((b) => b?.TrustedSigners?.Enabled), Quantity: 0 },
     ActiveTrustedKeyGroups: activeTrustedKeyGroups(state, rec.config),
-    DistributionConfig: rec.config,
+    // A stored config is never changed (a change stores a new record), so its XML is written once.
+    DistributionConfig: unchangingXmlValue(rec.config),
   };
 }
 
+// The last summary of each stored record: a record is never changed (a change stores a new one),
+// so its summary only moves with its Status, and is marked unchanging so that the XML writer keeps
+// its XML too (a list of 200 then writes nothing it wrote before).
+const SUMMARIES = new WeakMap<DistributionRecord, DistributionSummary>();
+
 /** A distribution as ListDistributions and the ListDistributionsBy… operations that answer summaries show it. */
 export function summary(rec: DistributionRecord, state: CloudFrontState): DistributionSummary {
+  const current = status(rec, state);
+  const known = SUMMARIES.get(rec);
+  if (known?.Status === current) return known;
+  const made = unchangingXmlValue(summaryOf(rec, current));
+  SUMMARIES.set(rec, made);
+  return made;
+}
+
+function summaryOf(rec: DistributionRecord, current: "InProgress" | "Deployed"): DistributionSummary {
   const c = rec.config;
   return {
     Id: rec.Id,
     ARN: rec.ARN,
     ETag: rec.ETag,
-    Status: status(rec, state),
+    Status: current,
     LastModifiedTime: new Date(rec.lastModified),
     DomainName: rec.DomainName,
     Aliases: c.Aliases,

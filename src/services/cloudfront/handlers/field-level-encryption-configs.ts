@@ -12,7 +12,6 @@ import type {
   CreateFieldLevelEncryptionConfigRequest,
   CreateFieldLevelEncryptionConfigResult,
   DeleteFieldLevelEncryptionConfigRequest,
-  DistributionConfig,
   FieldLevelEncryption,
   FieldLevelEncryptionConfig,
   GetFieldLevelEncryptionConfigRequest,
@@ -73,7 +72,7 @@ export function DeleteFieldLevelEncryptionConfig({ Id, IfMatch }: DeleteFieldLev
   const state = ctx.service;
   const rec = mustGet(state, Id);
   checkIfMatch(IfMatch, rec.ETag);
-  if (state.listDistributions().some((d) => usesEncryptionConfig(d.config, rec.Id))) {
+  if (state.distributionsUsingEncryptionConfig(rec.Id).size > 0) {
     fail("FieldLevelEncryptionConfigInUse", `The field-level encryption configuration ${rec.Id} is associated with one or more cache behaviors.`);
   }
   state.fieldLevelEncryptionConfigs.delete(rec.Id);
@@ -100,11 +99,6 @@ export function ListFieldLevelEncryptionConfigs({ Marker, MaxItems }: ListFieldL
         : {}),
     },
   };
-}
-
-/** Whether a cache behavior of `config` names the field-level encryption configuration `id`. */
-export function usesEncryptionConfig(config: DistributionConfig, id: string): boolean {
-  return [config.DefaultCacheBehavior, ...(config.CacheBehaviors?.Items ?? [])].some((b) => b?.FieldLevelEncryptionId === id);
 }
 
 function normalize(config: FieldLevelEncryptionConfig): FieldLevelEncryptionConfig {
