@@ -3,7 +3,10 @@
 // as it is to the primary's loopback port. An answer to anything but GET or HEAD may have changed
 // the configuration, so it is held until every worker has applied the change (ipc-change-bus.ts):
 // the caller's next request, on whichever worker, sees it. GET /_minifront/workers is answered
-// here: the primary's pid and its live workers', and which worker answered.
+// here: the primary's pid and its live workers', and which worker answered. A request that reads
+// what the edge observed (minifront's own endpoints: metrics, the log flush, the dashboard; the
+// CloudWatch API) is relayed once every worker's records have reached the primary
+// (record-collector.ts), so it counts every request answered before it.
 import { Agent, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { WorkerInfo } from "./messages.ts";
 
@@ -14,6 +17,8 @@ export interface ForwardDeps {
   readonly primaryPort: number;
   /** Resolves once every worker has applied the changes made so far. */
   settled(): Promise<void>;
+  /** Resolves once every worker's records so far have reached the primary's sinks. */
+  collected(): Promise<void>;
   workers(): Promise<{ primary: number; workers: readonly WorkerInfo[] }>;
 }
 
@@ -26,6 +31,7 @@ export function createForward(deps: ForwardDeps): (req: IncomingMessage, res: Se
       res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
       return void res.end(body);
     }
+    if (readsObservations(req)) await deps.collected();
     const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
       const headers: Record<string, string | string[] | undefined> = {};
       for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
@@ -52,4 +58,15 @@ export function createForward(deps: ForwardDeps): (req: IncomingMessage, res: Se
       });
     });
   };
+}
+
+/** SigV4's credential scope names the service: `Credential=<key>/<date>/<region>/monitoring/aws4_request`. */
+const CLOUDWATCH_SCOPE = /^[^/]+\/[^/]+\/[^/]+\/monitoring\/aws4_request/;
+
+/** minifront's own endpoints, and CloudWatch (its metrics are the edge's records): see the header. */
+function readsObservations(req: IncomingMessage): boolean {
+  if (req.url?.startsWith("/_minifront/")) return true;
+  const auth = req.headers.authorization;
+  const at = auth?.indexOf("Credential=") ?? -1;
+  return auth !== undefined && at >= 0 && CLOUDWATCH_SCOPE.test(auth.slice(at + 11));
 }

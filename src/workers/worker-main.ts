@@ -20,9 +20,15 @@ const apply = (batch: ChangeBatch) => {
   send({ t: "ack", seq: batch.seq });
 };
 process.on("message", (msg: ToWorker) => {
-  if (replies.answer(msg) || msg.t !== "apply") return;
-  if (worker) apply(msg.batch);
-  else early.push(msg.batch);
+  if (replies.answer(msg)) return;
+  if (msg.t === "drain") {
+    // IPC keeps order: the records go out before the answer.
+    worker?.drain();
+    send({ t: "drained", id: msg.id });
+  } else if (msg.t === "apply") {
+    if (worker) apply(msg.batch);
+    else early.push(msg.batch);
+  }
 });
 process.on("disconnect", () => process.exit(0));
 // Ctrl-C reaches the whole process group: the primary stops the workers itself (SIGTERM), so a
@@ -31,6 +37,8 @@ process.on("SIGINT", () => undefined);
 try {
   worker = await startEdgeWorker(options, config, send, replies);
   for (const batch of early.splice(0)) apply(batch);
+  // The primary counts a worker as started once all its listeners are up (start-workers.ts).
+  send({ t: "ready", ...worker.ports });
 } catch (err) {
   process.stderr.write(`minifront worker ${process.pid}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
