@@ -6,41 +6,60 @@
 // at the CLI's default log level (a request log line per request, written to /dev/null) and
 // minifront with the observer off (no request log, standard logs or metrics), the baseline.
 // Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1. Needs nginx and wrk
-// (Debian packages nginx-light and wrk) and taskset.
-// Run: npm run bench [-- --seconds 3 --rounds 3] [--only minifront,minifront+log,...] [--paths /1k]
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
+// (Debian packages nginx-light and wrk), taskset and bash.
+//
+// `--workers` (issue 18) runs another set instead: nginx with `worker_processes 1` and `2`, and
+// minifront as one process (what `--workers 1` runs), as a primary with one node:cluster edge
+// worker, and with `--workers 2`, all in front of the same origin with the same distribution.
+// Two server processes on this 2-core machine leave no core for wrk, so requests/s alone would
+// measure wrk as much as the server: on a saturated closed loop, req/s = cores / (server CPU +
+// wrk CPU per request). So: the one-worker contenders run as above (server on CPU 0, wrk -t1 on
+// CPU 1, undisturbed); the two-worker ones share both CPUs with wrk -t2; and every run records
+// the server's CPU time per request (all its processes and threads, /proc schedstat) and wrk's
+// (bash `times`). The server's CPU per request does not depend on wrk sharing its cores within
+// the noise (checked with one worker on CPU 0 and wrk on CPU 1 or on CPU 0: nginx 32 vs 33 us at
+// 1 KiB, minifront no higher when shared), so scaling is reported twice: the measured req/s ratio,
+// which wrk's share distorts (printed beside it), and the CPU ratio 2 x s1 / s2 — what two cores
+// of the server's own would serve over one — which wrk does not enter. bench/scaling-report.ts
+// prints both. wrk is no light load here: at 1 KiB it spends 20-30 us a request (a third of the
+// CPU against nginx), and at 1 MiB against nginx (sendfile off) it needs more CPU than nginx, so
+// even the one-worker nginx figure at 1 MiB is wrk's limit (server cores ~0.7), not nginx's.
+// Run: npm run bench [-- --seconds 3 --rounds 3] [--only minifront,minifront+log,...] [--paths /1k] [--workers]
+import type { ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SIZES } from "./sizes.ts";
 import { freePort, startPinned } from "./children.ts";
+import { startNginx } from "./nginx.ts";
+import { median } from "./stats.ts";
+import { runWrk, type WrkOptions, type WrkResult } from "./wrk.ts";
+import { printScaling, SCALING } from "./scaling-report.ts";
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const seconds = arg("--seconds", 3);
 const rounds = arg("--rounds", 3);
-/** Names of the contenders to run (all when absent), e.g. `--only minifront,minifront+log,minifront-observer`. */
+/** Names of the contenders to run (all of the set when absent), e.g. `--only minifront,minifront+log,minifront-observer`. */
 const only = process.argv.includes("--only") ? new Set(String(process.argv[process.argv.indexOf("--only") + 1]).split(",")) : undefined;
 /** The object paths to fetch (all of SIZES when absent), e.g. `--paths /1k`. */
 const PATHS = process.argv.includes("--paths") ? String(process.argv[process.argv.indexOf("--paths") + 1]).split(",") : Object.keys(SIZES);
+/** The one-worker against two-worker set (issue 18) instead of the default one. */
+const scaling = process.argv.includes("--workers");
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 const SERVERS = fileURLToPath(new URL("./servers.ts", import.meta.url));
+const node = process.execPath;
+/** A server alone on CPU 0, wrk alone on CPU 1. */
+const ONE_CORE: Omit<WrkOptions, "serverPid"> = { cpus: "1", threads: 1, seconds };
+/** Server and wrk sharing both CPUs. */
+const TWO_CORES: Omit<WrkOptions, "serverPid"> = { cpus: "0,1", threads: 2, seconds };
 
-const start = startPinned;
-
-function wrk(url: string, host: string): number {
-  execFileSync("taskset", ["-c", "1", "wrk", "-t1", "-c16", "-d1s", "-H", `Host: ${host}`, url]); // warm-up
-  const out = execFileSync("taskset", ["-c", "1", "wrk", "-t1", "-c64", `-d${seconds}s`, "-H", `Host: ${host}`, url], { encoding: "utf8" });
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  if (!m) throw new Error(`wrk output not understood:\n${out}`);
-  if (/Non-2xx/.test(out)) throw new Error(`non-2xx answers from ${url}:\n${out}`);
-  return Number(m[1]);
+interface Running {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly host: string;
 }
+type Contender = readonly [name: string, launch: () => Promise<Running>, load: Omit<WrkOptions, "serverPid">];
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -49,96 +68,64 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const node = process.execPath;
+/** A bench/servers.ts minifront kind on `cpus`; its ready line names the distribution's domain. */
+async function minifront(kind: string, originPort: number, cpus = "0", extra: string[] = [], stderr: "inherit" | "ignore" = "inherit"): Promise<Running> {
+  const port = await freePort();
+  const s = await startPinned(node, [SERVERS, kind, String(port), String(originPort), ...extra], cpus, stderr);
+  return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
+}
+
 const originPort = await freePort();
-const origin = await start(node, [SERVERS, "origin", String(originPort)], "1");
+const origin = await startPinned(node, [SERVERS, "origin", String(originPort)], "1");
 const results: Record<string, Record<string, number>> = {};
+const runs: Record<string, Record<string, WrkResult[]>> = {};
 const dir = mkdtempSync(join(tmpdir(), "minifront-bench-"));
 try {
-  // nginx with proxy_cache, one worker: the configuration people use as a stand-in today. Twice:
-  // with nginx's built-in `sendfile off`, and with `sendfile on` as Debian's stock nginx.conf sets
-  // it (faster for large cached files, slower for mid-sized ones on this machine).
-  // nginx workers run as an unprivileged user when the master is root: let them use the cache.
+  // nginx workers run as an unprivileged user when the master is root: let them reach their prefix.
   chmodSync(dir, 0o755);
-  const nginx = async (sendfile: "on" | "off") => {
-    const port = await freePort();
-    const prefix = join(dir, `nginx-sendfile-${sendfile}`);
-    mkdirSync(join(prefix, "cache"), { recursive: true, mode: 0o777 });
-    chmodSync(prefix, 0o755);
-    chmodSync(join(prefix, "cache"), 0o777);
-    writeFileSync(
-      join(prefix, "nginx.conf"),
-      `worker_processes 1; daemon off; pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off; sendfile ${sendfile}; tcp_nopush on;
-  proxy_cache_path ${prefix}/cache levels=1:2 keys_zone=edge:10m max_size=1g inactive=60m use_temp_path=off;
-  upstream origin { server 127.0.0.1:${originPort}; keepalive 32; }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
-      proxy_cache edge; proxy_cache_valid 200 1h; add_header X-Cache $upstream_cache_status;
-    }
-  }
-}
-`,
-    );
-    const child = spawn("taskset", ["-c", "0", "nginx", "-c", join(prefix, "nginx.conf"), "-p", prefix], { stdio: "ignore" });
-    await new Promise((r) => setTimeout(r, 500));
-    return { child, url: `http://127.0.0.1:${port}`, host: "localhost" };
-  };
-  const contenders: Array<[string, () => Promise<{ child: ChildProcess; url: string; host: string }>]> = [
-    ["nginx", () => nginx("off")],
-    ["nginx sendfile", () => nginx("on")],
-    ["bare node", async () => {
-      const port = await freePort();
-      const s = await start(node, [SERVERS, "bare", String(port)], "0");
-      return { child: s.child, url: `http://127.0.0.1:${port}`, host: "localhost" };
-    }],
-    ["minifront", async () => {
-      const port = await freePort();
-      const s = await start(node, [SERVERS, "minifront", String(port), String(originPort)], "0");
-      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
-    }],
-    ["minifront+fn", async () => {
-      const port = await freePort();
-      const s = await start(node, [SERVERS, "minifront-fn", String(port), String(originPort)], "0");
-      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
-    }],
-    // The request log's lines go to stderr, here /dev/null: what the log costs minifront, not a terminal.
-    ["minifront+log", async () => {
-      const port = await freePort();
-      const s = await start(node, [SERVERS, "minifront-log", String(port), String(originPort)], "0", "ignore");
-      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
-    }],
-    ["minifront-observer", async () => {
-      const port = await freePort();
-      const s = await start(node, [SERVERS, "minifront-unobserved", String(port), String(originPort)], "0");
-      return { child: s.child, url: `http://127.0.0.1:${port}`, host: s.line.split(" ")[2] as string };
-    }],
-  ];
-  // All servers stay up (each pinned to CPU 0, idle while another is measured) and the runs are
-  // interleaved, round after round; each figure is the median of its rounds. This machine is a
-  // shared VM whose speed drifts by tens of percent within a minute: interleaving spreads that
-  // drift over every contender instead of handing it to whichever ran last.
-  const running: Array<{ name: string; child: ChildProcess; url: string; host: string }> = [];
+  const nginx = (sendfile: "on" | "off", workers: number, cpus: string) => () => startNginx({ prefix: join(dir, `nginx-${sendfile}-${workers}`), originPort, sendfile, workers, cpus });
+  const contenders: Contender[] = scaling
+    ? [
+        ["nginx", nginx("off", 1, "0"), ONE_CORE],
+        [SCALING.nginx2, nginx("off", 2, "0,1"), TWO_CORES],
+        ["minifront", () => minifront("minifront", originPort), ONE_CORE],
+        [SCALING.minifront1, () => minifront("minifront-workers", originPort, "0", ["1"]), ONE_CORE],
+        [SCALING.minifront2, () => minifront("minifront-workers", originPort, "0,1", ["2"]), TWO_CORES],
+      ]
+    : [
+        // Twice: with nginx's built-in `sendfile off`, and with `sendfile on` as Debian's stock
+        // nginx.conf sets it (faster for large cached files, slower for mid-sized ones here).
+        ["nginx", nginx("off", 1, "0"), ONE_CORE],
+        ["nginx sendfile", nginx("on", 1, "0"), ONE_CORE],
+        ["bare node", async () => {
+          const port = await freePort();
+          const s = await startPinned(node, [SERVERS, "bare", String(port)], "0");
+          return { child: s.child, url: `http://127.0.0.1:${port}`, host: "localhost" };
+        }, ONE_CORE],
+        ["minifront", () => minifront("minifront", originPort), ONE_CORE],
+        ["minifront+fn", () => minifront("minifront-fn", originPort), ONE_CORE],
+        // The request log's lines go to stderr, here /dev/null: what the log costs minifront, not a terminal.
+        ["minifront+log", () => minifront("minifront-log", originPort, "0", [], "ignore"), ONE_CORE],
+        ["minifront-observer", () => minifront("minifront-unobserved", originPort), ONE_CORE],
+      ];
+  // All servers stay up (idle while another is measured) and the runs are interleaved, round
+  // after round; each figure is the median of its rounds. This machine is a shared VM whose speed
+  // drifts by tens of percent within a minute: interleaving spreads that drift over every
+  // contender instead of handing it to whichever ran last.
+  const running: Array<Running & { name: string; load: Omit<WrkOptions, "serverPid"> }> = [];
   try {
-    for (const [name, launch] of contenders) if (!only || only.has(name)) running.push({ name, ...(await launch()) });
-    const samples: Record<string, Record<string, number[]>> = {};
+    for (const [name, launch, load] of contenders) if (!only || only.has(name)) running.push({ name, load, ...(await launch()) });
     for (let round = 1; round <= rounds; round++) {
       process.stderr.write(`round ${round}/${rounds}: `);
       for (const path of PATHS) {
-        for (const r of running) {
-          ((samples[r.name] ??= {})[path] ??= []).push(wrk(r.url + path, r.host));
-        }
+        for (const r of running) ((runs[r.name] ??= {})[path] ??= []).push(runWrk(r.url + path, r.host, { ...r.load, serverPid: r.child.pid }));
         process.stderr.write(`${path} `);
       }
       process.stderr.write("\n");
     }
-    for (const [name, byPath] of Object.entries(samples)) {
+    for (const [name, byPath] of Object.entries(runs)) {
       results[name] = {};
-      for (const [path, values] of Object.entries(byPath)) results[name][path] = median(values);
+      for (const [path, values] of Object.entries(byPath)) results[name][path] = median(values.map((v) => v.rps));
     }
   } finally {
     for (const r of running) await stop(r.child);
@@ -149,24 +136,25 @@ http {
 }
 
 const fmt = (n: number) => n.toFixed(0).padStart(9);
-console.log(`\ncache-hit requests/s, median of ${rounds} interleaved rounds (wrk -c64, ${seconds}s each, servers on CPU 0, wrk on CPU 1)\n`);
 const ran = (name: string) => results[name] !== undefined;
-if (["nginx", "nginx sendfile", "bare node", "minifront", "minifront+fn"].every(ran)) {
-console.log(`size     ${["nginx", "nginx sf", "bare node", "minifront", "+function"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx  minifront/nginx sf  function cost (us/request)`);
-for (const path of PATHS) {
-  const n = results["nginx"]![path]!;
-  const ns = results["nginx sendfile"]![path]!;
-  const b = results["bare node"]![path]!;
-  const m = results["minifront"]![path]!;
-  const f = results["minifront+fn"]![path]!;
-  // What a trivial viewer-request function adds per request: the difference of the two service times.
-  const cost = (1e6 / f - 1e6 / m).toFixed(0);
-  console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(ns)} ${fmt(b)} ${fmt(m)} ${fmt(f)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}  ${(m / ns).toFixed(2).padStart(18)}  ${cost.padStart(26)}`);
-}
+if (scaling) printScaling(runs, PATHS, { rounds, seconds });
+else console.log(`\ncache-hit requests/s, median of ${rounds} interleaved rounds (wrk -c64, ${seconds}s each, servers on CPU 0, wrk on CPU 1)\n`);
+if (!scaling && ["nginx", "nginx sendfile", "bare node", "minifront", "minifront+fn"].every(ran)) {
+  console.log(`size     ${["nginx", "nginx sf", "bare node", "minifront", "+function"].map((n) => n.padStart(9)).join(" ")}   minifront/bare  minifront/nginx  minifront/nginx sf  function cost (us/request)`);
+  for (const path of PATHS) {
+    const n = results["nginx"]![path]!;
+    const ns = results["nginx sendfile"]![path]!;
+    const b = results["bare node"]![path]!;
+    const m = results["minifront"]![path]!;
+    const f = results["minifront+fn"]![path]!;
+    // What a trivial viewer-request function adds per request: the difference of the two service times.
+    const cost = (1e6 / f - 1e6 / m).toFixed(0);
+    console.log(`${path.padEnd(8)} ${fmt(n)} ${fmt(ns)} ${fmt(b)} ${fmt(m)} ${fmt(f)}   ${(m / b).toFixed(2).padStart(14)}  ${(m / n).toFixed(2).padStart(15)}  ${(m / ns).toFixed(2).padStart(18)}  ${cost.padStart(26)}`);
+  }
 }
 // What observing costs (issue 15: under 10% of cache-hit throughput): throughput with the observer
 // (metrics and standard-log sinks; + the request log at the default level) over throughput without.
-if (["minifront", "minifront+log", "minifront-observer"].every(ran)) {
+if (!scaling && ["minifront", "minifront+log", "minifront-observer"].every(ran)) {
   console.log(`\nobserving the edge      ${["unobserved", "metrics", "+ log"].map((n) => n.padStart(10)).join(" ")}   metrics/unobserved  (metrics+log)/unobserved`);
   for (const path of PATHS) {
     const u = results["minifront-observer"]![path]!;

@@ -6,17 +6,19 @@
 //   minifront-log — minifront at the CLI's default log level (info: a request log line per request)
 //   minifront-unobserved — minifront with the edge observer off (no request log, standard logs or
 //     metrics): the baseline the cost of observing is measured against
+//   minifront-workers — the same distribution served by a primary and `count` node:cluster edge
+//     workers (startWorkers, as `--workers <count>` runs it; `node servers.ts minifront-workers
+//     <port> <originPort> <count>`)
 // Each prints "ready <port>" when it listens.
 import { createServer } from "node:http";
 import { CloudFrontClient, CreateDistributionCommand, CreateFunctionCommand, DescribeFunctionCommand, PublishFunctionCommand } from "@aws-sdk/client-cloudfront";
-import { startEmulator } from "../src/index.ts";
+import { startEmulator, type StartOptions } from "../src/index.ts";
+import { startWorkers } from "../src/workers/start-workers.ts";
 
 import { SIZES } from "./sizes.ts";
 const bodies = new Map(Object.entries(SIZES).map(([p, n]) => [p, Buffer.alloc(n, 97)]));
 
-const [kind, portArg, originPortArg] = process.argv.slice(2);
-// Exit normally on SIGTERM so `--cpu-prof` can write its profile.
-process.on("SIGTERM", () => process.exit(0));
+const [kind, portArg, originPortArg, countArg] = process.argv.slice(2);
 const port = Number(portArg);
 
 if (kind === "origin" || kind === "bare") {
@@ -31,8 +33,18 @@ if (kind === "origin" || kind === "bare") {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(port, "127.0.0.1", () => console.log(`ready ${port}`));
-} else if (kind === "minifront" || kind === "minifront-fn" || kind === "minifront-log" || kind === "minifront-unobserved") {
-  const emu = await startEmulator({ port, ephemeral: true, logLevel: kind === "minifront-log" ? "info" : "warn", observeEdge: kind !== "minifront-unobserved", cacheBytes: 64 * 1024 * 1024 });
+  // Exit normally on a signal so `--cpu-prof` can write its profile.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
+} else if (kind === "minifront" || kind === "minifront-fn" || kind === "minifront-log" || kind === "minifront-unobserved" || kind === "minifront-workers") {
+  const options: StartOptions = { port, ephemeral: true, logLevel: kind === "minifront-log" ? "info" : "warn", observeEdge: kind !== "minifront-unobserved", cacheBytes: 64 * 1024 * 1024 };
+  const emu = kind === "minifront-workers" ? await startWorkers(options, Number(countArg)) : await startEmulator(options);
+  // Stop cleanly (workers first, then the ephemeral data directory goes) and exit normally, so
+  // `--cpu-prof` can write its profile; a dispose that hangs does not keep the benchmark waiting.
+  const stop = () => {
+    setTimeout(() => process.exit(0), 5000).unref();
+    void emu.dispose().finally(() => process.exit(0));
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop);
   const cf = new CloudFrontClient({ endpoint: emu.controlUrl, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
   // minifront-fn: the same distribution with a trivial viewer-request function on every request.
   let associations: { Quantity: number; Items?: Array<{ EventType: "viewer-request"; FunctionARN: string }> } = { Quantity: 0 };
@@ -56,9 +68,6 @@ if (kind === "origin" || kind === "bare") {
   );
   console.log(`ready ${emu.port} ${out.Distribution?.DomainName}`);
 } else {
-  console.error("usage: servers.ts origin|bare|minifront|minifront-fn|minifront-log|minifront-unobserved <port> [originPort]");
+  console.error("usage: servers.ts origin|bare|minifront|minifront-fn|minifront-log|minifront-unobserved|minifront-workers <port> [originPort] [count]");
   process.exit(2);
 }
-
-// Exit normally on a signal so `--cpu-prof` can write its profile.
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));

@@ -3,7 +3,8 @@
 // bare node:http server in two processes behind node:cluster (round robin from the primary) and
 // behind SO_REUSEPORT (the kernel spreads connections). wrk runs with one thread, 64 connections,
 // on the same machine: on 2 cores it takes CPU from the servers, so read the ratios of one run,
-// never absolute figures across runs.
+// never absolute figures across runs. `npm run bench -- --workers` measures minifront's workers
+// against nginx's with CPU time per request beside req/s, which wrk's share does not distort.
 //   node bench/workers-bench.ts [seconds]
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
