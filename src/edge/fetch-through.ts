@@ -1,5 +1,6 @@
 // From the cache key to the viewer's answer (docs/edge.md §6, §9, §16): look the object up
-// through the request's tiers (POP → regional → Origin Shield); on a hit serve it; on a miss make
+// through the request's tiers (POP → regional → Origin Shield, then, in a cluster, the regional
+// tier the nodes share: cache/remote-tier.ts); on a hit serve it; on a miss make
 // the one origin request (with origin-group failover, §8) and let origin-response.ts store and
 // serve what comes back. Also here, because they decide whether the origin is asked at all:
 // stale-while-revalidate (§9.3: serve the expired copy and refresh it in the background through
@@ -20,6 +21,7 @@ import { OriginError } from "./stages/origin-fetch.ts";
 import type { CachedResponse } from "./cache/cached-response.ts";
 import type { CacheStore } from "./cache/cache-store.ts";
 import type { FillLimits } from "./cache/relay-fill.ts";
+import type { RemoteTier } from "./cache/remote-tier.ts";
 import { layerOf, lookUp, storeInTiers, tiersOf } from "./cache/tiers.ts";
 import { bodyFraming, forwardedHeaders, type OriginAsk, type OriginRequester } from "./origin-request.ts";
 import { answerFromOrigin, refreshEntry } from "./origin-response.ts";
@@ -50,7 +52,12 @@ export interface FetchThroughDeps extends FillLimits {
   readonly s3: S3OriginSettings;
   /** Answers with a refusal the edge makes itself (for an origin that cannot be reached). */
   readonly refuse: (x: Exchange, verdict: Refusal, decor: Decorate | undefined) => Promise<void>;
+  /** A regional tier shared with other nodes (--cluster), asked once the local tiers missed (cache/remote-tier.ts). */
+  readonly remote?: RemoteTier | undefined;
 }
+
+/** The regional edge cache's place in a request's tiers (tiers.ts: POP, REC, Origin Shield). */
+const REGIONAL_TIER = 1;
 
 export type FetchThrough = (x: Exchange, behavior: CompiledBehavior, request: EdgeRequest, out: WayOut) => Promise<void>;
 
@@ -75,19 +82,25 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
     let stale: CachedResponse | undefined;
     if (cacheable) {
       const found = lookUp(cache, tiers, dist.id, key, now, (e) => (stale = e));
-      if (found) {
-        req.resume();
-        x.layer = layerOf(found.tier);
-        noteLayer(req, x.layer);
-        const hit = found.entry;
-        if (hit.status >= 400 && (await errorPages.serve(dist, hit.status, req, x.res, x.base, now, out.decor))) return;
-        return out.serve(hit, hit.status >= 400 ? "Error from cloudfront" : "Hit from cloudfront", "hit");
+      if (found) return serveHit(x, found.entry, found.tier, now, out);
+      // Every local tier missed: the shared regional tier (--cluster), before the origin. A fresh
+      // entry there is a regional hit, kept in this POP's tier; an expired one may be revalidated.
+      const shared = deps.remote && (await deps.remote.get(dist.id, key));
+      if (shared && now < shared.storedAt + shared.ttlMs) {
+        cache.put(tiers[0] as string, dist.id, key, shared);
+        return serveHit(x, shared, REGIONAL_TIER, now, out);
       }
+      if (shared && (!stale || shared.storedAt > stale.storedAt)) stale = shared;
       // A miss reaches the origin from the last tier (docs/edge.md §16; Server-Timing cdn-upstream-layer).
       x.layer = layerOf(tiers.length - 1);
       noteLayer(req, x.layer);
     }
-    const store = (entry: CachedResponse) => storeInTiers(cache, tiers, dist.id, key, entry);
+    const store = (entry: CachedResponse) => {
+      const kept = storeInTiers(cache, tiers, dist.id, key, entry);
+      // Offered to the shared tier as it is stored here (the request is sent now; nobody waits for it).
+      deps.remote?.put(dist.id, key, entry);
+      return kept;
+    };
     const staleOk = stale ? staleUse(headerString(stale.headers["cache-control"]), now - (stale.storedAt + stale.ttlMs)) : undefined;
     const forwardQuery = selectQuery(rawQuery, behavior.forward.query);
     const originHeaders = (forCache: boolean) => baseOriginHeaders(x, headers, behavior, forCache, acceptEncoding, cloudFront);
@@ -225,6 +238,15 @@ export function createFetchThrough(deps: FetchThroughDeps): FetchThrough {
       }
     }
   };
+
+  /** A cached entry found in tier `tier` of the request's tiers: served as a Hit (an error status through its custom error page). */
+  function serveHit(x: Exchange, hit: CachedResponse, tier: number, now: number, out: WayOut): Promise<void> {
+    x.req.resume();
+    x.layer = layerOf(tier);
+    noteLayer(x.req, x.layer);
+    if (hit.status < 400) return out.serve(hit, "Hit from cloudfront", "hit");
+    return errorPages.serve(x.dist, hit.status, x.req, x.res, x.base, now, out.decor).then((served) => (served ? undefined : out.serve(hit, "Error from cloudfront", "hit")));
+  }
 
   /** docs/edge.md §8: an origin group fails over to its secondary on its status codes or a failed connection; every request starts with the primary. */
   async function askWithFailover(dist: CompiledDistribution, origin: CompiledOrigin, group: Failover | undefined, request: OriginAsk): Promise<IncomingMessage> {
