@@ -5,6 +5,7 @@ import { enableCompileCache } from "node:module";
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { OPTION_SPECS, resolveOptions, type EmulatorOptions } from "./config.ts";
+import { displayRedisUrl } from "./cluster/redis-url.ts";
 
 // Node's on-disk compile cache roughly halves start-up after the first run (the SDK's schemas are
 // the bulk of what is loaded), so the library is imported only after turning it on.
@@ -83,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       ...(emu.tls?.selfSigned
         ? [`  Local CA        ${emu.tls.certPath}   (kept across runs; trust it once: ${trustCommand(emu.tls.certPath)})`, ...trustHint(emu.tls.certPath).map((l) => `                    ${l}`)]
         : []),
+      ...(emu.options.clusterUrl !== "" ? [`  Cluster         ${displayRedisUrl(emu.options.clusterUrl)}   (the CloudFront state is shared with the other nodes there)`] : []),
       ...(count > 1 ? [`  Workers         ${count} edge worker processes   (${emu.controlUrl}/_minifront/workers)`] : []),
       `  Dashboard       ${emu.controlUrl}/_minifront/ui`,
       `  Health          ${emu.controlUrl}/_minifront/health`,

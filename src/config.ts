@@ -84,6 +84,10 @@ export interface EmulatorOptions {
   maxConnections?: number;
   /** Edge worker processes sharing the port (`--workers`, src/workers/): a count, or `auto` for one per core. The CLI reads it; startEmulator is one process. Default 1. */
   workers?: string;
+  /** `redis://host:port[/db]`: this node is one of several sharing the control-plane state in Redis (`--cluster`, src/cluster/); "" = a node on its own. */
+  clusterUrl?: string;
+  /** Bytes the regional cache tier the cluster's nodes share in Redis may take (src/cluster/redis-tier.ts). Default 256 MiB. */
+  clusterCacheBytes?: number;
 }
 
 export type ResolvedOptions = Readonly<Required<EmulatorOptions>>;
@@ -136,6 +140,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "headerTimeoutMs", flag: "header-timeout", env: "MINIFRONT_HEADER_TIMEOUT", kind: "int", default: 10_000, help: "Milliseconds a viewer may take to send a request line and headers; then 408 and the connection is closed" },
   { key: "requestIdleTimeoutMs", flag: "request-idle-timeout", env: "MINIFRONT_REQUEST_IDLE_TIMEOUT", kind: "int", default: 30_000, help: "Milliseconds a request in progress may wait on the viewer (no body bytes arriving, or the response not read); then the connection is closed (408 if nothing was answered)" },
   { key: "workers", flag: "workers", env: "MINIFRONT_WORKERS", kind: "string", default: "1", help: "Edge worker processes sharing the port, each with its own memory cache (auto: one per core); the API, S3 and the state stay in one primary process" },
+  { key: "clusterUrl", flag: "cluster", env: "MINIFRONT_CLUSTER", kind: "string", default: "", help: "redis://host:port of the Redis that several minifront nodes share their CloudFront state through (see \"Cluster\"); it must run with appendonly yes and appendfsync always" },
+  { key: "clusterCacheBytes", flag: "cluster-cache-size", env: "MINIFRONT_CLUSTER_CACHE_SIZE", kind: "int", default: 256 * 1024 * 1024, help: "Bytes of Redis the regional cache tier shared by --cluster nodes may use (least recently used objects are evicted; objects over --memory-object-max are not shared)" },
   { key: "maxConnections", flag: "max-connections", env: "MINIFRONT_MAX_CONNECTIONS", kind: "int", default: 4096, help: "Open connections per listening port; connections beyond it are closed when accepted (0 = no bound)" },
   { key: "s3Access", flag: "s3-access", env: "MINIFRONT_S3_ACCESS", kind: "string", default: "warn", help: "warn: a request S3 would refuse (no bucket policy allows it) is served, and a warning says once per caller and bucket what AWS would answer and the fix; enforce: refused with 403 AccessDenied, as on S3; open: anyone may do anything, silently (LocalStack's behaviour)" },
   { key: "s3Endpoint", flag: "s3-endpoint", env: "MINIFRONT_S3_ENDPOINT", kind: "url", default: "", help: "External S3 (e.g. http://localhost:4566 for LocalStack) to serve S3 origins from instead of the embedded one" },
@@ -187,6 +193,8 @@ export function resolveOptions(explicit: EmulatorOptions, env: NodeJS.ProcessEnv
   if (!/^[A-Z]{2}$/.test(resolved.viewerCountry)) throw new EmulatorError("ERR_CONFIG", `viewer country must be a two-letter ISO code such as US, not "${resolved.viewerCountry}"`);
   if (resolved.headerTimeoutMs < 1 || resolved.requestIdleTimeoutMs < 1) throw new EmulatorError("ERR_CONFIG", "--header-timeout and --request-idle-timeout must be at least 1 ms");
   if (!/^(auto|[1-9]\d{0,2})$/.test(String(resolved.workers))) throw new EmulatorError("ERR_CONFIG", `--workers must be a number from 1 or auto, not "${String(resolved.workers)}"`);
+  if (resolved.clusterUrl !== "" && !/^rediss?:\/\/[^/]/.test(resolved.clusterUrl)) throw new EmulatorError("ERR_CONFIG", `--cluster must be a redis:// URL such as redis://127.0.0.1:6379, not "${resolved.clusterUrl}"`);
+  if (resolved.clusterUrl !== "" && resolved.workers !== "1") throw new EmulatorError("ERR_CONFIG", "--cluster does not combine with --workers yet: run one node per core instead");
   if ((resolved.tlsCert === "") !== (resolved.tlsKey === "")) throw new EmulatorError("ERR_CONFIG", "--tls-cert and --tls-key go together");
   return Object.freeze(resolved);
 }

@@ -19,7 +19,7 @@ import type { S3Service } from "./services/s3/context.ts";
 import { AccessWarnings, distributionsReadingAnonymously } from "./services/s3/access-warnings.ts";
 import { createHash } from "node:crypto";
 import { EdgeCache } from "./edge/cache/edge-cache.ts";
-import type { Edge } from "./edge/pipeline.ts";
+import { onFirstEdgeRequest } from "./edge/lazy-edge.ts";
 import { CloudFrontState } from "./services/cloudfront/state.ts";
 import { createCloudFrontApi } from "./services/cloudfront/index.ts";
 import { MAX_STORE_BYTES, type ImportReader } from "./services/cloudfront/key-value-stores.ts";
@@ -27,11 +27,11 @@ import { createHttpServer } from "./server/http-server.ts";
 import { HttpsWarnings } from "./edge/https-warnings.ts";
 import type { Server } from "node:http";
 import type { TlsMaterial } from "./server/tls.ts";
-import { countryResolver } from "./edge/stages/geo.ts";
+import { countryResolver, readCountryMap } from "./edge/stages/geo.ts";
 import { CloudFrontIdentity } from "./services/s3/cloudfront-identity.ts";
 import { createFunctionRuntime } from "./functions/index.ts";
 import { createInternalEndpoints } from "./server/internal-endpoints.ts";
-import type { ApiService, Logger } from "./api/service.ts";
+import { onFirstUse, type Logger } from "./api/service.ts";
 import { createRequire } from "node:module";
 import type { AwsService } from "./server/aws-services.ts";
 import { lazyLambdaPlatform } from "./services/lambda/lazy-platform.ts";
@@ -46,6 +46,11 @@ import { taggableResources } from "./services/cloudfront/taggable-resources.ts";
 import { lazyLogsService } from "./services/logs/lazy-service.ts";
 import { lazyCloudWatchService } from "./services/cloudwatch/lazy-service.ts";
 import { watchStore, type ChangeBus } from "./workers/change-bus.ts";
+import type { ClusterNode } from "./cluster/cluster-node.ts";
+import type { RedisTier } from "./cluster/redis-tier.ts";
+import { applyChanges } from "./cluster/apply-changes.ts";
+import { clusterServerDeps } from "./cluster/serialized-api.ts";
+import type { RecordIntake } from "./workers/record-collector.ts";
 
 export type { EmulatorOptions, ResolvedOptions } from "./config.ts";
 export { ManualClock, type Clock } from "./clock.ts";
@@ -68,6 +73,10 @@ export interface StartOptions extends EmulatorOptions {
     readonly identityKey: Buffer;
     /** Told of every control-plane write, invalidation and reset, for the edge workers. */
     readonly bus: ChangeBus;
+    /** Given, once observing starts, where the records of requests the workers served go (observing.ts ingest). */
+    readonly records?: (intake: RecordIntake) => void;
+    /** The workers' --https-port listener, once they listen (redirects and the HTTPS warnings name it). */
+    readonly httpsPort?: () => number | undefined;
   };
 }
 
@@ -133,13 +142,20 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   let db;
   let store;
   let storage;
+  let node: ClusterNode | undefined;
   try {
     db = openDatabase(dataDir, { durable: !options.ephemeral });
     store = opts.cluster ? watchStore(openDocumentStore(db), opts.cluster.bus) : openDocumentStore(db);
     storage = new S3Storage(db, dataDir);
+    // --cluster: the documents become a replica of the cluster's, in Redis (src/cluster/).
+    if (options.clusterUrl !== "") {
+      node = await (await import("./cluster/cluster-node.ts")).joinCluster(options.clusterUrl, { db, raw: store, log });
+      store = node.store;
+    }
   } catch (err) {
     db?.close();
     lock.release();
+    if (err instanceof EmulatorError) throw err;
     throw new EmulatorError("ERR_STATE", `cannot open the state in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const settings = {
@@ -164,33 +180,40 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     now: () => clock.now(),
   });
   // How the edge signs OAC/OAI requests to the embedded S3, and how that S3 knows them (#6).
-  const cloudFrontIdentity = new CloudFrontIdentity(options.accountId, opts.cluster?.identityKey);
+  const cloudFrontIdentity = new CloudFrontIdentity(options.accountId, opts.cluster?.identityKey ?? node?.identityKey);
   // The disk store's files do not outlive the process's index of them: it starts empty (disk-store.ts).
   const cache = new EdgeCache({ memoryBytes: options.cacheBytes, diskBytes: options.diskCacheBytes, memoryObjectBytes: options.memoryObjectBytes, diskDir: join(dataDir, "edge-cache") });
   const listening: { https?: number } = {};
   // Built now, so that a bad --viewer-country-map stops the start rather than the first edge request.
   const countryOf = countryResolver(options.viewerCountry, countryMap);
-  const edge = onFirstEdgeRequest(() =>
-    (require("./edge/pipeline.ts") as typeof import("./edge/pipeline.ts")).createEdge({
-      clock,
-      cache,
-      s3: s3Origins,
-      pops: options.pop.split(",").map((p) => p.trim()),
-      maxObjectBytes: options.maxCachedObjectBytes,
-      memoryObjectBytes: options.memoryObjectBytes,
-      httpsPort: () => listening.https,
-      identity: cloudFrontIdentity,
-      // Counted for the function metrics (observe/function-runs.ts); the edge is built after observing.
-      functions: observing.cloudWatch.observeFunctions(functions),
-      countryOf,
-      log,
-      originOverrides,
-      vpcOrigins,
-      // Lambda@Edge runs deployed versions in the Lambda platform's runtime (issue 14).
-      lambdas: { code: (arn) => lambda.edgeCode(arn), invoke: (code, event, opts) => lambda.runtime().invoke(code, event, opts), remote: (arn, event, opts) => lambda.edgeRemote(arn, event, opts) },
-    }),
+  // --cluster: the regional tier every node shares in Redis (cluster/redis-tier.ts). Made at start,
+  // not with the edge: an invalidation must purge it even on a node that has not served yet.
+  const regional: RedisTier | undefined = node ? new (require("./cluster/redis-tier.ts") as typeof import("./cluster/redis-tier.ts")).RedisTier({ url: options.clusterUrl, maxBytes: options.clusterCacheBytes, maxObjectBytes: options.memoryObjectBytes, clock, log }) : undefined;
+  const edge = onFirstEdgeRequest(
+    () =>
+      (require("./edge/pipeline.ts") as typeof import("./edge/pipeline.ts")).createEdge({
+        clock,
+        cache,
+        s3: s3Origins,
+        pops: options.pop.split(",").map((p) => p.trim()),
+        maxObjectBytes: options.maxCachedObjectBytes,
+        memoryObjectBytes: options.memoryObjectBytes,
+        httpsPort: () => listening.https ?? opts.cluster?.httpsPort?.(),
+        identity: cloudFrontIdentity,
+        // Counted for the function metrics (observe/function-runs.ts); the edge is built after observing.
+        functions: observing.cloudWatch.observeFunctions(functions),
+        countryOf,
+        log,
+        originOverrides,
+        vpcOrigins,
+        // Lambda@Edge runs deployed versions in the Lambda platform's runtime (issue 14).
+        lambdas: { code: (arn) => lambda.edgeCode(arn), invoke: (code, event, opts) => lambda.runtime().invoke(code, event, opts), remote: (arn, event, opts) => lambda.edgeRemote(arn, event, opts) },
+        ...(regional ? { remote: regional } : {}),
+      }),
+    { invalidate: (id, paths) => void regional?.purge(id, paths) },
   );
   const onInvalidation = (id: string, paths: readonly string[]) => {
+    node?.invalidated(id, paths);
     edge.invalidate(id, paths);
     opts.cluster?.bus.invalidated(id, paths);
   };
@@ -217,8 +240,12 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     for await (const chunk of storage.readBlob(obj.blob, { start: 0, end: MAX_STORE_BYTES })) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   };
-  let live: { cloudfront: CloudFrontState; s3: S3Service } = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
-  live.cloudfront.keyValueStores.setImportReader(readKvsImport);
+  const freshState = () => {
+    const cloudfront = new CloudFrontState(store, settings, clock, ids, onInvalidation);
+    cloudfront.keyValueStores.setImportReader(readKvsImport);
+    return { cloudfront, s3: s3Service };
+  };
+  let live: { cloudfront: CloudFrontState; s3: S3Service } = freshState();
 
   // Lambda, IAM and STS (issue 14), loaded on their first request.
   const lambda = lazyLambdaPlatform({ store, storage, dataDir, accountId: options.accountId, clock, ids, log, localFunctions, lambdaEndpoint: options.lambdaEndpoint });
@@ -229,6 +256,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   services.set("logs", lazyLogsService({ state: logsState, ids, distributionExists: (id) => live.cloudfront.getDistribution(id) !== undefined }, log));
   // What the edge does, request by request (src/observe/; issue 15).
   const observing = startObserving({ clock, log, options, cloudfront: () => live.cloudfront, s3: () => live.s3, s3Url: () => `http://${s3Origins.embedded.hostname}:${s3Origins.embedded.port}`, vendedDeliveries: (id) => logsState.deliveriesForDistribution(id), dataDir, countryOf: (r) => countryOf(r.requestHeaders, r.viewerIp) });
+  opts.cluster?.records?.(observing);
   // CloudWatch (issue 15): the AWS/CloudFront metrics, read from the edge's minute history.
   services.set("monitoring", { ...lazyCloudWatchService({ source: () => observing.cloudWatch.series(), now: () => clock.now() }, log), reset: () => observing.cloudWatch.clear() });
   // The Resource Groups Tagging API (issue 17) over the CloudFront API's own tags.
@@ -248,12 +276,29 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       for (const service of services.values()) service.reset?.();
       storage.clear();
       cache.clear();
-      live = { cloudfront: new CloudFrontState(store, settings, clock, ids, onInvalidation), s3: s3Service };
-      live.cloudfront.keyValueStores.setImportReader(readKvsImport);
+      void regional?.clear();
+      live = freshState();
       opts.cluster?.bus.reset();
     },
   });
-  const serverDeps = {
+  // Other cluster nodes' changes, once in the replica (cluster/apply-changes.ts).
+  node?.follow((changes) =>
+    applyChanges(changes, {
+      reloadCloudFront: () => {
+        void live.cloudfront.functions.dispose();
+        live = freshState();
+      },
+      resetLambda: () => lambda.reset(),
+      reloadLogs: () => logsState.reload(),
+      resetOthers: () => {
+        for (const service of services.values()) service.reset?.();
+        storage.clear();
+      },
+      clearCache: () => cache.clear(),
+      invalidate: (id, paths) => edge.invalidate(id, paths),
+    }),
+  );
+  const localDeps = {
     observer: opts.observeEdge === false ? undefined : observing.observer,
     cloudfront: createCloudFrontApi(log, options.maxApiBodyBytes),
     s3: onFirstUse(() => (require("./services/s3/index.ts") as typeof import("./services/s3/index.ts")).createS3Api(log)),
@@ -266,8 +311,10 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     internal,
     limits: options,
     version: VERSION,
-    httpsWarnings: new HttpsWarnings(log, () => listening.https),
+    httpsWarnings: new HttpsWarnings(log, () => listening.https ?? opts.cluster?.httpsPort?.()),
   };
+  // --cluster: calls that change state are committed to the cluster before they answer.
+  const serverDeps = node ? clusterServerDeps(localDeps, node) : localDeps;
   const servers: Server[] = [];
   let tls: TlsMaterial | undefined;
   const listen = async (server: Server, port: number): Promise<number> => {
@@ -293,6 +340,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     }
   } catch (err) {
     for (const s of servers) s.close();
+    await node?.dispose();
     db.close();
     lock.release();
     if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
@@ -337,6 +385,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       await Promise.all([functions.dispose(), live.cloudfront.functions.dispose(), lifecycle.stop()]);
       lambda.dispose();
       await Promise.all([...services.values()].map((service) => service.dispose?.()));
+      await Promise.all([node?.dispose(), regional?.dispose()]);
       db.close();
       lock.release();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
@@ -362,47 +411,3 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
 // which in Node 24 loads an ES module synchronously, so the first request to each simply pays it
 // (bench/startup-bench.ts).
 const require = createRequire(import.meta.url);
-
-/** An API service that is built on its first request instead of at start-up. */
-function onFirstUse<S>(build: () => ApiService<S>): ApiService<S> {
-  let api: ApiService<S> | undefined;
-  const get = () => (api ??= build());
-  return {
-    get model() {
-      return get().model;
-    },
-    get supported() {
-      return get().supported;
-    },
-    // async: a failure to load becomes the request's rejection, as any other handler failure.
-    async handle(req, service) {
-      return get().handle(req, service);
-    },
-  };
-}
-
-/** The edge, built on the first request to a distribution or to the edge-only listener. */
-function onFirstEdgeRequest(build: () => Edge): Edge {
-  let edge: Edge | undefined;
-  return {
-    handle: (req, res, rec, state) => (edge ??= build()).handle(req, res, rec, state),
-    unknownHost: (req, res) => (edge ??= build()).unknownHost(req, res),
-    // Only the edge fills the cache: before its first request there is nothing to invalidate.
-    invalidate: (distributionId, paths) => edge?.invalidate(distributionId, paths) ?? 0,
-  };
-}
-
-/** `--viewer-country-map`: a JSON object of CIDR range → ISO country code. */
-export function readCountryMap(path: string): Record<string, string> {
-  if (path === "") return {};
-  let map: unknown;
-  try {
-    map = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new EmulatorError("ERR_CONFIG", `cannot read the viewer country map ${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (typeof map !== "object" || map === null || Array.isArray(map) || !Object.values(map).every((v) => typeof v === "string")) {
-    throw new EmulatorError("ERR_CONFIG", `the viewer country map ${path} must be a JSON object of "CIDR": "CC" pairs`);
-  }
-  return map as Record<string, string>;
-}

@@ -194,3 +194,20 @@ export function readBody(stream: Readable, limit: number, tooLarge: () => Servic
   });
 }
 
+/** An API service that is built on its first request instead of at start-up. */
+export function onFirstUse<S>(build: () => ApiService<S>): ApiService<S> {
+  let api: ApiService<S> | undefined;
+  const get = () => (api ??= build());
+  return {
+    get model() {
+      return get().model;
+    },
+    get supported() {
+      return get().supported;
+    },
+    // async: a failure to load becomes the request's rejection, as any other handler failure.
+    async handle(req, service) {
+      return get().handle(req, service);
+    },
+  };
+}

@@ -32,6 +32,7 @@ import { edgeCacheKey } from "./stages/cache-key.ts";
 import { normalizeAcceptEncoding } from "./stages/compress.ts";
 import type { CachedResponse } from "./cache/cached-response.ts";
 import type { CacheStore } from "./cache/cache-store.ts";
+import type { RemoteTier } from "./cache/remote-tier.ts";
 import { sendPrerendered } from "./cache/prerendered-head.ts";
 import { EdgeLocations, layerOf, lookUp, tiersOf } from "./cache/tiers.ts";
 import { createOriginRequester } from "./origin-request.ts";
@@ -76,6 +77,8 @@ export interface EdgeDeps {
   readonly originOverrides?: readonly OriginOverride[];
   /** `--vpc-origin`: local servers standing in for VPC origins (vpc-origin-map.ts). */
   readonly vpcOrigins?: readonly VpcOriginMapping[];
+  /** `--cluster`: the regional tier shared with the other nodes, asked after the local tiers miss (cache/remote-tier.ts). */
+  readonly remote?: RemoteTier;
 }
 
 export interface Edge {
@@ -101,6 +104,8 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   return {
     invalidate(distributionId, paths) {
+      // The shared tier's purge is sent now, so no later lookup from this node finds what it removes.
+      void deps.remote?.purge(distributionId, paths);
       return deps.cache.purge(distributionId, paths);
     },
 
@@ -182,7 +187,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     noteMatch(req, behavior.pathPattern, key, layerOf(found.tier));
     id ??= nextId();
     noteHit(req, pop.code, id);
-    if (ran) noteFunction(req, { event: "viewer-request", kind: "CloudFront Function", name: behavior.viewerRequestFunction ?? "", input: ran.facts, output: ran.outcome });
+    if (ran) noteFunction(req, "viewer-request", "CloudFront Function", behavior.viewerRequestFunction ?? "", ran.facts, ran.outcome);
     if (hit.head && sendPrerendered(res, hit.head, `${pop.lines}X-Amz-Cf-Id: ${id}\r\nX-Cache: Hit from cloudfront\r\nAge: ${ageSeconds(now, hit)}\r\n`, hit.file ? undefined : hit.body)) {
       if (hit.file && method === "HEAD") res.end();
       else if (hit.file) sendFile(res, hit.file.path);
@@ -262,7 +267,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       // In-thread functions answer synchronously: no await (and no microtask) for them.
       const ran = ranFirst ?? runViewerRequest(deps.functions, fn, facts);
       const out = ran instanceof Promise ? await ran : ran;
-      noteFunction(req, { event: "viewer-request", kind: "CloudFront Function", name: behavior.viewerRequestFunction ?? "", input: facts, output: out });
+      noteFunction(req, "viewer-request", "CloudFront Function", behavior.viewerRequestFunction ?? "", facts, out);
       if (out.kind !== "continue") req.resume();
       if (out.kind === "failed") {
         deps.log.warn(`edge ${dist.id} ${method} ${facts.uri}: viewer-request function ${behavior.viewerRequestFunction ?? ""} failed: ${out.message} (X-Amz-Cf-Id ${x.id})`);
@@ -321,7 +326,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     const viewerResponse = fn
       ? async (entry: CachedResponse) => {
           const shown = await runViewerResponse(deps.functions, fn, facts, entry);
-          noteFunction(x.req, { event: "viewer-response", kind: "CloudFront Function", name: behavior.viewerResponseFunction ?? "", input: entry, output: shown });
+          noteFunction(x.req, "viewer-response", "CloudFront Function", behavior.viewerResponseFunction ?? "", entry, shown);
           if (!shown) deps.log.warn(`edge ${x.dist.id} ${x.method} ${facts.uri}: viewer-response function ${behavior.viewerResponseFunction ?? ""} failed (X-Amz-Cf-Id ${x.id})`);
           return shown;
         }

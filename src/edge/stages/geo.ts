@@ -4,6 +4,7 @@
 // (`--viewer-country-map`, CIDR → ISO code, matched against the TCP peer), and the default
 // (`--viewer-country`, US). A blocked country gets 403 (with the distribution's 403 page when it
 // has one); an unknown country is allowed (§3).
+import { readFileSync } from "node:fs";
 import { BlockList, isIPv6 } from "node:net";
 import type { IncomingHttpHeaders } from "node:http";
 import { EmulatorError } from "../../errors.ts";
@@ -54,4 +55,19 @@ export function geoAllowed(restriction: GeoRestriction, country: string): boolea
   if (restriction.type === "whitelist") return restriction.locations.has(country);
   if (restriction.type === "blacklist") return !restriction.locations.has(country);
   return true;
+}
+
+/** `--viewer-country-map`: a JSON object of CIDR range → ISO country code. */
+export function readCountryMap(path: string): Record<string, string> {
+  if (path === "") return {};
+  let map: unknown;
+  try {
+    map = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new EmulatorError("ERR_CONFIG", `cannot read the viewer country map ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof map !== "object" || map === null || Array.isArray(map) || !Object.values(map).every((v) => typeof v === "string")) {
+    throw new EmulatorError("ERR_CONFIG", `the viewer country map ${path} must be a JSON object of "CIDR": "CC" pairs`);
+  }
+  return map as Record<string, string>;
 }
