@@ -51,6 +51,7 @@ const EXEMPT: readonly { readonly match: RegExp; readonly why: string }[] = [
   { match: /^npm start -- --edge-lambda/, why: "starts the server; test/e2e/lambda-edge-local.e2e.test.ts runs --edge-lambda" },
   { match: /^npm install --save-dev minifront/, why: "installs the published package; test/e2e/package.e2e.test.ts packs and installs it" },
   { match: /^npm test +# type check/, why: "the development commands: the suite itself, benchmarks and soak runs" },
+  { match: /^# Redis must write every change to its append-only file/, why: "starts Redis and several minifront nodes on the reader's machines; test/e2e/cluster.e2e.test.ts runs three nodes and a Redis on loopback" },
   { match: /^NODE_OPTIONS=--max-semi-space-size/, why: "starts the server with the memory settings npm run soak measured" },
 ];
 
