@@ -8,11 +8,15 @@
 // asking the primary over IPC without making every lookup asynchronous; a file written to a temp
 // name and renamed into place is seen whole or not at all by every process, with no lock.
 //
+// Its byte budget is --disk-cache-size (the files are on disk), kept by the primary's sweep
+// (sweepSharedTier, every SWEEP_MS): past the budget the least recently used files go, oldest
+// modification time first, and a regional hit touches its file's time. So the tier can run over
+// its budget for one sweep interval, and a worker reading a file the sweep removes has a miss.
+//
 // Not yet: the shared tier keeps only bodies held in memory (up to --memory-object-max; a larger
-// object is regional-tier-cached per worker), it has no byte budget of its own (its files go when
-// purged, when the reset endpoint runs and when the primary starts), and two workers missing the
-// same object at the same moment may both fetch it (fills are single per worker, not across).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+// object is regional-tier-cached per worker), and two workers missing the same object at the same
+// moment may both fetch it (fills are single per worker, not across).
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ResolvedOptions } from "../config.ts";
@@ -28,7 +32,7 @@ const SHARED_TIERS = new Set(["REC", "Origin Shield"]);
 /** A worker's cache: its own POP tiers under `<dir>/worker-<id>`, the shared tiers under `<dir>/shared`. */
 export function workerCache(options: ResolvedOptions, dir: string, workerId: number): CacheStore & { usage(): { entries: number; bytes: number; diskBytes: number } } {
   const own = new EdgeCache({ memoryBytes: options.cacheBytes, diskBytes: options.diskCacheBytes, memoryObjectBytes: options.memoryObjectBytes, diskDir: join(dir, `worker-${workerId}`) });
-  const shared = new SharedFileTier(join(dir, "shared"), options.memoryObjectBytes);
+  const shared = new SharedFileTier(sharedTierDir(dir), options.memoryObjectBytes);
   return {
     get: (tier, dist, key) => (SHARED_TIERS.has(tier) ? shared.get(tier, dist, key) : own.get(tier, dist, key)),
     put: (tier, dist, key, entry) => (SHARED_TIERS.has(tier) ? shared.put(tier, dist, key, entry) : own.put(tier, dist, key, entry)),
@@ -66,9 +70,13 @@ export class SharedFileTier {
   }
 
   get(tier: string, dist: string, key: string): CachedResponse | undefined {
+    const file = this.fileOf(tier, dist, key);
     let bytes: Buffer;
     try {
-      bytes = readFileSync(this.fileOf(tier, dist, key));
+      bytes = readFileSync(file);
+      // Recently used, for the sweep (a POP miss only: never on a POP hit).
+      const now = new Date();
+      utimesSync(file, now, now);
     } catch {
       return undefined;
     }
@@ -139,4 +147,59 @@ export class SharedFileTier {
   private fileOf(tier: string, dist: string, key: string): string {
     return join(this.dir, dist, createHash("sha256").update(`${tier}\u0000${key}`).digest("hex"));
   }
+}
+
+/** Where workerCache(options, cacheDir, id) keeps the tiers every worker shares. */
+export function sharedTierDir(cacheDir: string): string {
+  return join(cacheDir, "shared");
+}
+
+/** How often the primary keeps the shared tier within its budget. */
+export const SWEEP_MS = 2000;
+
+/**
+ * Removes the least recently used files of the shared tier under `dir` (workerCache's `<dir>/shared`)
+ * until it holds at most `budget` bytes; answers the bytes it holds then. One pass over the
+ * files' sizes and times: an emulator's tier holds few.
+ */
+export function sweepSharedTier(dir: string, budget: number): number {
+  const files: { path: string; size: number; used: number }[] = [];
+  let total = 0;
+  let dists: string[];
+  try {
+    dists = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const dist of dists) {
+    if (dist.startsWith(".tmp-")) continue;
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, dist));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(dir, dist, name);
+      try {
+        const st = statSync(path);
+        files.push({ path, size: st.size, used: st.mtimeMs });
+        total += st.size;
+      } catch {
+        // purged meanwhile
+      }
+    }
+  }
+  if (total <= budget) return total;
+  files.sort((a, b) => a.used - b.used);
+  for (const f of files) {
+    if (total <= budget) break;
+    try {
+      unlinkSync(f.path);
+    } catch {
+      // purged meanwhile
+    }
+    total -= f.size;
+  }
+  return total;
 }

@@ -14,6 +14,7 @@ import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveOptions, tlsDirOf, type ResolvedOptions } from "../config.ts";
 import { EmulatorError } from "../errors.ts";
@@ -25,6 +26,7 @@ import { IpcChangeBus } from "./ipc-change-bus.ts";
 import { WORKER_CONFIG_ENV, type ToPrimary, type WorkerConfig, type WorkerInfo } from "./messages.ts";
 import { RecordCollector, type RecordIntake } from "./record-collector.ts";
 import { workerCacheDir, workerRuntimeDir, workersRuntimeRoot } from "./worker-dirs.ts";
+import { sharedTierDir, sweepSharedTier, SWEEP_MS } from "./shared-tier.ts";
 
 /** The file a worker runs: worker-main.ts in a checkout, worker-main.js in the published package. */
 const WORKER_MAIN = fileURLToPath(new URL(`./worker-main${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url));
@@ -100,6 +102,9 @@ export async function startWorkers(opts: StartOptions, count: number): Promise<W
     throw err;
   }
   cluster.on("exit", onExit);
+  // The shared tier's budget, --disk-cache-size, kept by the one process that outlives the workers.
+  const sweep = setInterval(() => sweepSharedTier(sharedTierDir(join(emu.dataDir, "edge-cache")), options.diskCacheBytes), SWEEP_MS);
+  sweep.unref();
   const publicPort = ports.port;
   const urlHost = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host.includes(":") ? `[${options.host}]` : options.host;
   return {
@@ -121,6 +126,7 @@ export async function startWorkers(opts: StartOptions, count: number): Promise<W
     async dispose() {
       if (disposing) return;
       disposing = true;
+      clearInterval(sweep);
       cluster.off("exit", onExit);
       // The records the workers still hold go to the primary's logs, delivered as it stops.
       await Promise.race([collector.collect(), new Promise((r) => setTimeout(r, LAST_RECORDS_MS).unref())]);
