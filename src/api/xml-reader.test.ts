@@ -9,6 +9,7 @@ import { readXmlStruct } from "./xml-reader.ts";
 import { xmlSafeText } from "./xml-chars.ts";
 import { ServiceError } from "./errors.ts";
 import { s3Model } from "../services/s3/index.ts";
+import { cloudFrontModel } from "../services/cloudfront/index.ts";
 
 /** The code of the ServiceError `fn` throws; fails on success and on any other error type. */
 function codeOf(fn: () => unknown): string {
@@ -203,4 +204,51 @@ describe("xmlSafeText", () => {
       assert.doesNotThrow(() => parseXmlDocument(doc));
     }
   });
+});
+
+// Each scalar kind converted and checked by the reader (xml-reader.ts works the kind out once per
+// member; these pin what it does with the text).
+describe("readXmlStruct: scalars by their model type", () => {
+  const payload = (model: typeof s3Model | typeof cloudFrontModel, opName: string) => {
+    const op = model().operations.get(opName);
+    assert.ok(op, opName);
+    // The payload member, or (CreateFunction) the input itself, whose members are the body.
+    return [...op.input.structIterator()].find(([, m]) => m.getMergedTraits().httpPayload)?.[1] ?? op.input;
+  };
+  const retention = (date: string) => readXmlStruct(payload(s3Model, "PutObjectRetention"), parseXmlDocument(`<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>${date}</RetainUntilDate></Retention>`), "Retention");
+  const fn = (code: string, comment = "c") =>
+    readXmlStruct(payload(cloudFrontModel, "CreateFunction"), parseXmlDocument(`<CreateFunctionRequest><Name>f</Name><FunctionConfig><Comment>${comment}</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>${code}</FunctionCode></CreateFunctionRequest>`), "CreateFunctionRequest");
+  const origin = (name: string, description: string) =>
+    readXmlStruct(
+      payload(cloudFrontModel, "CreateOriginAccessControl"),
+      parseXmlDocument(`<OriginAccessControlConfig><Name>${name}</Name><SigningProtocol>sigv4</SigningProtocol><SigningBehavior>always</SigningBehavior><OriginAccessControlOriginType>s3</OriginAccessControlOriginType><Description>${description}</Description></OriginAccessControlConfig>`),
+      "OriginAccessControlConfig",
+    );
+  const cache = (ttl: string, gzip: string) =>
+    readXmlStruct(
+      payload(cloudFrontModel, "CreateCachePolicy"),
+      parseXmlDocument(`<CachePolicyConfig><Name>p</Name><MinTTL>${ttl}</MinTTL><ParametersInCacheKeyAndForwardedToOrigin><EnableAcceptEncodingGzip>${gzip}</EnableAcceptEncodingGzip><HeadersConfig><HeaderBehavior>none</HeaderBehavior></HeadersConfig><CookiesConfig><CookieBehavior>none</CookieBehavior></CookiesConfig><QueryStringsConfig><QueryStringBehavior>none</QueryStringBehavior></QueryStringsConfig></ParametersInCacheKeyAndForwardedToOrigin></CachePolicyConfig>`),
+      "CachePolicyConfig",
+    ) as { MinTTL: number; ParametersInCacheKeyAndForwardedToOrigin: { EnableAcceptEncodingGzip: boolean } };
+
+  it("reads numbers, booleans, timestamps, blobs and strings as their types", () => {
+    const policy = cache(" 60 ", "true");
+    assert.equal(policy.MinTTL, 60);
+    assert.equal(policy.ParametersInCacheKeyAndForwardedToOrigin.EnableAcceptEncodingGzip, true);
+    assert.equal((retention("2030-01-02T03:04:05Z") as { RetainUntilDate: Date }).RetainUntilDate.toISOString(), "2030-01-02T03:04:05.000Z");
+    assert.deepEqual(Buffer.from((fn("aGk=") as { FunctionCode: Uint8Array }).FunctionCode).toString(), "hi");
+    // Strings are taken as they are: "60" stays text, "true" stays text.
+    assert.deepEqual(origin("60", "true"), { Name: "60", SigningProtocol: "sigv4", SigningBehavior: "always", OriginAccessControlOriginType: "s3", Description: "true" });
+  });
+
+  for (const [what, read] of [
+    ["a number that is not one", () => cache("sixty", "true")],
+    ["a boolean that is not true or false", () => cache("60", "yes")],
+    ["a timestamp that is not one", () => retention("soon")],
+    ["a blob that is not base64", () => fn("a*b=")],
+  ] as const) {
+    it(`refuses ${what} with InvalidArgument`, () => {
+      assert.equal(codeOf(read), "InvalidArgument");
+    });
+  }
 });

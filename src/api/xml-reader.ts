@@ -29,11 +29,41 @@ export function readXmlStruct(
   return readStruct(schema, root, rootName, only);
 }
 
-function readValue(schema: NormalizedSchema, el: XmlElement, path: string): unknown {
-  if (schema.isStructSchema()) return readStruct(schema, el, path);
-  if (schema.isListSchema()) return readList(schema, el, path);
-  if (schema.isMapSchema()) return readMap(schema, el, path);
-  return readScalar(schema, el.text, path);
+/**
+ * How a value of a schema is read. Worked out once per member or list item (the plans below keep
+ * it), not per element: each of the type tests is a call into the SDK's NormalizedSchema, and a
+ * DistributionConfig has some hundred values.
+ */
+type ValueKind = "struct" | "list" | "map" | ScalarKind;
+type ScalarKind = "boolean" | "bigint" | "number" | "timestamp" | "blob" | "string";
+
+function valueKind(schema: NormalizedSchema): ValueKind {
+  if (schema.isStructSchema()) return "struct";
+  if (schema.isListSchema()) return "list";
+  if (schema.isMapSchema()) return "map";
+  return scalarKind(schema);
+}
+
+function scalarKind(schema: NormalizedSchema): ScalarKind {
+  if (schema.isBooleanSchema()) return "boolean";
+  if (schema.isBigIntegerSchema()) return "bigint";
+  if (schema.isNumericSchema()) return "number";
+  if (schema.isTimestampSchema()) return "timestamp";
+  if (schema.isBlobSchema()) return "blob";
+  return "string";
+}
+
+function readValue(schema: NormalizedSchema, kind: ValueKind, el: XmlElement, path: string): unknown {
+  switch (kind) {
+    case "struct":
+      return readStruct(schema, el, path);
+    case "list":
+      return readList(schema, el, path);
+    case "map":
+      return readMap(schema, el, path);
+    default:
+      return readScalarOfKind(kind, el.text, path);
+  }
 }
 
 /** A structure's members as the reader needs them, worked out once per shape (not per element). */
@@ -46,9 +76,13 @@ interface MemberPlan {
   readonly index: number;
   readonly name: string;
   readonly schema: NormalizedSchema;
+  readonly kind: ValueKind;
   /** A flattened list's items are repeated elements of the struct itself, read with this schema. */
   readonly flattenedItem: NormalizedSchema | undefined;
+  readonly flattenedItemKind: ValueKind | undefined;
   readonly required: boolean;
+  /** An XML attribute member (never read from elements), so never "missing". */
+  readonly attribute: boolean;
 }
 
 // Keyed by the SDK's static schema object, which is stable; NormalizedSchema wrappers may not be.
@@ -64,7 +98,17 @@ function structPlan(schema: NormalizedSchema): StructPlan {
   for (const [name, member] of schema.structIterator()) {
     const traits = member.getMergedTraits();
     const flattened = member.isListSchema() && !!traits.xmlFlattened;
-    const m: MemberPlan = { index: members.length, name, schema: member, flattenedItem: flattened ? member.getValueSchema() : undefined, required: members.length < required };
+    const flattenedItem = flattened ? member.getValueSchema() : undefined;
+    const m: MemberPlan = {
+      index: members.length,
+      name,
+      schema: member,
+      kind: valueKind(member),
+      flattenedItem,
+      flattenedItemKind: flattenedItem && valueKind(flattenedItem),
+      required: members.length < required,
+      attribute: !!traits.xmlAttribute,
+    };
     members.push(m);
     const xmlName = traits.xmlName ?? name;
     if (!byXmlName.has(xmlName)) byXmlName.set(xmlName, m);
@@ -90,12 +134,13 @@ function readStruct(schema: NormalizedSchema, el: XmlElement, path: string, only
     const value = found[m.index];
     if (Array.isArray(value)) {
       const item = m.flattenedItem as NormalizedSchema;
-      out[m.name] = value.map((c, i) => readValue(item, c, `${path}.${m.name}[${i}]`));
+      const kind = m.flattenedItemKind as ValueKind;
+      out[m.name] = value.map((c, i) => readValue(item, kind, c, `${path}.${m.name}[${i}]`));
     } else if (value) {
-      out[m.name] = readValue(m.schema, value, `${path}.${m.name}`);
+      out[m.name] = readValue(m.schema, m.kind, value, `${path}.${m.name}`);
     }
     // XML attributes are not read (S3's Grantee xsi:type): a handler tells them from the elements.
-    if (m.required && out[m.name] === undefined && !m.schema.getMergedTraits().xmlAttribute) {
+    if (m.required && out[m.name] === undefined && !m.attribute) {
       throw invalid(`Missing required field ${path}.${m.name}.`);
     }
   }
@@ -116,19 +161,19 @@ function checkQuantity(struct: Record<string, unknown>, path: string): void {
   }
 }
 
-const LIST_ITEMS = new WeakMap<object, { readonly schema: NormalizedSchema; readonly name: string }>();
+const LIST_ITEMS = new WeakMap<object, { readonly schema: NormalizedSchema; readonly kind: ValueKind; readonly name: string }>();
 
 function readList(schema: NormalizedSchema, el: XmlElement, path: string): unknown[] {
   const key = schema.getSchema() as object;
   let item = LIST_ITEMS.get(key);
   if (!item) {
     const valueSchema = schema.getValueSchema();
-    item = { schema: valueSchema, name: valueSchema.getMergedTraits().xmlName ?? "member" };
+    item = { schema: valueSchema, kind: valueKind(valueSchema), name: valueSchema.getMergedTraits().xmlName ?? "member" };
     LIST_ITEMS.set(key, item);
   }
   const out: unknown[] = [];
   for (const c of el.children) {
-    if (c.name === item.name) out.push(readValue(item.schema, c, `${path}[${out.length}]`));
+    if (c.name === item.name) out.push(readValue(item.schema, item.kind, c, `${path}[${out.length}]`));
   }
   return out;
 }
@@ -141,7 +186,7 @@ function readMap(schema: NormalizedSchema, el: XmlElement, path: string): Record
     const k = entry.children.find((c) => c.name === keyName)?.text;
     const v = entry.children.find((c) => c.name === valueName);
     if (k === undefined || !v) throw invalid(`Map entry in ${path} needs ${keyName} and ${valueName}.`);
-    out[k] = readValue(schema.getValueSchema(), v, `${path}.${k}`);
+    out[k] = readValue(schema.getValueSchema(), valueKind(schema.getValueSchema()), v, `${path}.${k}`);
   }
   return out;
 }
@@ -151,16 +196,21 @@ function readMap(schema: NormalizedSchema, el: XmlElement, path: string): Record
  * the same rules. Throws InvalidArgument naming `path` when the text is not of the schema's type.
  */
 export function readScalar(schema: NormalizedSchema, text: string, path: string): unknown {
-  if (schema.isBooleanSchema()) {
+  return readScalarOfKind(scalarKind(schema), text, path);
+}
+
+function readScalarOfKind(kind: ScalarKind, text: string, path: string): unknown {
+  if (kind === "string") return text;
+  if (kind === "boolean") {
     if (text === "true") return true;
     if (text === "false") return false;
     throw invalid(`${path} must be true or false, not "${text}".`);
   }
-  if (schema.isBigIntegerSchema()) {
+  if (kind === "bigint") {
     if (!/^-?\d+$/.test(text.trim())) throw invalid(`${path} must be an integer, not "${text}".`);
     return BigInt(text.trim());
   }
-  if (schema.isNumericSchema()) {
+  if (kind === "number") {
     // Smithy schemas give every int/long/float/double the same id, so the type check here is
     // "a finite decimal number"; handlers check integrality where AWS documents a range.
     const t = text.trim();
@@ -170,18 +220,16 @@ export function readScalar(schema: NormalizedSchema, text: string, path: string)
     }
     return n;
   }
-  if (schema.isTimestampSchema()) {
+  if (kind === "timestamp") {
     const t = text.trim();
     const ms = /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : Date.parse(t);
     if (!Number.isFinite(ms)) throw invalid(`${path} must be a timestamp, not "${text}".`);
     return new Date(ms);
   }
-  if (schema.isBlobSchema()) {
-    const t = text.replace(/\s+/g, "");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 === 1) throw invalid(`${path} must be base64.`);
-    return new Uint8Array(Buffer.from(t, "base64"));
-  }
-  return text;
+  // kind === "blob"
+  const t = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 === 1) throw invalid(`${path} must be base64.`);
+  return new Uint8Array(Buffer.from(t, "base64"));
 }
 
 function invalid(message: string): ServiceError {
