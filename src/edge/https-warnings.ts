@@ -24,11 +24,6 @@ export class HttpsWarnings {
   readonly #httpsPort: () => number | undefined;
   /** `<id> <ETag>` of the configurations already warned about. */
   readonly #changes = new Set<string>();
-  /**
-   * The stored records already looked at: a record never changes (a change stores a new one), so
-   * after each create only the new record costs more than this lookup (bench/api-bench.ts).
-   */
-  readonly #seen = new WeakSet<DistributionRecord>();
   /** Distributions already warned about at the edge. */
   readonly #redirected = new Set<string>();
 
@@ -37,12 +32,14 @@ export class HttpsWarnings {
     this.#httpsPort = httpsPort;
   }
 
-  /** After a CloudFront API call: warns for each changed distribution that needs HTTPS. */
+  /**
+   * After a CloudFront API call: warns for each changed distribution that needs HTTPS.
+   * `distributions` are the records the call stored (CloudFrontState.takeWrittenDistributions),
+   * so the cost is the call's own writes, not the number of distributions (bench/api-bench.ts).
+   */
   afterOperation(operation: string | undefined, status: number, distributions: () => Iterable<DistributionRecord>): void {
     if (status >= 300 || operation === undefined || !CONFIG_CHANGES.has(operation) || this.#httpsPort() !== undefined) return;
     for (const rec of distributions()) {
-      if (this.#seen.has(rec)) continue;
-      this.#seen.add(rec);
       const key = `${rec.Id} ${rec.ETag}`;
       if (this.#changes.has(key)) continue;
       this.#changes.add(key);

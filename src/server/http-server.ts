@@ -202,7 +202,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     case "cloudfront": {
       const out = await deps.cloudfront.handle(apiRequest(), state.cloudfront);
       deps.log.debug(`${out.operation ?? "?"} → ${out.status}`);
-      deps.httpsWarnings?.afterOperation(out.operation, out.status, () => state.cloudfront.listDistributions());
+      // Taken after every call, so the list stays as short as the call's own writes.
+      const written = state.cloudfront.takeWrittenDistributions();
+      deps.httpsWarnings?.afterOperation(out.operation, out.status, () => written);
       return send(res, method, out);
     }
     case "s3": {

@@ -107,6 +107,8 @@ export class CloudFrontState {
   readonly functions: FunctionStore;
   private readonly store: DocumentStore;
   private readonly distributions = new Map<string, DistributionRecord>();
+  /** Records stored since the last takeWrittenDistributions(), for the HTTPS warnings (edge/https-warnings.ts). */
+  private written: DistributionRecord[] = [];
   /** Lower-cased domain name or alias → distribution id. */
   private readonly hosts = new Map<string, string>();
   /** CallerReference → distribution id: a create looks its reference up instead of scanning. */
@@ -216,6 +218,13 @@ export class CloudFrontState {
     return [...this.distributions.values()];
   }
 
+  /** The distribution records stored since the last call (at first, every record loaded). */
+  takeWrittenDistributions(): DistributionRecord[] {
+    const out = this.written;
+    this.written = [];
+    return out;
+  }
+
   get distributionCount(): number {
     return this.distributions.size;
   }
@@ -276,6 +285,7 @@ export class CloudFrontState {
 
   private index(rec: DistributionRecord): void {
     this.distributions.set(rec.Id, rec);
+    this.written.push(rec);
     // A multi-tenant distribution has no routing endpoint of its own: only its tenants' domains
     // reach it (Developer Guide "Understand how multi-tenant distributions work").
     if (rec.config.ConnectionMode !== "tenant-only") this.hosts.set(rec.DomainName, rec.Id);
